@@ -1,0 +1,164 @@
+# Makefile — tambuli, an offline-first SMS alert gateway.
+#
+#   make            build bin/tambuli (and the tools)
+#   make check      build and run every test (unit, sanitizers, fuzz corpus)
+#   make unit       unit tests only
+#   make sanitize   unit tests under AddressSanitizer + UBSan
+#   make fuzz       libFuzzer targets (clang), FUZZ_TIME seconds each
+#   make bench      measured figures (not pass/fail)
+#   make debug      -O0 -g3 build
+#   make install    into $(DESTDIR)$(PREFIX)
+#   make clean
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+CC	?= cc
+OPT	?= -O2
+DEBUG	?= -g
+WERROR	?= -Werror
+FUZZ_TIME ?= 60
+
+STD	= -std=c11
+WARN	= -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
+	  -Wshadow -Wwrite-strings -Wpointer-arith -Wundef -Wvla \
+	  -Wno-missing-field-initializers
+INCS	= -Imodem -Igateway -Idb -Itools -Itests
+DEFS	= -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+PKGS	= libevent_core sqlite3 libserialport
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS = $(STD) $(WARN) $(WERROR) $(OPT) $(DEBUG) $(INCS) $(DEFS) \
+	     $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+SAN	= -fsanitize=address,undefined -fno-omit-frame-pointer \
+	  -fno-sanitize-recover=undefined
+
+# The pure cores: bytes in, typed results out.
+CODEC_SRCS = \
+	modem/gsm7.c \
+	modem/pdu.c \
+	modem/phone.c \
+	modem/plan.c \
+	modem/translit.c \
+	modem/ussd.c \
+	modem/utf8.c
+
+SUPPORT_SRCS = \
+	gateway/compat.c \
+	gateway/xmalloc.c
+
+LIB_SRCS = $(CODEC_SRCS) $(SUPPORT_SRCS)
+
+CLI_SRCS = \
+	tools/cmd.c \
+	tools/cmd_pdu.c \
+	tools/json.c \
+	tools/tambuli.c
+
+UNIT_TESTS = gsm7 pdu phone plan translit ussd utf8
+FUZZ_TARGETS = pdu_decode plan ussd
+
+B	= build
+LIB	= $(B)/libtambuli.a
+SANLIB	= $(B)/san/libtambuli.a
+LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o)
+SAN_OBJS = $(LIB_SRCS:%.c=$(B)/san/%.o)
+CLI_OBJS = $(CLI_SRCS:%.c=$(B)/%.o)
+UNIT_BINS = $(UNIT_TESTS:%=bin/test_%)
+SAN_BINS = $(UNIT_TESTS:%=bin/san/test_%)
+REPLAY_BINS = $(FUZZ_TARGETS:%=bin/san/replay_%)
+FUZZ_BINS = $(FUZZ_TARGETS:%=bin/fuzz/fuzz_%)
+
+.PHONY: all deps check unit sanitize replay fuzz bench debug install clean
+# keep the objects of pattern rules (and keep make quiet after the tests)
+.SECONDARY:
+.DEFAULT_GOAL := all
+
+all: deps bin/tambuli
+
+deps:
+	@tools/deps.sh build
+
+bin/tambuli: $(CLI_OBJS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SANLIB): $(SAN_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/san/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+bin/test_%: $(B)/tests/unit/test_%.o $(B)/tests/tt.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+
+bin/san/test_%: $(B)/san/tests/unit/test_%.o $(B)/san/tests/tt.o $(SANLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+
+bin/san/replay_%: $(B)/san/tests/fuzz/fuzz_%.o $(B)/san/tests/fuzz/replay.o $(SANLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+
+bin/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+
+unit: deps $(UNIT_BINS)
+	@tests/run.sh unit
+
+sanitize: deps $(SAN_BINS)
+	@tests/run.sh sanitize
+
+replay: deps $(REPLAY_BINS)
+	@tests/run.sh replay
+
+check: deps bin/tambuli $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS)
+	@tests/run.sh all
+
+bench: deps bin/bench_codec
+	bin/bench_codec
+
+# libFuzzer needs clang; objects are compiled straight from the sources.
+FUZZ_CC	?= clang
+FUZZ_FLAGS = $(STD) $(INCS) $(DEFS) -g -O1 \
+	     -fsanitize=fuzzer,address,undefined
+bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
+
+fuzz:
+	@tools/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(B)/fuzz-corpus/$$t; \
+		echo "fuzz: $$t for $(FUZZ_TIME)s"; \
+		bin/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) \
+		    -max_len=$$(cat tests/fuzz/$$t.max_len 2>/dev/null || echo 512) \
+		    $$(test -f tests/fuzz/$$t.dict && echo -dict=tests/fuzz/$$t.dict) \
+		    -artifact_prefix=tests/fuzz/ \
+		    $(B)/fuzz-corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+debug:
+	$(MAKE) OPT=-O0 DEBUG=-g3
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 bin/tambuli $(DESTDIR)$(BINDIR)/tambuli
+
+clean:
+	rm -rf $(B) bin
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

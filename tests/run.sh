@@ -1,0 +1,88 @@
+#!/bin/sh
+# tests/run.sh — run the test suites and print one summary line.
+#
+# usage: tests/run.sh all|unit|sanitize|replay|regress
+#
+# Each unit test program ends with "N passed, N failed"; every fuzz corpus
+# replay and every regress script counts as one test.  Output of a failing
+# program is shown; the last line is the total, "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+count() { # count NAME COMMAND...: run a test program that prints a summary
+	name=$1; shift
+	if "$@" >"$log" 2>&1; then rc=0; else rc=$?; fi
+	line=$(tail -n 1 "$log")
+	p=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+	f=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+	if [ -z "$p" ]; then
+		p=0; f=1
+	elif [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -ne 0 ]; then
+		echo "FAIL $name (exit $rc)"
+		sed 's/^/  | /' "$log" | tail -n 60
+	else
+		echo "ok   $name: $p passed"
+	fi
+}
+
+one() { # one NAME COMMAND...: a single pass/fail test
+	name=$1; shift
+	if "$@" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		echo "ok   $name"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name"
+		sed 's/^/  | /' "$log" | tail -n 60
+	fi
+}
+
+unit() {
+	for t in bin/test_*; do
+		[ -x "$t" ] && count "unit ${t#bin/test_}" "$t"
+	done
+}
+
+sanitize() {
+	for t in bin/san/test_*; do
+		[ -x "$t" ] && count "asan+ubsan ${t#bin/san/test_}" "$t"
+	done
+}
+
+replay() {
+	for t in bin/san/replay_*; do
+		[ -x "$t" ] || continue
+		n=${t#bin/san/replay_}
+		count "fuzz corpus $n" "$t" tests/fuzz/corpus/"$n"
+	done
+}
+
+regress() {
+	for t in tests/regress/*.sh; do
+		[ -f "$t" ] || continue
+		one "regress $(basename "$t" .sh)" sh "$t"
+	done
+}
+
+case ${1:-all} in
+unit)		unit ;;
+sanitize)	sanitize ;;
+replay)		replay ;;
+regress)	regress ;;
+all)		unit; sanitize; replay; regress ;;
+*)		echo "usage: tests/run.sh all|unit|sanitize|replay|regress" >&2
+		exit 2 ;;
+esac
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

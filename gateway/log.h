@@ -1,0 +1,55 @@
+/*
+ * gateway/log.h — logging: fixed levels plus named traces.
+ *
+ * Foreground processes log to stderr (journald adds its own timestamps),
+ * a daemon detached from a terminal to syslog.  Debug lines start with
+ * __func__.  Operational events are key=value with stable ids.  Library
+ * code (db/, the pure cores) never logs; the boundary that decides what
+ * to do with an error logs it, once.
+ */
+#ifndef LOG_H
+#define LOG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/* Named traces, enabled with -T at,db or at run time. */
+#define TRACE_AT	0x01	/* every byte to and from the modems */
+#define TRACE_DB	0x02
+#define TRACE_CTL	0x04	/* control socket requests */
+#define TRACE_SCHED	0x08
+
+void	log_init(const char *, int, int);	/* name, debug, syslog */
+void	log_set_debug(int);
+int	log_get_debug(void);
+void	log_set_traces(int);
+int	log_get_traces(void);
+/* parse "at,db,ctl,sched" into a mask; -1 and *bad on an unknown name */
+int	log_parse_traces(const char *, const char **);
+
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_trace(int, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	fatal(const char *, ...)
+	    __attribute__((noreturn, format(printf, 1, 2)));
+void	fatalx(const char *, ...)
+	    __attribute__((noreturn, format(printf, 1, 2)));
+
+/*
+ * Make bytes printable for a log line: \r \n \t \x1a and other controls
+ * become visible escapes.  Writes at most outlen - 1 characters and a NUL;
+ * a cut is marked with "...".  Returns out.
+ */
+char	*log_escape(const void *, size_t, char *, size_t);
+
+/*
+ * A phone number as logs may show it: masked ("+14*******00") unless
+ * debug logging is on.  Returns a static buffer (one of a small ring, so
+ * a few may appear in one log call).
+ */
+const char *log_number(const char *);
+
+#endif

@@ -35,6 +35,9 @@ SAN	= -fsanitize=address,undefined -fno-omit-frame-pointer \
 
 # The pure cores: bytes in, typed results out.
 CODEC_SRCS = \
+	modem/at_error.c \
+	modem/at_lexer.c \
+	modem/at_resp.c \
 	modem/gsm7.c \
 	modem/pdu.c \
 	modem/phone.c \
@@ -45,18 +48,42 @@ CODEC_SRCS = \
 
 SUPPORT_SRCS = \
 	gateway/compat.c \
+	gateway/log.c \
 	gateway/xmalloc.c
 
-LIB_SRCS = $(CODEC_SRCS) $(SUPPORT_SRCS)
+# The modem driver and the serial transport (libevent, libserialport).
+MODEM_SRCS = \
+	modem/modem.c \
+	modem/modem_init.c \
+	modem/modem_quirks.c \
+	modem/modem_sms.c \
+	modem/modem_ussd.c \
+	modem/serial.c \
+	modem/serial_list.c \
+	modem/serial_sp.c \
+	modem/serial_tty.c
+
+LIB_SRCS = $(CODEC_SRCS) $(SUPPORT_SRCS) $(MODEM_SRCS)
 
 CLI_SRCS = \
 	tools/cmd.c \
+	tools/cmd_modem.c \
 	tools/cmd_pdu.c \
 	tools/json.c \
 	tools/tambuli.c
 
-UNIT_TESTS = gsm7 pdu phone plan translit ussd utf8
-FUZZ_TARGETS = pdu_decode plan ussd
+SIM_SRCS = \
+	tools/modemsim.c \
+	tools/sim_at.c \
+	tools/sim_ctl.c \
+	tools/sim_pty.c \
+	tools/sim_sms.c \
+	tools/sim_ussd.c \
+	tools/json.c
+
+UNIT_TESTS = at_error at_lexer at_resp gsm7 pdu phone plan translit ussd \
+	     utf8
+FUZZ_TARGETS = at_lexer pdu_decode plan ussd
 
 B	= build
 LIB	= $(B)/libtambuli.a
@@ -64,17 +91,19 @@ SANLIB	= $(B)/san/libtambuli.a
 LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o)
 SAN_OBJS = $(LIB_SRCS:%.c=$(B)/san/%.o)
 CLI_OBJS = $(CLI_SRCS:%.c=$(B)/%.o)
+SIM_OBJS = $(SIM_SRCS:%.c=$(B)/%.o)
 UNIT_BINS = $(UNIT_TESTS:%=bin/test_%)
 SAN_BINS = $(UNIT_TESTS:%=bin/san/test_%)
 REPLAY_BINS = $(FUZZ_TARGETS:%=bin/san/replay_%)
 FUZZ_BINS = $(FUZZ_TARGETS:%=bin/fuzz/fuzz_%)
 
-.PHONY: all deps check unit sanitize replay fuzz bench debug install clean
+.PHONY: all deps check unit sanitize replay regress fuzz bench debug install \
+	clean
 # keep the objects of pattern rules (and keep make quiet after the tests)
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: deps bin/tambuli
+all: deps bin/tambuli bin/modemsim bin/atchat
 
 deps:
 	@tools/deps.sh build
@@ -82,6 +111,14 @@ deps:
 bin/tambuli: $(CLI_OBJS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
+bin/modemsim: $(SIM_OBJS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $(SIM_OBJS) $(LIB) $(LDFLAGS) $(PKG_LIBS) -lutil
+
+bin/atchat: $(B)/tools/atchat.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS)
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -124,7 +161,10 @@ sanitize: deps $(SAN_BINS)
 replay: deps $(REPLAY_BINS)
 	@tests/run.sh replay
 
-check: deps bin/tambuli $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS)
+regress: deps all
+	@tests/run.sh regress
+
+check: deps all $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS)
 	@tests/run.sh all
 
 bench: deps bin/bench_codec
@@ -134,7 +174,7 @@ bench: deps bin/bench_codec
 FUZZ_CC	?= clang
 FUZZ_FLAGS = $(STD) $(INCS) $(DEFS) -g -O1 \
 	     -fsanitize=fuzzer,address,undefined
-bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRCS)
+bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CODEC_SRCS)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
@@ -157,6 +197,7 @@ debug:
 install: all
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 bin/tambuli $(DESTDIR)$(BINDIR)/tambuli
+	install -m 755 bin/modemsim $(DESTDIR)$(BINDIR)/modemsim
 
 clean:
 	rm -rf $(B) bin

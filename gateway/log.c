@@ -18,7 +18,14 @@ static struct {
 	int		 debug;
 	int		 syslog;
 	int		 traces;
-} log_state = { "tambuli", 0, 0, 0 };
+	int		 quiet;
+} log_state = { "tambuli", 0, 0, 0, 0 };
+
+void
+log_set_quiet(int q)
+{
+	log_state.quiet = q;
+}
 
 void
 log_init(const char *name, int debug, int use_syslog)
@@ -96,6 +103,8 @@ log_vwrite(int pri, const char *prefix, const char *fmt, va_list ap)
 	char	buf[2048];
 	int	saved = errno;
 
+	if (log_state.quiet && pri > LOG_CRIT)
+		return;
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	if (log_state.syslog)
 		syslog(pri, "%s%s", prefix, buf);
@@ -113,6 +122,8 @@ log_warn(const char *fmt, ...)
 	va_list	ap;
 	int	saved = errno;
 
+	if (log_state.quiet)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);

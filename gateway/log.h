@@ -21,6 +21,8 @@
 
 void	log_init(const char *, int, int);	/* name, debug, syslog */
 void	log_set_debug(int);
+/* quiet: only fatal errors (a CLI reports failures itself) */
+void	log_set_quiet(int);
 int	log_get_debug(void);
 void	log_set_traces(int);
 int	log_get_traces(void);

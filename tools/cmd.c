@@ -27,6 +27,11 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_pdu_encode_entry,
 	&cmd_pdu_decode_entry,
 	&cmd_pdu_plan_entry,
+	&cmd_modem_list_entry,
+	&cmd_modem_probe_entry,
+	&cmd_modem_ussd_entry,
+	&cmd_modem_send_entry,
+	&cmd_modem_read_entry,
 	&cmd_help_entry,
 	NULL
 };

@@ -74,6 +74,13 @@ int		 cmd_error(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 char		*cmd_join_args(const struct cmd_ctx *);
 
+/* cmd_modem.c */
+extern const struct cmd_entry cmd_modem_list_entry;
+extern const struct cmd_entry cmd_modem_probe_entry;
+extern const struct cmd_entry cmd_modem_ussd_entry;
+extern const struct cmd_entry cmd_modem_send_entry;
+extern const struct cmd_entry cmd_modem_read_entry;
+
 /* cmd_pdu.c */
 extern const struct cmd_entry cmd_pdu_encode_entry;
 extern const struct cmd_entry cmd_pdu_decode_entry;

@@ -1,0 +1,109 @@
+/*
+ * gateway/keyword.h — the keyword engine: what an inbound text asks for.
+ *
+ * Pure: no I/O, no clock, no logging.  keyword_table_new() allocates the
+ * table once (malloc, about 40 KB) and keyword_replace() a scratch copy
+ * for the time of the call; matching allocates nothing, uses a few KB of
+ * stack and works in time linear in the length of the text.
+ *
+ * A text is a keyword when, after normalization (case, accents,
+ * punctuation, symbols and emoji ignored), it is one keyword of the table
+ * plus polite filler words around it ("stop please", "¡Alto!", "tigil na
+ * po").  JOIN words take an optional list name ("JOIN rally"), LANG words
+ * a language ("IDIOMA español").  Anything else is not a keyword; if it
+ * contains a STOP-family word as a whole word it is flagged for review by
+ * an organizer ("please stop texting me").  See keyword.c for the rules.
+ */
+#ifndef KEYWORD_H
+#define KEYWORD_H
+
+#include <stddef.h>
+
+/* What a text asks for; JOIN..LANG are also the keyword families. */
+enum keyword_action {
+	KEYWORD_NONE = 0,	/* not a keyword: an inbox message */
+	KEYWORD_JOIN = 1,	/* subscribe (to list, or the default list) */
+	KEYWORD_STOP = 2,	/* opt out of everything */
+	KEYWORD_INFO = 3,	/* help */
+	KEYWORD_LANG = 4	/* set the subscriber's language */
+};
+
+#define KEYWORD_WORD_MAX	48	/* a keyword, normalized, with NUL */
+#define KEYWORD_WORDS_MAX	4	/* words in one keyword ("opt out") */
+#define KEYWORD_LIST_MAX	32	/* list name, bytes */
+#define KEYWORD_LANG_MAX	3	/* language code, bytes */
+#define KEYWORD_TEXT_MAX	2000	/* longer texts are never keywords */
+#define KEYWORD_TABLE_MAX	256	/* words in one table */
+
+struct keyword_result {
+	enum keyword_action	 action;
+	/* canonical keyword matched, uppercase ("STOP", "NO MAS"), or "" */
+	char			 keyword[KEYWORD_WORD_MAX];
+	/* language the keyword implies ("en", "es", "tl"), or "" */
+	char			 lang[KEYWORD_LANG_MAX + 1];
+	/* JOIN: list name, lowercase; "" for the default list */
+	char			 list[KEYWORD_LIST_MAX + 1];
+	/* LANG: the language asked for ("vi"), or "" when lang_unknown */
+	char			 lang_code[KEYWORD_LANG_MAX + 1];
+	int			 lang_unknown;	/* LANG with an unknown language */
+	/*
+	 * NONE only: the text contains an opt-out word (a STOP-family
+	 * keyword as a whole word): an organizer must look at it.
+	 * review_keyword is the first such word, canonical.
+	 */
+	int			 flag_review;
+	char			 review_keyword[KEYWORD_WORD_MAX];
+};
+
+struct keyword_table;
+
+/* A table holding the default keywords (PRODUCT.md); NULL if out of
+ * memory. */
+struct keyword_table	*keyword_table_new(void);
+void			 keyword_table_free(struct keyword_table *);
+
+/* One word of a family and the language it implies. */
+struct keyword_word {
+	const char	*word;
+	const char	*lang;
+};
+
+/*
+ * Add word to a family, implying language lang (2 or 3 ASCII letters).
+ * The word is normalized as texts are ("Únete" == "unete"); adding a word
+ * already in the family updates its language.  Returns 0, or -1 and *errstr
+ * (the word is empty or too long, is a filler word, belongs to another
+ * family, the language code is bad, the table is full).
+ */
+int	 keyword_add(struct keyword_table *, enum keyword_action,
+	    const char *, const char *, const char **);
+/*
+ * Replace every word of a family with n words.  All or nothing: on error
+ * (as keyword_add, or n == 0) the table is unchanged.  Replacing the STOP
+ * family also changes which words flag a text for review.
+ */
+int	 keyword_replace(struct keyword_table *, enum keyword_action,
+	    const struct keyword_word *, size_t, const char **);
+
+/*
+ * Match len bytes of text (any bytes: invalid UTF-8 is treated as
+ * punctuation).  Always fills *r; returns r->action.
+ */
+enum keyword_action keyword_match(const struct keyword_table *,
+	    const char *, size_t, struct keyword_result *);
+
+/*
+ * The normalization matching uses: letters lowercased and accents removed
+ * (ASCII, Latin via translit_strip_accent, Greek, Cyrillic, Armenian,
+ * fullwidth forms), other letters (CJK, Arabic...) kept, punctuation,
+ * symbols, emoji and invalid bytes turned to spaces, whitespace collapsed
+ * and trimmed.  Writes at most outlen - 1 bytes and a NUL (never a partial
+ * character) and returns the length of the whole normalized text, as
+ * snprintf: a result >= outlen means it was truncated.
+ */
+size_t	 keyword_normalize(const char *, size_t, char *, size_t);
+
+/* "NONE", "JOIN", "STOP", "INFO", "LANG". */
+const char *keyword_action_name(enum keyword_action);
+
+#endif

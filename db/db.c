@@ -1,0 +1,432 @@
+/*
+ * db/db.c — opening the store, migrations, transactions, the statement
+ * cache and settings.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "db_int.h"
+
+/*
+ * Ordered migrations: migration i takes the schema from version i to
+ * i + 1.  Append only; never edit one that has shipped.  States are
+ * stored as fixed strings, never as enum ordinals.
+ */
+static const char *db_migrations[] = {
+	/* 0 -> 1 */
+	"CREATE TABLE settings ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);"
+	"CREATE TABLE lists ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  created_at INTEGER NOT NULL);"
+	"INSERT INTO lists (id, name, created_at) VALUES (1, 'default', 0);"
+	"CREATE TABLE subscribers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL UNIQUE,"
+	"  status TEXT NOT NULL CHECK (status IN ('active', 'opted-out')),"
+	"  language TEXT NOT NULL DEFAULT '',"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE TABLE memberships ("
+	"  subscriber_id INTEGER NOT NULL REFERENCES subscribers(id)"
+	"    ON DELETE CASCADE,"
+	"  list_id INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,"
+	"  joined_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (list_id, subscriber_id)) WITHOUT ROWID;"
+	"CREATE INDEX memberships_subscriber ON memberships(subscriber_id);"
+	"CREATE TABLE consent_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL,"
+	"  event TEXT NOT NULL CHECK (event IN ('opt-in', 'opt-out',"
+	"    'removed', 'language')),"
+	"  list TEXT,"
+	"  keyword TEXT,"
+	"  text TEXT,"
+	"  source TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX consent_events_phone ON consent_events(phone, at);"
+	"CREATE TABLE inbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  modem TEXT,"
+	"  keyword TEXT,"
+	"  flags TEXT NOT NULL DEFAULT '',"
+	"  handled INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE inbound_parts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  phone TEXT NOT NULL,"
+	"  ref INTEGER NOT NULL,"
+	"  parts INTEGER NOT NULL,"
+	"  part INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  received_at INTEGER NOT NULL,"
+	"  modem TEXT,"
+	"  UNIQUE (phone, ref, parts, part));"
+	"CREATE TABLE broadcasts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  text TEXT NOT NULL,"
+	"  list_id INTEGER NOT NULL REFERENCES lists(id),"
+	"  priority INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'done',"
+	"    'cancelled')),"
+	"  created_at INTEGER NOT NULL,"
+	"  scheduled_at INTEGER NOT NULL,"
+	"  expires_at INTEGER,"
+	"  recipients INTEGER NOT NULL DEFAULT 0,"
+	"  encoding TEXT,"
+	"  segments INTEGER);"
+	"CREATE TABLE broadcast_variants ("
+	"  broadcast_id INTEGER NOT NULL REFERENCES broadcasts(id),"
+	"  language TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  PRIMARY KEY (broadcast_id, language)) WITHOUT ROWID;"
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  broadcast_id INTEGER REFERENCES broadcasts(id),"
+	"  phone TEXT NOT NULL,"
+	"  text TEXT,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('alert', 'reply', 'system',"
+	"    'forward')),"
+	"  priority INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent',"
+	"    'delivered', 'failed', 'expired', 'skipped', 'cancelled')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  next_attempt_at INTEGER NOT NULL,"
+	"  expires_at INTEGER,"
+	"  modem TEXT,"
+	"  mr INTEGER,"
+	"  error TEXT,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL);"
+	"CREATE INDEX outbox_claim ON outbox(state, priority DESC, id);"
+	"CREATE INDEX outbox_due ON outbox(state, next_attempt_at);"
+	"CREATE INDEX outbox_broadcast ON outbox(broadcast_id, state);"
+	"CREATE INDEX outbox_phone ON outbox(phone, state);",
+};
+
+#define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])
+
+const char *
+db_error(const struct db *db)
+{
+	return db->err;
+}
+
+int
+db_busy(const struct db *db)
+{
+	return db->busy;
+}
+
+int
+db_fail(struct db *db, const char *what)
+{
+	int	code = sqlite3_errcode(db->h);
+
+	db->busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+	snprintf(db->err, sizeof db->err, "%s: %s", what,
+	    db->busy ? "the database is busy (another writer)" :
+	    sqlite3_errmsg(db->h));
+	return -1;
+}
+
+int
+db_failf(struct db *db, const char *fmt, ...)
+{
+	va_list	ap;
+
+	db->busy = 0;
+	va_start(ap, fmt);
+	vsnprintf(db->err, sizeof db->err, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* A cached statement, reset and unbound, ready to bind. */
+sqlite3_stmt *
+db_stmt(struct db *db, enum db_stmt_id id, const char *sql)
+{
+	sqlite3_stmt	*s = db->stmt[id];
+
+	if (s == NULL) {
+		if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
+		    &s, NULL) != SQLITE_OK) {
+			db_fail(db, "prepare");
+			return NULL;
+		}
+		db->stmt[id] = s;
+		return s;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+/* Step a statement that returns no rows. */
+int
+db_step_done(struct db *db, sqlite3_stmt *s, const char *what)
+{
+	int	rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(db, what);
+	return 0;
+}
+
+void
+db_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+const char *
+db_col_text(sqlite3_stmt *s, int i)
+{
+	const unsigned char	*t = sqlite3_column_text(s, i);
+
+	return t != NULL ? (const char *)t : "";
+}
+
+static int
+db_exec(struct db *db, const char *sql, const char *what)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		db->busy = sqlite3_errcode(db->h) == SQLITE_BUSY;
+		snprintf(db->err, sizeof db->err, "%s: %s", what,
+		    msg ? msg : sqlite3_errmsg(db->h));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int
+db_begin(struct db *db)
+{
+	sqlite3_stmt	*s;
+
+	/* IMMEDIATE takes the write lock now: no read-to-write upgrade
+	 * SQLITE_BUSY in the middle of a transaction */
+	if ((s = db_stmt(db, DB_ST_BEGIN, "BEGIN IMMEDIATE")) == NULL)
+		return -1;
+	if (db_step_done(db, s, "begin") == -1)
+		return -1;
+	db->in_tx = 1;
+	return 0;
+}
+
+int
+db_commit(struct db *db)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_COMMIT, "COMMIT")) == NULL)
+		return -1;
+	if (db_step_done(db, s, "commit") == -1) {
+		db_rollback(db);
+		return -1;
+	}
+	db->in_tx = 0;
+	return 0;
+}
+
+void
+db_rollback(struct db *db)
+{
+	sqlite3_stmt	*s;
+	char		 saved[sizeof db->err];
+
+	if (!db->in_tx && sqlite3_get_autocommit(db->h))
+		return;
+	memcpy(saved, db->err, sizeof saved);
+	if ((s = db_stmt(db, DB_ST_ROLLBACK, "ROLLBACK")) != NULL)
+		(void)db_step_done(db, s, "rollback");
+	memcpy(db->err, saved, sizeof saved);
+	db->in_tx = 0;
+}
+
+static int
+db_user_version(struct db *db, int *v)
+{
+	sqlite3_stmt	*s;
+
+	if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return db_fail(db, "user_version");
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return db_fail(db, "user_version");
+	}
+	*v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return 0;
+}
+
+static int
+db_migrate(struct db *db)
+{
+	char	sql[64];
+	int	v;
+	size_t	i;
+
+	if (db_user_version(db, &v) == -1)
+		return -1;
+	if (v == DB_SCHEMA_VERSION)
+		return 0;
+	/* the version is read again under the write lock: a CLI and the
+	 * daemon opening a new database at once must not both migrate */
+	if (db_exec(db, "BEGIN IMMEDIATE", "migration") == -1)
+		return -1;
+	if (db_user_version(db, &v) == -1)
+		goto fail;
+	if (v > DB_SCHEMA_VERSION) {
+		db_exec(db, "ROLLBACK", "rollback");
+		return db_failf(db, "the database has schema version %d, newer "
+		    "than this tambuli (version %d): upgrade tambuli, or use "
+		    "the database with the version that wrote it", v,
+		    DB_SCHEMA_VERSION);
+	}
+	for (i = (size_t)v; i < DB_NMIGRATIONS; i++) {
+		if (db_exec(db, db_migrations[i], "migration") == -1)
+			goto fail;
+	}
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d",
+	    DB_SCHEMA_VERSION);
+	if (db_exec(db, sql, "migration") == -1 ||
+	    db_exec(db, "COMMIT", "migration") == -1)
+		goto fail;
+	return 0;
+fail:
+	db_exec(db, "ROLLBACK", "rollback");
+	return -1;
+}
+
+struct db *
+db_open(const char *path, int busy_ms, char **cause)
+{
+	struct db	*db;
+	int		 fd, rc;
+
+	/* create the file 0600 ourselves: SQLite would use the umask */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	close(fd);
+
+	db = xcalloc(1, sizeof *db);
+	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		xasprintf(cause, "%s: %s", path, db->h ?
+		    sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
+		sqlite3_close(db->h);
+		free(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db->h, busy_ms);
+	sqlite3_extended_result_codes(db->h, 0);
+	/*
+	 * WAL: readers never block the writer.  synchronous=FULL: a commit
+	 * is on disk before it returns, so "accepted" survives a power cut
+	 * (NORMAL could lose the last transactions).  secure_delete:
+	 * deleted numbers and texts are overwritten.
+	 */
+	if (db_exec(db, "PRAGMA journal_mode = WAL;"
+	    "PRAGMA synchronous = FULL;"
+	    "PRAGMA secure_delete = ON;"
+	    "PRAGMA foreign_keys = ON;"
+	    "PRAGMA temp_store = MEMORY;", "open") == -1 ||
+	    db_migrate(db) == -1) {
+		xasprintf(cause, "%s: %s", path, db->err);
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+void
+db_close(struct db *db)
+{
+	size_t	i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < DB_ST_MAX; i++)
+		sqlite3_finalize(db->stmt[i]);
+	sqlite3_close(db->h);
+	free(db);
+}
+
+int
+db_setting_get(struct db *db, const char *key, char *out, size_t len)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = db_stmt(db, DB_ST_SETTING_GET,
+	    "SELECT value FROM settings WHERE key = ?1")) == NULL)
+		return -1;
+	db_bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		strlcpy(out, db_col_text(s, 0), len);
+		sqlite3_reset(s);
+		return 1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "setting");
+	return 0;
+}
+
+int
+db_setting_set(struct db *db, const char *key, const char *value)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_SETTING_SET,
+	    "INSERT INTO settings (key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value")) == NULL)
+		return -1;
+	db_bind_text(s, 1, key);
+	db_bind_text(s, 2, value);
+	return db_step_done(db, s, "setting");
+}
+
+/* The id of a list by name (NULL: the default list), 0 if none. */
+int64_t
+db_list_id(struct db *db, const char *name)
+{
+	sqlite3_stmt	*s;
+	int64_t		 id = 0;
+
+	if (name == NULL || *name == '\0')
+		return 1;
+	if ((s = db_stmt(db, DB_ST_LIST_ID,
+	    "SELECT id FROM lists WHERE name = ?1")) == NULL)
+		return -1;
+	db_bind_text(s, 1, name);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return id;
+}

@@ -1,0 +1,235 @@
+/*
+ * db/db.h — the SQLite store: schema, migrations and every SQL statement
+ * of tambuli.  SQLite is the queue.
+ *
+ * - WAL, so the CLI reads while the daemon writes; synchronous=FULL so a
+ *   committed row survives a power cut (see README "Durability").
+ * - secure_delete, so deleted rows (numbers, texts) are overwritten.
+ * - The schema version lives in PRAGMA user_version; ordered migrations
+ *   run in one transaction at open; a database newer than the binary is
+ *   refused.
+ * - Statements are prepared once per handle and reused.
+ * - Every state change is one short BEGIN IMMEDIATE transaction.
+ * - Times are Unix seconds passed in by the caller (no clock here).
+ * - No logging: a failing call returns -1 and db_error() names the
+ *   problem.
+ */
+#ifndef DB_H
+#define DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DB_SCHEMA_VERSION	1
+
+struct db;
+
+/* db.c */
+/*
+ * Open (creating, mode 0600) and migrate.  busy_ms is how long a call may
+ * wait for another writer: short in the daemon (the wait blocks its
+ * loop), longer in the CLI.  NULL with *cause (allocated) on failure.
+ */
+struct db	*db_open(const char *, int, char **);
+void		 db_close(struct db *);
+const char	*db_error(const struct db *);
+int		 db_begin(struct db *);
+int		 db_commit(struct db *);
+void		 db_rollback(struct db *);
+int		 db_busy(const struct db *);	/* last error was SQLITE_BUSY */
+int		 db_setting_get(struct db *, const char *, char *, size_t);
+int		 db_setting_set(struct db *, const char *, const char *);
+
+/* ---- subscribers and lists (subscriber.c) ---- */
+
+enum subscriber_status {
+	SUBSCRIBER_NONE,	/* unknown number */
+	SUBSCRIBER_ACTIVE,
+	SUBSCRIBER_OPTED_OUT,
+};
+
+struct subscriber {
+	int64_t			 id;
+	char			 phone[24];
+	enum subscriber_status	 status;
+	char			 language[8];
+	int64_t			 created_at, updated_at;
+	char			 lists[512];	/* comma-separated */
+};
+
+/* Where a consent change came from (the audit trail records it). */
+struct consent {
+	const char	*keyword;	/* "JOIN", or NULL */
+	const char	*text;		/* the member's message, or NULL */
+	const char	*source;	/* "sms", "cli", "import" */
+};
+
+#define SUBSCRIBER_JOINED	1	/* newly active on the list */
+#define SUBSCRIBER_ALREADY	2	/* was already on it */
+#define SUBSCRIBER_NO_LIST	3	/* the list does not exist */
+#define SUBSCRIBER_REFUSED	4	/* opted out: only the member can
+					 * rejoin, by texting */
+
+/*
+ * Subscribe phone (E.164) to list (NULL: the default list) and make it
+ * active.  lang (or NULL) sets the language.  A member's own JOIN
+ * (source "sms") reactivates an opted-out number; an organizer's add does
+ * not (SUBSCRIBER_REFUSED).  *result is one of the SUBSCRIBER_* values.
+ */
+int	 subscriber_join(struct db *, const char *, const char *,
+	    const char *, const struct consent *, int64_t, int *);
+/*
+ * Opt out of everything: status opted-out (the row is kept, or created,
+ * so the opt-out is never forgotten), a consent event, and every queued
+ * alert or reply to this number skipped.  *cancelled counts those.
+ */
+int	 subscriber_optout(struct db *, const char *, const struct consent *,
+	    int64_t, long *);
+int	 subscriber_set_language(struct db *, const char *, const char *,
+	    const struct consent *, int64_t);
+/* 0 and *s filled (status SUBSCRIBER_NONE when unknown), or -1 */
+int	 subscriber_get(struct db *, const char *, struct subscriber *);
+/* Remove from all lists; an active number is deleted, an opted-out one
+ * keeps its opt-out.  *found is 0 if the number was unknown. */
+int	 subscriber_remove(struct db *, const char *, int64_t, int *);
+/* Every subscriber (of list, with status, when given), by phone. */
+int	 subscriber_foreach(struct db *, const char *, int,
+	    int (*)(const struct subscriber *, void *), void *);
+int	 subscriber_count(struct db *, const char *, long *);
+/* Create a list if it does not exist. */
+int	 list_create(struct db *, const char *, int64_t);
+int	 list_exists(struct db *, const char *, int *);
+int	 list_foreach(struct db *, int (*)(const char *, long, long, void *),
+	    void *);	/* name, active members, opted-out members */
+
+/* ---- broadcasts and the outbox (outbox.c) ---- */
+
+enum outbox_kind {
+	OUTBOX_ALERT,		/* part of a broadcast */
+	OUTBOX_REPLY,		/* an organizer's or automatic reply */
+	OUTBOX_SYSTEM,		/* the STOP confirmation: goes even to an
+				 * opted-out number */
+	OUTBOX_FORWARD,		/* an inbound text forwarded to organizers */
+};
+
+#define OUTBOX_PRIO_ROUTINE	0
+#define OUTBOX_PRIO_REPLY	1	/* keyword replies: members wait */
+#define OUTBOX_PRIO_URGENT	2
+
+struct broadcast_new {
+	const char	*text;
+	const char	*list;		/* NULL: default list */
+	int		 priority;
+	int64_t		 scheduled_at;	/* 0: now */
+	int64_t		 expires_at;	/* 0: never */
+	const char	*encoding;	/* for show */
+	int		 segments;
+};
+
+struct broadcast {
+	int64_t		 id;
+	char		*text;		/* allocated; broadcast_clear() */
+	char		 list[64];
+	char		 state[16];	/* queued sending done cancelled */
+	int		 priority;
+	int64_t		 created_at, scheduled_at, expires_at;
+	char		 encoding[8];
+	int		 segments;
+	long		 recipients;
+	long		 queued, sending, sent, delivered, failed, expired,
+			 skipped, cancelled;
+};
+
+/*
+ * Queue a broadcast: the broadcast row and one outbox row per active
+ * member of the list, in one transaction (set-based).  *recipients gets
+ * the count.  -1 with db_error() "no such list: x".
+ */
+int	 broadcast_create(struct db *, const struct broadcast_new *, int64_t,
+	    int64_t *, long *);
+/* The number of active members of list (NULL: default). */
+int	 broadcast_recipients(struct db *, const char *, long *);
+/* 0 and *b, 1 if there is no such broadcast, -1 on error. */
+int	 broadcast_get(struct db *, int64_t, struct broadcast *);
+void	 broadcast_clear(struct broadcast *);
+/* Newest first, at most limit (0: all). */
+int	 broadcast_foreach(struct db *, int, int (*)(const struct broadcast *,
+	    void *), void *);
+/* Cancel what is still queued; *cancelled counts rows.  1 if unknown. */
+int	 broadcast_cancel(struct db *, int64_t, int64_t, long *);
+
+struct outbox_item {
+	int64_t		 id;
+	int64_t		 broadcast_id;	/* 0 for none */
+	char		 phone[24];
+	char		*text;		/* allocated; outbox_item_clear() */
+	enum outbox_kind kind;
+	int		 priority;
+	int		 attempts;	/* including this one */
+};
+
+/* Queue one message (a reply, a confirmation, a forward). */
+int	 outbox_enqueue(struct db *, const char *, const char *,
+	    enum outbox_kind, int, int64_t, int64_t *);
+/*
+ * Claim the next due message for modem: highest priority first, then
+ * oldest.  Opt-out is checked here, at send time: an alert or reply to an
+ * opted-out number is marked skipped and the next one is taken; expired
+ * ones are marked expired.  The claimed row becomes "sending" before the
+ * modem sees it.  Returns 1 with *it filled, 0 if nothing is due, -1.
+ */
+int	 outbox_claim(struct db *, const char *, int64_t, struct outbox_item *);
+void	 outbox_item_clear(struct outbox_item *);
+int	 outbox_sent(struct db *, int64_t, int, int64_t);
+int	 outbox_retry(struct db *, int64_t, const char *, int64_t, int64_t);
+int	 outbox_failed(struct db *, int64_t, const char *, int64_t);
+/* The earliest next_attempt_at of queued rows: 1 and *when, 0 if none. */
+int	 outbox_next_due(struct db *, int64_t *);
+/* At start-up: rows left "sending" by a crash go back to the queue. */
+int	 outbox_recover(struct db *, int64_t, long *);
+/* Messages of a kind sent or queued to phone since a time. */
+int	 outbox_count_since(struct db *, const char *, enum outbox_kind,
+	    int64_t, long *);
+/* Queue depth (queued + sending) and broadcasts not finished. */
+int	 outbox_depth(struct db *, long *, long *);
+
+/* ---- the inbox (inbox.c) ---- */
+
+#define INBOX_FLAG_REVIEW	"review"	/* contains an opt-out word */
+#define INBOX_FLAG_INCOMPLETE	"incomplete"	/* parts never arrived */
+#define INBOX_FLAG_UNDECODABLE	"undecodable"
+
+struct inbox_msg {
+	int64_t		 id;
+	char		 phone[24];
+	char		*text;		/* allocated */
+	int64_t		 received_at;
+	char		 modem[32];
+	char		 keyword[16];
+	char		 flags[64];
+	int		 handled;
+};
+
+int	 inbox_add(struct db *, const char *, const char *, int64_t,
+	    const char *, const char *, const char *, int64_t *);
+int	 inbox_foreach(struct db *, int, int (*)(const struct inbox_msg *,
+	    void *), void *);
+int	 inbox_mark_handled(struct db *, const char *);
+/*
+ * Store one part of a concatenated message.  When all parts are there,
+ * *complete is the joined text (allocated) and the parts are gone; else
+ * NULL.  A part seen twice is stored once.
+ */
+int	 inbox_part_add(struct db *, const char *, unsigned, unsigned,
+	    unsigned, const char *, int64_t, const char *, char **);
+/*
+ * Messages whose parts are older than before and still incomplete: the
+ * parts present, joined with "[...]" where one is missing, are handed to
+ * cb(phone, text, received_at, arg) and deleted.
+ */
+int	 inbox_part_expire(struct db *, int64_t, void (*)(const char *,
+	    const char *, int64_t, const char *, void *), void *);
+/* Purge message bodies older than before (retention). */
+int	 inbox_purge(struct db *, int64_t, long *);
+
+#endif

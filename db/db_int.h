@@ -1,0 +1,56 @@
+/*
+ * db/db_int.h — private to db/: the handle and the statement cache.
+ */
+#ifndef DB_INT_H
+#define DB_INT_H
+
+#include <sqlite3.h>
+
+#include "db.h"
+
+/* Every statement, prepared once per handle on first use. */
+enum db_stmt_id {
+	DB_ST_BEGIN, DB_ST_COMMIT, DB_ST_ROLLBACK,
+	DB_ST_SETTING_GET, DB_ST_SETTING_SET,
+	/* subscriber.c */
+	DB_ST_SUB_GET, DB_ST_SUB_INSERT, DB_ST_SUB_ACTIVATE, DB_ST_SUB_OPTOUT,
+	DB_ST_SUB_LANG, DB_ST_SUB_DELETE, DB_ST_SUB_LISTS,
+	DB_ST_LIST_ID, DB_ST_LIST_CREATE, DB_ST_LIST_ALL,
+	DB_ST_MEMBER_ADD, DB_ST_MEMBER_DEL_ALL, DB_ST_CONSENT,
+	DB_ST_OUTBOX_SKIP_PHONE, DB_ST_OUTBOX_SKIP_DONE, DB_ST_SUB_ALL,
+	DB_ST_SUB_BY_LIST, DB_ST_SUB_COUNT,
+	/* outbox.c */
+	DB_ST_BC_INSERT, DB_ST_BC_EXPAND, DB_ST_BC_SET_RECIPIENTS,
+	DB_ST_BC_COUNT, DB_ST_BC_GET, DB_ST_BC_COUNTS, DB_ST_BC_LIST,
+	DB_ST_BC_CANCEL_ROWS, DB_ST_BC_CANCEL, DB_ST_BC_SENDING,
+	DB_ST_BC_DONE,
+	DB_ST_OB_INSERT, DB_ST_OB_CANDIDATE, DB_ST_OB_SET_STATE,
+	DB_ST_OB_CLAIM, DB_ST_OB_SENT, DB_ST_OB_RETRY, DB_ST_OB_FAILED,
+	DB_ST_OB_NEXT_DUE, DB_ST_OB_RECOVER, DB_ST_OB_COUNT_SINCE,
+	DB_ST_OB_DEPTH, DB_ST_OB_BROADCAST_OF,
+	/* inbox.c */
+	DB_ST_IN_ADD, DB_ST_IN_LIST, DB_ST_IN_LIST_ALL, DB_ST_IN_HANDLED,
+	DB_ST_PART_ADD, DB_ST_PART_COUNT, DB_ST_PART_TEXTS, DB_ST_PART_DEL,
+	DB_ST_PART_OLD, DB_ST_IN_PURGE, DB_ST_OB_PURGE,
+	DB_ST_MAX
+};
+
+struct db {
+	sqlite3		*h;
+	sqlite3_stmt	*stmt[DB_ST_MAX];
+	char		 err[256];
+	int		 busy;
+	int		 in_tx;
+};
+
+/* db.c */
+sqlite3_stmt	*db_stmt(struct db *, enum db_stmt_id, const char *);
+int		 db_fail(struct db *, const char *);
+int		 db_failf(struct db *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+int		 db_step_done(struct db *, sqlite3_stmt *, const char *);
+int64_t		 db_list_id(struct db *, const char *);
+void		 db_bind_text(sqlite3_stmt *, int, const char *);
+const char	*db_col_text(sqlite3_stmt *, int);
+
+#endif

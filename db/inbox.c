@@ -1,0 +1,309 @@
+/*
+ * db/inbox.c — inbound texts: the inbox, the parts of concatenated
+ * messages waiting for their siblings, and retention.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat.h"
+#include "db_int.h"
+
+int
+inbox_add(struct db *db, const char *phone, const char *text, int64_t at,
+    const char *modem, const char *keyword, const char *flags, int64_t *id)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_IN_ADD,
+	    "INSERT INTO inbox (phone, text, received_at, modem, keyword, "
+	    "flags) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, ''))")) == NULL)
+		return -1;
+	db_bind_text(s, 1, phone);
+	db_bind_text(s, 2, text);
+	sqlite3_bind_int64(s, 3, at);
+	db_bind_text(s, 4, modem);
+	db_bind_text(s, 5, keyword);
+	db_bind_text(s, 6, flags);
+	if (db_step_done(db, s, "inbox") == -1)
+		return -1;
+	if (id != NULL)
+		*id = sqlite3_last_insert_rowid(db->h);
+	return 0;
+}
+
+int
+inbox_foreach(struct db *db, int all, int (*cb)(const struct inbox_msg *,
+    void *), void *arg)
+{
+	struct inbox_msg m;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	/* by default only what an organizer should read: not keywords */
+	if (all)
+		s = db_stmt(db, DB_ST_IN_LIST_ALL,
+		    "SELECT id, phone, text, received_at, COALESCE(modem, ''), "
+		    "COALESCE(keyword, ''), flags, handled FROM inbox "
+		    "ORDER BY id");
+	else
+		s = db_stmt(db, DB_ST_IN_LIST,
+		    "SELECT id, phone, text, received_at, COALESCE(modem, ''), "
+		    "COALESCE(keyword, ''), flags, handled FROM inbox "
+		    "WHERE handled = 0 AND (keyword IS NULL OR flags != '') "
+		    "ORDER BY id");
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&m, 0, sizeof m);
+		m.id = sqlite3_column_int64(s, 0);
+		strlcpy(m.phone, db_col_text(s, 1), sizeof m.phone);
+		m.text = (char *)db_col_text(s, 2);
+		m.received_at = sqlite3_column_int64(s, 3);
+		strlcpy(m.modem, db_col_text(s, 4), sizeof m.modem);
+		strlcpy(m.keyword, db_col_text(s, 5), sizeof m.keyword);
+		strlcpy(m.flags, db_col_text(s, 6), sizeof m.flags);
+		m.handled = sqlite3_column_int(s, 7);
+		if (cb(&m, arg))
+			break;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_fail(db, "inbox");
+	return 0;
+}
+
+int
+inbox_mark_handled(struct db *db, const char *phone)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_IN_HANDLED,
+	    "UPDATE inbox SET handled = 1 WHERE phone = ?1")) == NULL)
+		return -1;
+	db_bind_text(s, 1, phone);
+	return db_step_done(db, s, "inbox");
+}
+
+/* The parts of one message, joined in order; "[...]" marks a gap. */
+static char *
+inbox_part_join(struct db *db, const char *phone, unsigned ref,
+    unsigned parts, int *missing)
+{
+	sqlite3_stmt	*s;
+	char		*out = NULL;
+	size_t		 len = 0, n;
+	unsigned	 expect = 1, part;
+	const char	*t;
+	int		 rc;
+
+	*missing = 0;
+	if ((s = db_stmt(db, DB_ST_PART_TEXTS,
+	    "SELECT part, text FROM inbound_parts WHERE phone = ?1 AND "
+	    "ref = ?2 AND parts = ?3 ORDER BY part")) == NULL)
+		return NULL;
+	db_bind_text(s, 1, phone);
+	sqlite3_bind_int(s, 2, (int)ref);
+	sqlite3_bind_int(s, 3, (int)parts);
+	out = xstrdup("");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		part = (unsigned)sqlite3_column_int(s, 0);
+		t = db_col_text(s, 1);
+		n = strlen(t);
+		if (part != expect) {
+			*missing = 1;
+			out = xreallocarray(out, len + 6 + 1, 1);
+			memcpy(out + len, "[...]", 5);
+			len += 5;
+			out[len] = '\0';
+		}
+		out = xreallocarray(out, len + n + 1, 1);
+		memcpy(out + len, t, n + 1);
+		len += n;
+		expect = part + 1;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(out);
+		db_fail(db, "parts");
+		return NULL;
+	}
+	if (expect <= parts) {
+		*missing = 1;
+		out = xreallocarray(out, len + 6, 1);
+		memcpy(out + len, "[...]", 6);
+	}
+	return out;
+}
+
+static int
+inbox_part_delete(struct db *db, const char *phone, unsigned ref,
+    unsigned parts)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_PART_DEL,
+	    "DELETE FROM inbound_parts WHERE phone = ?1 AND ref = ?2 AND "
+	    "parts = ?3")) == NULL)
+		return -1;
+	db_bind_text(s, 1, phone);
+	sqlite3_bind_int(s, 2, (int)ref);
+	sqlite3_bind_int(s, 3, (int)parts);
+	return db_step_done(db, s, "parts");
+}
+
+int
+inbox_part_add(struct db *db, const char *phone, unsigned ref,
+    unsigned parts, unsigned part, const char *text, int64_t now,
+    const char *modem, char **complete)
+{
+	sqlite3_stmt	*s;
+	long		 have;
+	int		 missing;
+
+	*complete = NULL;
+	/* a part outside 1..parts would be counted towards completion and
+	 * the message "completed" with a real part missing */
+	if (parts == 0 || part == 0 || part > parts)
+		return db_failf(db, "invalid part %u of %u", part, parts);
+	if (db_begin(db) == -1)
+		return -1;
+	if ((s = db_stmt(db, DB_ST_PART_ADD,
+	    "INSERT OR IGNORE INTO inbound_parts (phone, ref, parts, part, "
+	    "text, received_at, modem) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"))
+	    == NULL)
+		goto fail;
+	db_bind_text(s, 1, phone);
+	sqlite3_bind_int(s, 2, (int)ref);
+	sqlite3_bind_int(s, 3, (int)parts);
+	sqlite3_bind_int(s, 4, (int)part);
+	db_bind_text(s, 5, text);
+	sqlite3_bind_int64(s, 6, now);
+	db_bind_text(s, 7, modem);
+	if (db_step_done(db, s, "part") == -1)
+		goto fail;
+	if ((s = db_stmt(db, DB_ST_PART_COUNT,
+	    "SELECT COUNT(*) FROM inbound_parts WHERE phone = ?1 AND "
+	    "ref = ?2 AND parts = ?3")) == NULL)
+		goto fail;
+	db_bind_text(s, 1, phone);
+	sqlite3_bind_int(s, 2, (int)ref);
+	sqlite3_bind_int(s, 3, (int)parts);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		db_fail(db, "parts");
+		goto fail;
+	}
+	have = (long)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (have >= (long)parts) {
+		if ((*complete = inbox_part_join(db, phone, ref, parts,
+		    &missing)) == NULL)
+			goto fail;
+		if (inbox_part_delete(db, phone, ref, parts) == -1)
+			goto fail;
+	}
+	if (db_commit(db) == -1)
+		goto fail;
+	return 0;
+fail:
+	free(*complete);
+	*complete = NULL;
+	db_rollback(db);
+	return -1;
+}
+
+int
+inbox_part_expire(struct db *db, int64_t before,
+    void (*cb)(const char *, const char *, int64_t, const char *, void *),
+    void *arg)
+{
+	sqlite3_stmt	*s;
+	struct expired {
+		char		 phone[24];
+		unsigned	 ref, parts;
+		int64_t		 at;
+		char		 modem[32];
+	}		*list = NULL;
+	size_t		 n = 0, cap = 0, i;
+	char		*text;
+	int		 rc, missing;
+
+	if ((s = db_stmt(db, DB_ST_PART_OLD,
+	    "SELECT phone, ref, parts, MIN(received_at), "
+	    "COALESCE(MAX(modem), '') FROM inbound_parts GROUP BY phone, ref, "
+	    "parts HAVING MAX(received_at) < ?1")) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, before);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			list = xreallocarray(list, cap, sizeof *list);
+		}
+		strlcpy(list[n].phone, db_col_text(s, 0), sizeof list[n].phone);
+		list[n].ref = (unsigned)sqlite3_column_int(s, 1);
+		list[n].parts = (unsigned)sqlite3_column_int(s, 2);
+		list[n].at = sqlite3_column_int64(s, 3);
+		strlcpy(list[n].modem, db_col_text(s, 4), sizeof list[n].modem);
+		n++;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(list);
+		return db_fail(db, "parts");
+	}
+	for (i = 0; i < n; i++) {
+		if (db_begin(db) == -1) {
+			free(list);
+			return -1;
+		}
+		text = inbox_part_join(db, list[i].phone, list[i].ref,
+		    list[i].parts, &missing);
+		if (text == NULL || inbox_part_delete(db, list[i].phone,
+		    list[i].ref, list[i].parts) == -1) {
+			free(text);
+			db_rollback(db);
+			free(list);
+			return -1;
+		}
+		/* the caller stores it in the same transaction */
+		cb(list[i].phone, text, list[i].at, list[i].modem, arg);
+		free(text);
+		if (db_commit(db) == -1) {
+			free(list);
+			return -1;
+		}
+	}
+	free(list);
+	return 0;
+}
+
+int
+inbox_purge(struct db *db, int64_t before, long *n)
+{
+	sqlite3_stmt	*s;
+
+	*n = 0;
+	if (db_begin(db) == -1)
+		return -1;
+	if ((s = db_stmt(db, DB_ST_IN_PURGE,
+	    "UPDATE inbox SET text = '' WHERE received_at < ?1 AND "
+	    "text != ''")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, before);
+	if (db_step_done(db, s, "purge") == -1)
+		goto fail;
+	*n = sqlite3_changes(db->h);
+	if ((s = db_stmt(db, DB_ST_OB_PURGE,
+	    "UPDATE outbox SET text = NULL WHERE updated_at < ?1 AND "
+	    "text IS NOT NULL AND state NOT IN ('queued', 'sending')")) ==
+	    NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, before);
+	if (db_step_done(db, s, "purge") == -1)
+		goto fail;
+	*n += sqlite3_changes(db->h);
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return -1;
+}

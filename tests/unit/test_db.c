@@ -1,0 +1,2067 @@
+/*
+ * tests/unit/test_db.c — the SQLite store (db/): opening and migration,
+ * subscribers and consent, broadcasts, the outbox state machine and the
+ * inbox.
+ *
+ * Each test makes a fresh database in its own mkdtemp directory under
+ * /tmp and removes it at its end label.  Times are fixed numbers (the
+ * store never reads the clock).  Where the API has no reader for a column
+ * (outbox states, consent events) the test reads the table itself through
+ * the handle in db_int.h.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "db_int.h"
+#include "tt.h"
+
+#define PA	"+15550000001"
+#define PB	"+15550000002"
+#define PC	"+15550000003"
+#define PD	"+15550000004"
+#define PE	"+15550000005"
+#define PX	"+639171234567"		/* not a subscriber */
+
+#define NO_ROW		(-1LL)
+#define NULL_VALUE	(-2LL)
+#define SQL_ERROR	(-3LL)
+
+struct test_env {
+	char		 dir[64];
+	char		 path[128];
+	struct db	*db;
+};
+
+/* A fresh database in a new temporary directory. */
+static int
+test_open(struct test_env *e)
+{
+	char	*cause = NULL;
+
+	memset(e, 0, sizeof *e);
+	snprintf(e->dir, sizeof e->dir, "/tmp/tambuli-test-db.XXXXXX");
+	if (mkdtemp(e->dir) == NULL) {
+		fprintf(stderr, "  mkdtemp: %s\n", strerror(errno));
+		e->dir[0] = '\0';
+		return -1;
+	}
+	snprintf(e->path, sizeof e->path, "%s/tambuli.db", e->dir);
+	if ((e->db = db_open(e->path, 1000, &cause)) == NULL) {
+		fprintf(stderr, "  db_open: %s\n", cause);
+		free(cause);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+test_close(struct test_env *e)
+{
+	static const char	*suffix[] = { "", "-wal", "-shm", "-journal" };
+	char			 p[160];
+	size_t			 i;
+
+	db_close(e->db);
+	e->db = NULL;
+	if (e->dir[0] == '\0')
+		return;
+	for (i = 0; i < TT_NELEM(suffix); i++) {
+		snprintf(p, sizeof p, "%s%s", e->path, suffix[i]);
+		unlink(p);
+	}
+	if (rmdir(e->dir) == -1)
+		fprintf(stderr, "  rmdir %s: %s\n", e->dir, strerror(errno));
+	e->dir[0] = '\0';
+}
+
+/* The first column of the first row: NO_ROW, NULL_VALUE or SQL_ERROR. */
+static long long
+test_int(struct db *db, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static long long
+test_int(struct db *db, const char *fmt, ...)
+{
+	char		 sql[1024];
+	va_list		 ap;
+	sqlite3_stmt	*s;
+	long long	 v = NO_ROW;
+	int		 rc;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	if (sqlite3_prepare_v2(db->h, sql, -1, &s, NULL) != SQLITE_OK) {
+		fprintf(stderr, "  %s: %s\n", sql, sqlite3_errmsg(db->h));
+		return SQL_ERROR;
+	}
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		v = sqlite3_column_type(s, 0) == SQLITE_NULL ? NULL_VALUE :
+		    sqlite3_column_int64(s, 0);
+	else if (rc != SQLITE_DONE) {
+		fprintf(stderr, "  %s: %s\n", sql, sqlite3_errmsg(db->h));
+		v = SQL_ERROR;
+	}
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* The first column of the first row as text: "(no row)", "(null)". */
+static const char *
+test_str(struct db *db, char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static const char *
+test_str(struct db *db, char *buf, size_t len, const char *fmt, ...)
+{
+	char		 sql[1024];
+	va_list		 ap;
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	va_start(ap, fmt);
+	vsnprintf(sql, sizeof sql, fmt, ap);
+	va_end(ap);
+	if (sqlite3_prepare_v2(db->h, sql, -1, &s, NULL) != SQLITE_OK) {
+		fprintf(stderr, "  %s: %s\n", sql, sqlite3_errmsg(db->h));
+		snprintf(buf, len, "(error)");
+		return buf;
+	}
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (sqlite3_column_type(s, 0) == SQLITE_NULL)
+			snprintf(buf, len, "(null)");
+		else
+			snprintf(buf, len, "%s",
+			    (const char *)sqlite3_column_text(s, 0));
+	} else if (rc == SQLITE_DONE)
+		snprintf(buf, len, "(no row)");
+	else {
+		fprintf(stderr, "  %s: %s\n", sql, sqlite3_errmsg(db->h));
+		snprintf(buf, len, "(error)");
+	}
+	sqlite3_finalize(s);
+	return buf;
+}
+
+static int
+test_exec(struct db *db, const char *sql)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "  %s: %s\n", sql, msg);
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* "state|error" of an outbox row. */
+static const char *
+test_ob_state(struct db *db, char *buf, size_t len, int64_t id)
+{
+	return test_str(db, buf, len, "SELECT state || '|' || "
+	    "COALESCE(error, '') FROM outbox WHERE id = %lld", (long long)id);
+}
+
+/* The whole consent trail, oldest first. */
+static const char *
+test_consent(struct db *db, char *buf, size_t len)
+{
+	return test_str(db, buf, len, "SELECT group_concat(e, ';') FROM "
+	    "(SELECT phone || '|' || event || '|' || COALESCE(list, '-') || "
+	    "'|' || COALESCE(keyword, '-') || '|' || COALESCE(text, '-') || "
+	    "'|' || source || '|' || at AS e FROM consent_events ORDER BY id)");
+}
+
+/* Callback results, joined with ';'. */
+struct test_acc {
+	char		 s[4096];
+	int		 n;
+	int		 stop_after;	/* 0: never stop */
+	struct db	*db;
+};
+
+static void
+test_acc_add(struct test_acc *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void
+test_acc_add(struct test_acc *a, const char *fmt, ...)
+{
+	size_t	len = strlen(a->s);
+	va_list	ap;
+
+	if (len > 0 && len < sizeof a->s - 1)
+		a->s[len++] = ';';
+	va_start(ap, fmt);
+	vsnprintf(a->s + len, sizeof a->s - len, fmt, ap);
+	va_end(ap);
+	a->n++;
+}
+
+static void
+test_acc_reset(struct test_acc *a)
+{
+	a->s[0] = '\0';
+	a->n = 0;
+	a->stop_after = 0;
+}
+
+static const char *
+test_status_name(enum subscriber_status st)
+{
+	switch (st) {
+	case SUBSCRIBER_NONE:
+		return "none";
+	case SUBSCRIBER_ACTIVE:
+		return "active";
+	case SUBSCRIBER_OPTED_OUT:
+		return "opted-out";
+	}
+	return "?";
+}
+
+static int
+test_sub_cb(const struct subscriber *sub, void *arg)
+{
+	struct test_acc	*a = arg;
+
+	test_acc_add(a, "%s:%s:%s:%s", sub->phone,
+	    test_status_name(sub->status), sub->language, sub->lists);
+	return a->stop_after != 0 && a->n >= a->stop_after;
+}
+
+static int
+test_list_cb(const char *name, long active, long opted, void *arg)
+{
+	struct test_acc	*a = arg;
+
+	test_acc_add(a, "%s:%ld:%ld", name, active, opted);
+	return 0;
+}
+
+static int
+test_bc_cb(const struct broadcast *b, void *arg)
+{
+	struct test_acc	*a = arg;
+
+	test_acc_add(a, "%lld:%s:%s:%ld", (long long)b->id, b->text,
+	    b->state, b->recipients);
+	return a->stop_after != 0 && a->n >= a->stop_after;
+}
+
+static int
+test_inbox_cb(const struct inbox_msg *m, void *arg)
+{
+	struct test_acc	*a = arg;
+
+	test_acc_add(a, "%lld|%s|%s|%lld|%s|%s|%s|%d", (long long)m->id,
+	    m->phone, m->text, (long long)m->received_at, m->modem,
+	    m->keyword, m->flags, m->handled);
+	return a->stop_after != 0 && a->n >= a->stop_after;
+}
+
+static const struct consent test_sms_join = { "JOIN", "join", "sms" };
+static const struct consent test_sms_stop = { "STOP", "Stop please", "sms" };
+static const struct consent test_cli = { NULL, NULL, "cli" };
+
+/* Join phone to list, expecting result. */
+static int
+test_join(struct db *db, const char *phone, const char *list,
+    const char *lang, const struct consent *c, int64_t now, int want)
+{
+	int	result = -1;
+
+	if (subscriber_join(db, phone, list, lang, c, now, &result) == -1) {
+		fprintf(stderr, "  join %s: %s\n", phone, db_error(db));
+		return -1;
+	}
+	if (result != want) {
+		fprintf(stderr, "  join %s %s: result %d, want %d\n", phone,
+		    list ? list : "(default)", result, want);
+		return -1;
+	}
+	return 0;
+}
+
+/* A member of the default list, added by an organizer. */
+static int
+test_member(struct db *db, const char *phone, const char *lang, int64_t now)
+{
+	return test_join(db, phone, NULL, lang, &test_cli, now,
+	    SUBSCRIBER_JOINED);
+}
+
+static int
+test_optout(struct db *db, const char *phone, const struct consent *c,
+    int64_t now, long want)
+{
+	long	n = -1;
+
+	if (subscriber_optout(db, phone, c, now, &n) == -1) {
+		fprintf(stderr, "  optout %s: %s\n", phone, db_error(db));
+		return -1;
+	}
+	if (n != want) {
+		fprintf(stderr, "  optout %s: cancelled %ld, want %ld\n",
+		    phone, n, want);
+		return -1;
+	}
+	return 0;
+}
+
+/* A broadcast to list; returns its id, or -1. */
+static int64_t
+test_broadcast(struct db *db, const char *text, const char *list, int prio,
+    int64_t sched, int64_t expires, int64_t now, long want)
+{
+	struct broadcast_new	 bn = { text, list, prio, sched, expires,
+	    "gsm7", 1 };
+	int64_t			 id = -1;
+	long			 n = -1;
+
+	if (broadcast_create(db, &bn, now, &id, &n) == -1) {
+		fprintf(stderr, "  broadcast: %s\n", db_error(db));
+		return -1;
+	}
+	if (n != want) {
+		fprintf(stderr, "  broadcast: %ld recipients, want %ld\n", n,
+		    want);
+		return -1;
+	}
+	return id;
+}
+
+/* ---- opening ---- */
+
+static void
+test_open_create(void)
+{
+	struct test_env	 e;
+	struct stat	 st;
+	char		 buf[256], wal[160], *cause = NULL;
+	mode_t		 old;
+	int		 rc;
+
+	/* with no umask, the mode is the code's alone */
+	old = umask(0);
+	rc = test_open(&e);
+	umask(old);
+	tt_int_op(rc, ==, 0);
+	tt_int_op(stat(e.path, &st), ==, 0);
+	tt_int_op(st.st_mode & 07777, ==, 0600);
+	tt_int_op(test_int(e.db, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "PRAGMA journal_mode"), ==,
+	    "wal");
+	tt_int_op(test_int(e.db, "PRAGMA secure_delete"), ==, 1);
+	tt_int_op(test_int(e.db, "PRAGMA synchronous"), ==, 2);	/* FULL */
+	tt_int_op(test_int(e.db, "PRAGMA foreign_keys"), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM sqlite_master WHERE "
+	    "type = 'table'"), ==, 10);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat(name) "
+	    "FROM lists"), ==, "default");
+
+	/* the WAL holds numbers too: as private as the database */
+	tt_int_op(db_setting_set(e.db, "org", "Migrant Alliance"), ==, 0);
+	snprintf(wal, sizeof wal, "%s-wal", e.path);
+	tt_int_op(stat(wal, &st), ==, 0);
+	tt_int_op(st.st_mode & 07777, ==, 0600);
+
+	/* reopening migrates nothing and keeps the data */
+	db_close(e.db);
+	e.db = db_open(e.path, 1000, &cause);
+	tt_assert(e.db != NULL);
+	tt_int_op(test_int(e.db, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM lists"), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM sqlite_master WHERE "
+	    "type = 'table'"), ==, 10);
+	tt_int_op(db_setting_get(e.db, "org", buf, sizeof buf), ==, 1);
+	tt_str_op(buf, ==, "Migrant Alliance");
+	tt_str_op(test_str(e.db, buf, sizeof buf, "PRAGMA journal_mode"), ==,
+	    "wal");
+end:
+	free(cause);
+	test_close(&e);
+}
+
+static void
+test_open_newer(void)
+{
+	struct test_env	 e;
+	char		 want[512], *cause = NULL;
+	struct db	*db = NULL;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_exec(e.db, "PRAGMA user_version = 2"), ==, 0);
+	db_close(e.db);
+	e.db = NULL;
+
+	db = db_open(e.path, 1000, &cause);
+	tt_assert(db == NULL);
+	tt_assert(cause != NULL);
+	tt_assert(strstr(cause, "newer than this tambuli") != NULL);
+	snprintf(want, sizeof want, "%s: the database has schema version %d, "
+	    "newer than this tambuli (version %d): upgrade tambuli, or use the "
+	    "database with the version that wrote it", e.path,
+	    DB_SCHEMA_VERSION + 1, DB_SCHEMA_VERSION);
+	tt_str_op(cause, ==, want);
+end:
+	db_close(db);
+	free(cause);
+	test_close(&e);
+}
+
+static void
+test_open_errors(void)
+{
+	struct test_env	 e;
+	char		 want[256], *cause = NULL;
+	struct db	*db = NULL;
+	int		 fd;
+	static const char junk[] = "this is not an SQLite database, it is a "
+	    "shopping list: rice, eggs, fish sauce, calamansi, pandesal, "
+	    "coffee.";
+
+	db = db_open("/nonexistent-tambuli-dir/tambuli.db", 0, &cause);
+	tt_assert(db == NULL);
+	tt_str_op(cause, ==, "/nonexistent-tambuli-dir/tambuli.db: "
+	    "No such file or directory");
+	free(cause);
+	cause = NULL;
+
+	/* a file that is not a database is refused, and left alone */
+	tt_int_op(test_open(&e), ==, 0);
+	db_close(e.db);
+	e.db = NULL;
+	unlink(e.path);
+	snprintf(want, sizeof want, "%s-wal", e.path);
+	unlink(want);
+	snprintf(want, sizeof want, "%s-shm", e.path);
+	unlink(want);
+	fd = open(e.path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	tt_assert(fd != -1);
+	tt_int_op(write(fd, junk, sizeof junk), ==, sizeof junk);
+	close(fd);
+	db = db_open(e.path, 0, &cause);
+	tt_assert(db == NULL);
+	tt_assert(cause != NULL);
+	snprintf(want, sizeof want, "%s: ", e.path);
+	tt_int_op(strncmp(cause, want, strlen(want)), ==, 0);
+	tt_assert(strstr(cause, "not a database") != NULL);
+end:
+	db_close(db);
+	free(cause);
+	test_close(&e);
+}
+
+static void
+test_open_settings(void)
+{
+	struct test_env	 e;
+	char		 buf[64], small[4];
+
+	tt_int_op(test_open(&e), ==, 0);
+	snprintf(buf, sizeof buf, "untouched");
+	tt_int_op(db_setting_get(e.db, "org", buf, sizeof buf), ==, 0);
+	tt_str_op(buf, ==, "untouched");
+	tt_int_op(db_setting_set(e.db, "org", "Alliance"), ==, 0);
+	tt_int_op(db_setting_set(e.db, "contact", "+15551234567"), ==, 0);
+	tt_int_op(db_setting_set(e.db, "org", "Migrant Alliance"), ==, 0);
+	tt_int_op(db_setting_get(e.db, "org", buf, sizeof buf), ==, 1);
+	tt_str_op(buf, ==, "Migrant Alliance");
+	tt_int_op(db_setting_get(e.db, "contact", buf, sizeof buf), ==, 1);
+	tt_str_op(buf, ==, "+15551234567");
+	tt_int_op(db_setting_get(e.db, "org", small, sizeof small), ==, 1);
+	tt_str_op(small, ==, "Mig");
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM settings"), ==, 2);
+end:
+	test_close(&e);
+}
+
+/* A second writer gets a clear "busy", and readers are never blocked. */
+static void
+test_open_busy(void)
+{
+	struct test_env		 e;
+	struct db		*db2 = NULL;
+	struct subscriber	 sub;
+	char			*cause = NULL;
+	int			 result = 0;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_cli, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	db2 = db_open(e.path, 0, &cause);
+	tt_assert(db2 != NULL);
+	tt_int_op(db_begin(e.db), ==, 0);
+	tt_int_op(subscriber_join(db2, PB, NULL, NULL, &test_cli, 110,
+	    &result), ==, -1);
+	tt_int_op(db_busy(db2), ==, 1);
+	tt_assert(strstr(db_error(db2), "busy") != NULL);
+	tt_int_op(subscriber_get(db2, PA, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_ACTIVE);
+	db_rollback(e.db);
+	tt_int_op(subscriber_join(db2, PB, NULL, NULL, &test_cli, 120,
+	    &result), ==, 0);
+	tt_int_op(result, ==, SUBSCRIBER_JOINED);
+	tt_int_op(subscriber_get(e.db, PB, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_ACTIVE);
+end:
+	db_close(db2);
+	free(cause);
+	test_close(&e);
+}
+
+/* ---- subscribers ---- */
+
+static void
+test_sub_join(void)
+{
+	struct test_env		 e;
+	struct subscriber	 sub;
+	char			 buf[1024];
+	int			 exists = -1, result = 0;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, "es", &test_sms_join, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_sms_join, 110,
+	    SUBSCRIBER_ALREADY), ==, 0);
+	tt_int_op(subscriber_get(e.db, PA, &sub), ==, 0);
+	tt_str_op(sub.phone, ==, PA);
+	tt_int_op(sub.status, ==, SUBSCRIBER_ACTIVE);
+	tt_str_op(sub.language, ==, "es");	/* NULL kept it */
+	tt_int_op(sub.created_at, ==, 100);
+	tt_int_op(sub.updated_at, ==, 110);
+	tt_str_op(sub.lists, ==, "default");
+
+	/* a named list must exist first; nothing is stored otherwise */
+	tt_int_op(subscriber_join(e.db, PB, "rally", "tl", &test_sms_join, 120,
+	    &result), ==, 0);
+	tt_int_op(result, ==, SUBSCRIBER_NO_LIST);
+	tt_int_op(subscriber_get(e.db, PB, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_NONE);
+	tt_str_op(sub.phone, ==, PB);
+	tt_int_op(sub.id, ==, 0);
+	tt_int_op(list_exists(e.db, "rally", &exists), ==, 0);
+	tt_int_op(exists, ==, 0);
+
+	tt_int_op(list_create(e.db, "rally", 130), ==, 0);
+	tt_int_op(list_create(e.db, "rally", 131), ==, 0);	/* no-op */
+	tt_int_op(test_int(e.db, "SELECT created_at FROM lists WHERE "
+	    "name = 'rally'"), ==, 130);
+	tt_int_op(list_exists(e.db, "rally", &exists), ==, 0);
+	tt_int_op(exists, ==, 1);
+	tt_int_op(list_exists(e.db, NULL, &exists), ==, 0);
+	tt_int_op(exists, ==, 1);
+	tt_int_op(test_join(e.db, PB, "rally", "tl", &test_sms_join, 140,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PA, "rally", "en", &test_sms_join, 150,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PA, "rally", NULL, &test_sms_join, 160,
+	    SUBSCRIBER_ALREADY), ==, 0);
+	tt_int_op(subscriber_get(e.db, PA, &sub), ==, 0);
+	tt_str_op(sub.lists, ==, "default,rally");
+	tt_str_op(sub.language, ==, "en");
+	tt_int_op(subscriber_get(e.db, PB, &sub), ==, 0);
+	tt_str_op(sub.lists, ==, "rally");
+	tt_str_op(sub.language, ==, "tl");
+	tt_int_op(sub.created_at, ==, 140);
+
+	tt_str_op(test_consent(e.db, buf, sizeof buf), ==,
+	    PA "|opt-in|default|JOIN|join|sms|100;"
+	    PA "|opt-in|default|JOIN|join|sms|110;"
+	    PB "|opt-in|rally|JOIN|join|sms|140;"
+	    PA "|opt-in|rally|JOIN|join|sms|150;"
+	    PA "|opt-in|rally|JOIN|join|sms|160");
+end:
+	test_close(&e);
+}
+
+static void
+test_sub_optout(void)
+{
+	struct test_env		 e;
+	struct subscriber	 sub;
+	struct broadcast	 b = { 0 };
+	struct outbox_item	 it = { 0 };
+	char			 buf[1024];
+	int64_t			 bid, id;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, "es", &test_sms_join, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PB, NULL, NULL, &test_sms_join, 110,
+	    SUBSCRIBER_JOINED), ==, 0);
+	bid = test_broadcast(e.db, "Rally Dec 18", NULL, OUTBOX_PRIO_ROUTINE,
+	    0, 0, 200, 2);
+	tt_int_op(bid, ==, 1);				/* rows 1 (A), 2 (B) */
+	tt_int_op(outbox_enqueue(e.db, PA, "Thanks!", OUTBOX_REPLY,
+	    OUTBOX_PRIO_REPLY, 210, &id), ==, 0);
+	tt_int_op(id, ==, 3);
+	tt_int_op(outbox_enqueue(e.db, PA, "You will get no more texts.",
+	    OUTBOX_SYSTEM, OUTBOX_PRIO_REPLY, 220, &id), ==, 0);
+	tt_int_op(id, ==, 4);
+	tt_int_op(outbox_enqueue(e.db, PA, "fwd", OUTBOX_FORWARD,
+	    OUTBOX_PRIO_ROUTINE, 230, &id), ==, 0);
+	tt_int_op(id, ==, 5);
+
+	tt_int_op(test_optout(e.db, PA, &test_sms_stop, 300, 2), ==, 0);
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 1), ==,
+	    "skipped|opted out");
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 2), ==, "queued|");
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 3), ==,
+	    "skipped|opted out");
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 4), ==, "queued|");
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 5), ==, "queued|");
+	tt_int_op(test_int(e.db, "SELECT updated_at FROM outbox WHERE id = 1"),
+	    ==, 300);
+
+	tt_int_op(subscriber_get(e.db, PA, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_OPTED_OUT);
+	tt_str_op(sub.language, ==, "es");
+	tt_int_op(sub.created_at, ==, 100);
+	tt_int_op(sub.updated_at, ==, 300);
+	tt_str_op(sub.lists, ==, "default");
+	tt_str_op(test_consent(e.db, buf, sizeof buf), ==,
+	    PA "|opt-in|default|JOIN|join|sms|100;"
+	    PB "|opt-in|default|JOIN|join|sms|110;"
+	    PA "|opt-out|-|STOP|Stop please|sms|300");
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM consent_events WHERE "
+	    "phone = '" PA "' AND event = 'opt-out' AND keyword = 'STOP' AND "
+	    "text = 'Stop please' AND source = 'sms' AND at = 300"), ==, 1);
+
+	/* B's alert is still due: the broadcast is not finished */
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_str_op(b.state, ==, "queued");
+	tt_int_op(b.skipped, ==, 1);
+	tt_int_op(b.queued, ==, 1);
+	tt_int_op(broadcast_recipients(e.db, NULL, &b.recipients), ==, 0);
+	tt_int_op(b.recipients, ==, 1);
+
+	/* the STOP confirmation still goes to the opted-out number */
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 400, &it), ==, 1);
+	tt_int_op(it.id, ==, 4);
+	tt_int_op(it.kind, ==, OUTBOX_SYSTEM);
+	tt_str_op(it.phone, ==, PA);
+	tt_str_op(it.text, ==, "You will get no more texts.");
+
+	/* a second STOP changes nothing queued but is logged */
+	tt_int_op(test_optout(e.db, PA, &test_sms_stop, 500, 0), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM consent_events WHERE "
+	    "event = 'opt-out'"), ==, 2);
+end:
+	outbox_item_clear(&it);
+	broadcast_clear(&b);
+	test_close(&e);
+}
+
+/* Skipping the last queued rows of a broadcast finishes it. */
+static void
+test_sub_optout_finishes(void)
+{
+	struct test_env		 e;
+	struct broadcast	 b = { 0 };
+	struct outbox_item	 it = { 0 };
+	long			 q = -1, nb = -1;
+	int64_t			 bid;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_cli, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	bid = test_broadcast(e.db, "one", NULL, 0, 0, 0, 200, 1);
+	tt_int_op(bid, ==, 1);
+	tt_int_op(test_optout(e.db, PA, &test_sms_stop, 300, 1), ==, 0);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_str_op(b.state, ==, "done");
+	tt_int_op(b.skipped, ==, 1);
+	broadcast_clear(&b);
+	tt_int_op(outbox_depth(e.db, &q, &nb), ==, 0);
+	tt_int_op(q, ==, 0);
+	tt_int_op(nb, ==, 0);
+
+	/* one row in flight keeps it sending until that row is final */
+	tt_int_op(test_join(e.db, PB, NULL, NULL, &test_cli, 400,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PC, NULL, NULL, &test_cli, 400,
+	    SUBSCRIBER_JOINED), ==, 0);
+	bid = test_broadcast(e.db, "two", NULL, 0, 0, 0, 500, 2);
+	tt_int_op(bid, ==, 2);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 600, &it), ==, 1);
+	tt_str_op(it.phone, ==, PB);
+	tt_int_op(test_optout(e.db, PC, &test_sms_stop, 610, 1), ==, 0);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_str_op(b.state, ==, "sending");
+	broadcast_clear(&b);
+	tt_int_op(outbox_sent(e.db, it.id, 5, 620), ==, 0);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_str_op(b.state, ==, "done");
+	tt_int_op(b.sent, ==, 1);
+	tt_int_op(b.skipped, ==, 1);
+end:
+	outbox_item_clear(&it);
+	broadcast_clear(&b);
+	test_close(&e);
+}
+
+/* Only the member can undo an opt-out, by texting. */
+static void
+test_sub_refused(void)
+{
+	static const struct consent	 import = { NULL, NULL, "import" };
+	static const struct consent	 unirse = { "UNIRSE", "Unirse", "sms" };
+	struct test_env			 e;
+	struct subscriber		 sub;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(list_create(e.db, "rally", 50), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_sms_join, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_optout(e.db, PA, &test_sms_stop, 200, 0), ==, 0);
+
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_cli, 210,
+	    SUBSCRIBER_REFUSED), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &import, 220,
+	    SUBSCRIBER_REFUSED), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, NULL, NULL, 230,
+	    SUBSCRIBER_REFUSED), ==, 0);
+	tt_int_op(test_join(e.db, PA, "rally", NULL, &test_cli, 240,
+	    SUBSCRIBER_REFUSED), ==, 0);
+	tt_int_op(subscriber_get(e.db, PA, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_OPTED_OUT);
+	tt_int_op(sub.updated_at, ==, 200);
+	tt_str_op(sub.lists, ==, "default");
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM consent_events"), ==, 2);
+
+	tt_int_op(test_join(e.db, PA, NULL, "es", &unirse, 300,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(subscriber_get(e.db, PA, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_ACTIVE);
+	tt_str_op(sub.language, ==, "es");
+	tt_int_op(sub.created_at, ==, 100);
+	tt_int_op(sub.updated_at, ==, 300);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM consent_events WHERE "
+	    "event = 'opt-in' AND keyword = 'UNIRSE' AND source = 'sms' AND "
+	    "at = 300"), ==, 1);
+	/* active again: an organizer may now add them to another list */
+	tt_int_op(test_join(e.db, PA, "rally", NULL, &test_cli, 310,
+	    SUBSCRIBER_JOINED), ==, 0);
+end:
+	test_close(&e);
+}
+
+/* STOP from a number we never had: remembered, so a later add fails. */
+static void
+test_sub_optout_unknown(void)
+{
+	struct test_env		 e;
+	struct subscriber	 sub;
+	char			 buf[256];
+	long			 n = -1;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_optout(e.db, PX, NULL, 100, 0), ==, 0);
+	tt_int_op(subscriber_get(e.db, PX, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_OPTED_OUT);
+	tt_int_op(sub.created_at, ==, 100);
+	tt_str_op(sub.lists, ==, "");
+	tt_str_op(sub.language, ==, "");
+	tt_str_op(test_consent(e.db, buf, sizeof buf), ==,
+	    PX "|opt-out|-|-|-|cli|100");
+	tt_int_op(test_join(e.db, PX, NULL, NULL, &test_cli, 200,
+	    SUBSCRIBER_REFUSED), ==, 0);
+	tt_int_op(subscriber_get(e.db, PX, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_OPTED_OUT);
+	tt_str_op(sub.lists, ==, "");
+	tt_int_op(broadcast_recipients(e.db, NULL, &n), ==, 0);
+	tt_int_op(n, ==, 0);
+end:
+	test_close(&e);
+}
+
+static void
+test_sub_remove(void)
+{
+	struct test_env		 e;
+	struct subscriber	 sub;
+	char			 buf[1024];
+	int			 found = -1;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(list_create(e.db, "rally", 50), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_cli, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PA, "rally", NULL, &test_cli, 101,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PB, NULL, NULL, &test_cli, 110,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_optout(e.db, PB, &test_sms_stop, 120, 0), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM memberships"), ==, 3);
+
+	/* active: the number is gone, memberships with it */
+	tt_int_op(subscriber_remove(e.db, PA, 200, &found), ==, 0);
+	tt_int_op(found, ==, 1);
+	tt_int_op(subscriber_get(e.db, PA, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_NONE);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM subscribers WHERE "
+	    "phone = '" PA "'"), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM memberships"), ==, 1);
+
+	/* opted out: off every list, the opt-out kept */
+	tt_int_op(subscriber_remove(e.db, PB, 210, &found), ==, 0);
+	tt_int_op(found, ==, 1);
+	tt_int_op(subscriber_get(e.db, PB, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_OPTED_OUT);
+	tt_str_op(sub.lists, ==, "");
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM memberships"), ==, 0);
+	tt_int_op(test_join(e.db, PB, NULL, NULL, &test_cli, 220,
+	    SUBSCRIBER_REFUSED), ==, 0);
+
+	/* unknown: nothing happens, nothing is logged */
+	found = -1;
+	tt_int_op(subscriber_remove(e.db, PC, 230, &found), ==, 0);
+	tt_int_op(found, ==, 0);
+	tt_int_op(subscriber_get(e.db, PC, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_NONE);
+
+	tt_str_op(test_consent(e.db, buf, sizeof buf), ==,
+	    PA "|opt-in|default|-|-|cli|100;"
+	    PA "|opt-in|rally|-|-|cli|101;"
+	    PB "|opt-in|default|-|-|cli|110;"
+	    PB "|opt-out|-|STOP|Stop please|sms|120;"
+	    PA "|removed|-|-|-|cli|200;"
+	    PB "|removed|-|-|-|cli|210");
+
+	/* removal is not an opt-out: the number may be added again */
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_cli, 300,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(subscriber_get(e.db, PA, &sub), ==, 0);
+	tt_int_op(sub.created_at, ==, 300);
+	tt_str_op(sub.lists, ==, "default");
+end:
+	test_close(&e);
+}
+
+static void
+test_sub_foreach(void)
+{
+	static const struct {
+		const char	*list;
+		int		 status;
+		const char	*want;
+	} cases[] = {
+		{ NULL, SUBSCRIBER_NONE,
+		  PA ":active:es:default,rally;" PB ":opted-out::default;"
+		  PC ":active::rally;" PD ":active:tl:default;"
+		  PE ":opted-out::" },
+		{ NULL, SUBSCRIBER_ACTIVE,
+		  PA ":active:es:default,rally;" PC ":active::rally;"
+		  PD ":active:tl:default" },
+		{ NULL, SUBSCRIBER_OPTED_OUT,
+		  PB ":opted-out::default;" PE ":opted-out::" },
+		{ "default", SUBSCRIBER_NONE,
+		  PA ":active:es:default,rally;" PB ":opted-out::default;"
+		  PD ":active:tl:default" },
+		{ "default", SUBSCRIBER_ACTIVE,
+		  PA ":active:es:default,rally;" PD ":active:tl:default" },
+		{ "default", SUBSCRIBER_OPTED_OUT, PB ":opted-out::default" },
+		{ "rally", SUBSCRIBER_NONE,
+		  PA ":active:es:default,rally;" PC ":active::rally" },
+		{ "rally", SUBSCRIBER_OPTED_OUT, "" },
+		{ "empty", SUBSCRIBER_NONE, "" },
+	};
+	struct test_env	 e;
+	struct test_acc	 a;
+	size_t		 i;
+	long		 n = -1;
+	int		 exists = -1;
+
+	memset(&a, 0, sizeof a);
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(list_create(e.db, "rally", 10), ==, 0);
+	tt_int_op(list_create(e.db, "empty", 11), ==, 0);
+	/* joined out of phone order: the listing is by phone */
+	tt_int_op(test_join(e.db, PD, NULL, "tl", &test_cli, 90,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, "es", &test_cli, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PA, "rally", NULL, &test_cli, 101,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PB, NULL, NULL, &test_cli, 102,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PC, "rally", NULL, &test_cli, 103,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_optout(e.db, PB, &test_sms_stop, 105, 0), ==, 0);
+	tt_int_op(test_optout(e.db, PE, &test_sms_stop, 106, 0), ==, 0);
+
+	for (i = 0; i < TT_NELEM(cases); i++) {
+		test_acc_reset(&a);
+		if (subscriber_foreach(e.db, cases[i].list, cases[i].status,
+		    test_sub_cb, &a) != 0 || strcmp(a.s, cases[i].want) != 0) {
+			fprintf(stderr, "  case %zu: %s\n", i, db_error(e.db));
+			tt_str_op(a.s, ==, cases[i].want);
+			tt_assert(0);
+		}
+	}
+	test_acc_reset(&a);
+	a.stop_after = 2;
+	tt_int_op(subscriber_foreach(e.db, NULL, SUBSCRIBER_NONE, test_sub_cb,
+	    &a), ==, 0);
+	tt_str_op(a.s, ==, PA ":active:es:default,rally;"
+	    PB ":opted-out::default");
+	test_acc_reset(&a);
+	tt_int_op(subscriber_foreach(e.db, "nope", SUBSCRIBER_NONE,
+	    test_sub_cb, &a), ==, -1);
+	tt_str_op(db_error(e.db), ==, "no such list: nope");
+	tt_int_op(a.n, ==, 0);
+
+	tt_int_op(subscriber_count(e.db, "active", &n), ==, 0);
+	tt_int_op(n, ==, 3);
+	tt_int_op(subscriber_count(e.db, "opted-out", &n), ==, 0);
+	tt_int_op(n, ==, 2);
+
+	test_acc_reset(&a);
+	tt_int_op(list_foreach(e.db, test_list_cb, &a), ==, 0);
+	tt_str_op(a.s, ==, "default:2:1;empty:0:0;rally:2:0");
+	tt_int_op(list_exists(e.db, "nope", &exists), ==, 0);
+	tt_int_op(exists, ==, 0);
+end:
+	test_close(&e);
+}
+
+static void
+test_sub_language(void)
+{
+	static const struct consent	 c = { "TAGALOG", "tagalog", "sms" };
+	struct test_env			 e;
+	struct subscriber		 sub;
+	char				 buf[512];
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_cli, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(subscriber_set_language(e.db, PA, "tl", &c, 200), ==, 0);
+	tt_int_op(subscriber_get(e.db, PA, &sub), ==, 0);
+	tt_str_op(sub.language, ==, "tl");
+	tt_int_op(sub.updated_at, ==, 200);
+	/* an unknown number: nothing stored, nothing logged */
+	tt_int_op(subscriber_set_language(e.db, PX, "es", &c, 210), ==, 0);
+	tt_int_op(subscriber_get(e.db, PX, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_NONE);
+	tt_str_op(test_consent(e.db, buf, sizeof buf), ==,
+	    PA "|opt-in|default|-|-|cli|100;"
+	    PA "|language|tl|TAGALOG|tagalog|sms|200");
+end:
+	test_close(&e);
+}
+
+/* ---- broadcasts ---- */
+
+static void
+test_bc_create(void)
+{
+	struct test_env		 e;
+	struct broadcast	 b = { 0 };
+	char			 buf[256];
+	long			 n = -1, q = -1, nb = -1;
+	int64_t			 bid;
+
+	tt_int_op(test_open(&e), ==, 0);
+	/* 3 active and 2 opted-out members */
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_cli, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PB, NULL, NULL, &test_cli, 101,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PC, NULL, NULL, &test_cli, 102,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PD, NULL, NULL, &test_cli, 103,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PE, NULL, NULL, &test_cli, 104,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_optout(e.db, PB, &test_sms_stop, 110, 0), ==, 0);
+	tt_int_op(test_optout(e.db, PE, &test_sms_stop, 111, 0), ==, 0);
+
+	tt_int_op(broadcast_recipients(e.db, NULL, &n), ==, 0);
+	tt_int_op(n, ==, 3);
+	tt_int_op(broadcast_recipients(e.db, "default", &n), ==, 0);
+	tt_int_op(n, ==, 3);
+
+	bid = test_broadcast(e.db, "Rally Dec 18, 5pm, City Hall", NULL,
+	    OUTBOX_PRIO_ROUTINE, 0, 0, 1000, 3);
+	tt_int_op(bid, ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox"), ==, 3);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "broadcast_id = 1 AND kind = 'alert' AND state = 'queued' AND "
+	    "text IS NULL AND priority = 0 AND attempts = 0 AND "
+	    "next_attempt_at = 1000 AND expires_at IS NULL AND "
+	    "created_at = 1000 AND updated_at = 1000"), ==, 3);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat(phone) "
+	    "FROM (SELECT phone FROM outbox ORDER BY id)"), ==,
+	    PA "," PC "," PD);
+
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_int_op(b.id, ==, 1);
+	tt_str_op(b.text, ==, "Rally Dec 18, 5pm, City Hall");
+	tt_str_op(b.list, ==, "default");
+	tt_str_op(b.state, ==, "queued");
+	tt_int_op(b.priority, ==, OUTBOX_PRIO_ROUTINE);
+	tt_int_op(b.created_at, ==, 1000);
+	tt_int_op(b.scheduled_at, ==, 1000);
+	tt_int_op(b.expires_at, ==, 0);
+	tt_str_op(b.encoding, ==, "gsm7");
+	tt_int_op(b.segments, ==, 1);
+	tt_int_op(b.recipients, ==, 3);
+	tt_int_op(b.queued, ==, 3);
+	tt_int_op(b.sending + b.sent + b.delivered + b.failed + b.expired +
+	    b.skipped + b.cancelled, ==, 0);
+	broadcast_clear(&b);
+	tt_assert(b.text == NULL);
+	tt_int_op(outbox_depth(e.db, &q, &nb), ==, 0);
+	tt_int_op(q, ==, 3);
+	tt_int_op(nb, ==, 1);
+
+	/* scheduled, expiring, urgent */
+	bid = test_broadcast(e.db, "ICE checkpoint at 5th & Main", "default",
+	    OUTBOX_PRIO_URGENT, 5000, 9000, 1100, 3);
+	tt_int_op(bid, ==, 2);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "broadcast_id = 2 AND priority = 2 AND next_attempt_at = 5000 AND "
+	    "expires_at = 9000 AND created_at = 1100"), ==, 3);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_int_op(b.priority, ==, OUTBOX_PRIO_URGENT);
+	tt_int_op(b.created_at, ==, 1100);
+	tt_int_op(b.scheduled_at, ==, 5000);
+	tt_int_op(b.expires_at, ==, 9000);
+	tt_int_op(outbox_depth(e.db, &q, &nb), ==, 0);
+	tt_int_op(q, ==, 6);
+	tt_int_op(nb, ==, 2);
+end:
+	broadcast_clear(&b);
+	test_close(&e);
+}
+
+static void
+test_bc_empty_unknown(void)
+{
+	struct broadcast_new	 bn = { "x", "nope", 0, 0, 0, "gsm7", 1 };
+	struct test_env		 e;
+	struct broadcast	 b = { 0 };
+	long			 n = -1, q = -1, nb = -1;
+	int64_t			 bid = -1;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_cli, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(list_create(e.db, "empty", 100), ==, 0);
+
+	bid = test_broadcast(e.db, "nobody", "empty", 0, 0, 0, 200, 0);
+	tt_int_op(bid, ==, 1);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_str_op(b.state, ==, "done");
+	tt_str_op(b.list, ==, "empty");
+	tt_int_op(b.recipients, ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox"), ==, 0);
+	tt_int_op(outbox_depth(e.db, &q, &nb), ==, 0);
+	tt_int_op(q, ==, 0);
+	tt_int_op(nb, ==, 0);
+
+	tt_int_op(broadcast_create(e.db, &bn, 300, &bid, &n), ==, -1);
+	tt_str_op(db_error(e.db), ==, "no such list: nope");
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM broadcasts"), ==, 1);
+	tt_int_op(broadcast_recipients(e.db, "nope", &n), ==, -1);
+	tt_str_op(db_error(e.db), ==, "no such list: nope");
+	/* the handle is usable after the failures */
+	bid = test_broadcast(e.db, "after", NULL, 0, 0, 0, 400, 1);
+	tt_int_op(bid, ==, 2);
+
+	tt_int_op(broadcast_get(e.db, 42, &b), ==, 1);
+	tt_int_op(broadcast_cancel(e.db, 42, 500, &n), ==, 1);
+	tt_int_op(n, ==, 0);
+	/* a finished broadcast cannot be cancelled */
+	tt_int_op(broadcast_cancel(e.db, 1, 500, &n), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM broadcasts WHERE "
+	    "id = 1 AND state = 'done'"), ==, 1);
+end:
+	broadcast_clear(&b);
+	test_close(&e);
+}
+
+/* Counts per state as rows move. */
+static void
+test_bc_counts(void)
+{
+	struct test_env		 e;
+	struct broadcast	 b = { 0 };
+	struct outbox_item	 it = { 0 };
+	long			 q = -1, nb = -1;
+	int64_t			 bid;
+	int			 i;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_member(e.db, PB, NULL, 11), ==, 0);
+	tt_int_op(test_member(e.db, PC, NULL, 12), ==, 0);
+	tt_int_op(test_member(e.db, PD, NULL, 13), ==, 0);
+	bid = test_broadcast(e.db, "Meeting tonight", NULL, 0, 0, 0, 100, 4);
+	tt_int_op(bid, ==, 1);
+	for (i = 1; i <= 4; i++) {
+		tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 1);
+		tt_int_op(it.id, ==, i);
+		outbox_item_clear(&it);
+	}
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 0);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_str_op(b.state, ==, "sending");
+	tt_int_op(b.sending, ==, 4);
+	tt_int_op(b.queued, ==, 0);
+	broadcast_clear(&b);
+
+	tt_int_op(outbox_sent(e.db, 1, 7, 210), ==, 0);
+	tt_int_op(outbox_failed(e.db, 2, "+CMS ERROR: 500", 210), ==, 0);
+	tt_int_op(outbox_retry(e.db, 3, "timeout", 300, 210), ==, 0);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_str_op(b.state, ==, "sending");
+	tt_int_op(b.queued, ==, 1);
+	tt_int_op(b.sending, ==, 1);
+	tt_int_op(b.sent, ==, 1);
+	tt_int_op(b.failed, ==, 1);
+	tt_int_op(b.delivered + b.expired + b.skipped + b.cancelled, ==, 0);
+	tt_int_op(b.recipients, ==, 4);
+	broadcast_clear(&b);
+	tt_int_op(outbox_depth(e.db, &q, &nb), ==, 0);
+	tt_int_op(q, ==, 2);
+	tt_int_op(nb, ==, 1);
+
+	tt_int_op(outbox_sent(e.db, 4, 8, 220), ==, 0);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_str_op(b.state, ==, "sending");	/* row 3 waits to retry */
+	broadcast_clear(&b);
+	tt_int_op(outbox_claim(e.db, "ttyUSB1", 299, &it), ==, 0);
+	tt_int_op(outbox_claim(e.db, "ttyUSB1", 300, &it), ==, 1);
+	tt_int_op(it.id, ==, 3);
+	tt_int_op(it.attempts, ==, 2);
+	tt_int_op(outbox_sent(e.db, 3, 9, 310), ==, 0);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_str_op(b.state, ==, "done");
+	tt_int_op(b.sent, ==, 3);
+	tt_int_op(b.failed, ==, 1);
+	tt_int_op(b.queued + b.sending, ==, 0);
+	tt_int_op(outbox_depth(e.db, &q, &nb), ==, 0);
+	tt_int_op(q, ==, 0);
+	tt_int_op(nb, ==, 0);
+end:
+	outbox_item_clear(&it);
+	broadcast_clear(&b);
+	test_close(&e);
+}
+
+static void
+test_bc_cancel(void)
+{
+	struct test_env		 e;
+	struct broadcast	 b = { 0 };
+	struct outbox_item	 it = { 0 };
+	long			 n = -1, q = -1, nb = -1;
+	int64_t			 bid;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_member(e.db, PB, NULL, 11), ==, 0);
+	tt_int_op(test_member(e.db, PC, NULL, 12), ==, 0);
+	bid = test_broadcast(e.db, "wrong date", NULL, 0, 0, 0, 100, 3);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 1);
+	tt_int_op(it.id, ==, 1);
+	outbox_item_clear(&it);
+
+	tt_int_op(broadcast_cancel(e.db, bid, 300, &n), ==, 0);
+	tt_int_op(n, ==, 2);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_str_op(b.state, ==, "cancelled");
+	tt_int_op(b.sending, ==, 1);		/* in flight: it goes */
+	tt_int_op(b.cancelled, ==, 2);
+	tt_int_op(b.queued, ==, 0);
+	broadcast_clear(&b);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "state = 'cancelled' AND updated_at = 300"), ==, 2);
+
+	tt_int_op(broadcast_cancel(e.db, bid, 310, &n), ==, 1);
+	tt_int_op(n, ==, 0);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 400, &it), ==, 0);
+
+	/* the row in flight finishes; the broadcast stays cancelled */
+	tt_int_op(outbox_sent(e.db, 1, 3, 410), ==, 0);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_str_op(b.state, ==, "cancelled");
+	tt_int_op(b.sent, ==, 1);
+	tt_int_op(b.cancelled, ==, 2);
+	tt_int_op(outbox_depth(e.db, &q, &nb), ==, 0);
+	tt_int_op(q, ==, 0);
+	tt_int_op(nb, ==, 0);
+end:
+	outbox_item_clear(&it);
+	broadcast_clear(&b);
+	test_close(&e);
+}
+
+static void
+test_bc_foreach(void)
+{
+	struct test_env	 e;
+	struct test_acc	 a;
+
+	memset(&a, 0, sizeof a);
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_broadcast(e.db, "one", NULL, 0, 0, 0, 100, 1), ==, 1);
+	tt_int_op(test_broadcast(e.db, "two", NULL, 0, 0, 0, 200, 1), ==, 2);
+	tt_int_op(test_broadcast(e.db, "three", NULL, 0, 0, 0, 300, 1), ==, 3);
+	tt_int_op(broadcast_foreach(e.db, 0, test_bc_cb, &a), ==, 0);
+	tt_str_op(a.s, ==, "3:three:queued:1;2:two:queued:1;1:one:queued:1");
+	test_acc_reset(&a);
+	tt_int_op(broadcast_foreach(e.db, 2, test_bc_cb, &a), ==, 0);
+	tt_str_op(a.s, ==, "3:three:queued:1;2:two:queued:1");
+	test_acc_reset(&a);
+	a.stop_after = 1;
+	tt_int_op(broadcast_foreach(e.db, 0, test_bc_cb, &a), ==, 0);
+	tt_str_op(a.s, ==, "3:three:queued:1");
+end:
+	test_close(&e);
+}
+
+/* 100,000 members: one set-based insert, every one of them queued. */
+static void
+test_bc_large(void)
+{
+	struct test_env		 e;
+	struct broadcast	 b = { 0 };
+	struct outbox_item	 it = { 0 };
+	long			 n = -1, q = -1, nb = -1;
+	int64_t			 bid;
+	const long		 nsub = 100000;
+
+	tt_int_op(test_open(&e), ==, 0);
+	/*
+	 * 100,000 active members and 7 opted-out ones, set-based:
+	 * subscriber_join is one transaction (one fsync) per call
+	 */
+	tt_int_op(test_exec(e.db, "BEGIN;"
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+	    "  WHERE i < 100007) "
+	    "INSERT INTO subscribers (id, phone, status, created_at, "
+	    "  updated_at) "
+	    "SELECT i, printf('+1555%07d', i), CASE WHEN i <= 100000 THEN "
+	    "  'active' ELSE 'opted-out' END, 1, 1 FROM n;"
+	    "INSERT INTO memberships (subscriber_id, list_id, joined_at) "
+	    "  SELECT id, 1, 1 FROM subscribers;"
+	    "COMMIT"), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM memberships"), ==,
+	    nsub + 7);
+
+	tt_int_op(broadcast_recipients(e.db, NULL, &n), ==, 0);
+	tt_int_op(n, ==, nsub);
+	bid = test_broadcast(e.db, "Know your rights: text INFO", NULL,
+	    OUTBOX_PRIO_URGENT, 0, 0, 1000, nsub);
+	tt_int_op(bid, ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "broadcast_id = 1 AND state = 'queued'"), ==, nsub);
+	tt_int_op(test_int(e.db, "SELECT COUNT(DISTINCT phone) FROM outbox"),
+	    ==, nsub);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "phone > '+15550100000'"), ==, 0);		/* the opted out */
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_int_op(b.recipients, ==, nsub);
+	tt_int_op(b.queued, ==, nsub);
+	tt_str_op(b.state, ==, "queued");
+	tt_int_op(outbox_depth(e.db, &q, &nb), ==, 0);
+	tt_int_op(q, ==, nsub);
+	tt_int_op(nb, ==, 1);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 1000, &it), ==, 1);
+	tt_str_op(it.phone, ==, "+15550000001");
+	tt_str_op(it.text, ==, "Know your rights: text INFO");
+end:
+	outbox_item_clear(&it);
+	broadcast_clear(&b);
+	test_close(&e);
+}
+
+/* ---- the outbox ---- */
+
+static void
+test_ob_priority(void)
+{
+	static const struct {
+		int64_t		 id;
+		enum outbox_kind kind;
+		int		 priority;
+		int64_t		 bid;
+		const char	*phone;
+		const char	*text;
+	} want[] = {
+		{ 3, OUTBOX_ALERT, OUTBOX_PRIO_URGENT, 2, PA, "urgent" },
+		{ 4, OUTBOX_ALERT, OUTBOX_PRIO_URGENT, 2, PB, "urgent" },
+		{ 5, OUTBOX_REPLY, OUTBOX_PRIO_REPLY, 0, PX, "Welcome!" },
+		{ 1, OUTBOX_ALERT, OUTBOX_PRIO_ROUTINE, 1, PA, "routine" },
+		{ 2, OUTBOX_ALERT, OUTBOX_PRIO_ROUTINE, 1, PB, "routine" },
+		{ 6, OUTBOX_FORWARD, OUTBOX_PRIO_ROUTINE, 0, PC, "fwd" },
+	};
+	struct test_env		 e;
+	struct outbox_item	 it = { 0 };
+	char			 buf[64];
+	size_t			 i;
+	int64_t			 id;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_member(e.db, PB, NULL, 11), ==, 0);
+	tt_int_op(test_broadcast(e.db, "routine", NULL, OUTBOX_PRIO_ROUTINE,
+	    0, 0, 100, 2), ==, 1);
+	tt_int_op(test_broadcast(e.db, "urgent", NULL, OUTBOX_PRIO_URGENT,
+	    0, 0, 200, 2), ==, 2);
+	tt_int_op(outbox_enqueue(e.db, PX, "Welcome!", OUTBOX_REPLY,
+	    OUTBOX_PRIO_REPLY, 300, &id), ==, 0);
+	tt_int_op(id, ==, 5);
+	tt_int_op(outbox_enqueue(e.db, PC, "fwd", OUTBOX_FORWARD,
+	    OUTBOX_PRIO_ROUTINE, 300, NULL), ==, 0);
+
+	for (i = 0; i < TT_NELEM(want); i++) {
+		tt_int_op(outbox_claim(e.db, "ttyUSB0", 400, &it), ==, 1);
+		if (it.id != want[i].id)
+			fprintf(stderr, "  claim %zu\n", i);
+		tt_int_op(it.id, ==, want[i].id);
+		tt_int_op(it.kind, ==, want[i].kind);
+		tt_int_op(it.priority, ==, want[i].priority);
+		tt_int_op(it.broadcast_id, ==, want[i].bid);
+		tt_str_op(it.phone, ==, want[i].phone);
+		tt_str_op(it.text, ==, want[i].text);
+		tt_int_op(it.attempts, ==, 1);
+		tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+		    "id = %lld AND state = 'sending' AND modem = 'ttyUSB0' AND "
+		    "attempts = 1 AND updated_at = 400", (long long)it.id), ==,
+		    1);
+		if (i == 0) {
+			/* the broadcast is sending; the other one waits */
+			tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT "
+			    "group_concat(state) FROM (SELECT state FROM "
+			    "broadcasts ORDER BY id)"), ==, "queued,sending");
+		}
+		outbox_item_clear(&it);
+	}
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 400, &it), ==, 0);
+	tt_assert(it.text == NULL);
+	tt_int_op(it.id, ==, 0);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat(state) "
+	    "FROM (SELECT state FROM broadcasts ORDER BY id)"), ==,
+	    "sending,sending");
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
+static void
+test_ob_due(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it = { 0 };
+	int64_t			 when = -1, id;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 100, &it), ==, 0);
+	tt_assert(it.text == NULL);
+	tt_int_op(outbox_next_due(e.db, &when), ==, 0);
+	tt_int_op(when, ==, -1);
+
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_broadcast(e.db, "later", NULL, 0, 1000, 0, 500, 1),
+	    ==, 1);
+	tt_int_op(outbox_next_due(e.db, &when), ==, 1);
+	tt_int_op(when, ==, 1000);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 999, &it), ==, 0);
+	tt_int_op(outbox_enqueue(e.db, PX, "now", OUTBOX_REPLY,
+	    OUTBOX_PRIO_REPLY, 600, &id), ==, 0);
+	tt_int_op(outbox_next_due(e.db, &when), ==, 1);
+	tt_int_op(when, ==, 600);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 999, &it), ==, 1);
+	tt_int_op(it.id, ==, id);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_next_due(e.db, &when), ==, 1);
+	tt_int_op(when, ==, 1000);		/* sending rows are not due */
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 1000, &it), ==, 1);
+	tt_int_op(it.id, ==, 1);
+	tt_int_op(outbox_next_due(e.db, &when), ==, 0);
+
+	/* a retry is due at its own time */
+	tt_int_op(outbox_retry(e.db, 1, "+CMS ERROR: 38", 1500, 1010), ==, 0);
+	tt_int_op(outbox_next_due(e.db, &when), ==, 1);
+	tt_int_op(when, ==, 1500);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 1499, &it), ==, 0);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 1500, &it), ==, 1);
+	tt_int_op(it.id, ==, 1);
+	tt_int_op(it.attempts, ==, 2);
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
+/* Opt-out is checked at claim time, whatever the queue says. */
+static void
+test_ob_optout_claim(void)
+{
+	struct test_env		 e;
+	struct broadcast	 b = { 0 };
+	struct outbox_item	 it = { 0 };
+	char			 buf[64];
+	int			 found = -1;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_member(e.db, PB, NULL, 11), ==, 0);
+	tt_int_op(test_member(e.db, PC, NULL, 12), ==, 0);
+	tt_int_op(test_member(e.db, PD, NULL, 13), ==, 0);
+	tt_int_op(test_broadcast(e.db, "alert", NULL, 0, 0, 0, 100, 4), ==, 1);
+
+	/* A: STOP after the broadcast was queued */
+	tt_int_op(test_optout(e.db, PA, &test_sms_stop, 150, 1), ==, 0);
+	/* B: opted out behind the queue's back (another writer) */
+	tt_int_op(test_exec(e.db, "UPDATE subscribers SET status = "
+	    "'opted-out' WHERE phone = '" PB "'"), ==, 0);
+	/* C: removed by an organizer */
+	tt_int_op(subscriber_remove(e.db, PC, 160, &found), ==, 0);
+	tt_int_op(found, ==, 1);
+	/* a reply and a confirmation queued to B after all that */
+	tt_int_op(outbox_enqueue(e.db, PB, "reply", OUTBOX_REPLY,
+	    OUTBOX_PRIO_REPLY, 170, NULL), ==, 0);		/* row 5 */
+	tt_int_op(outbox_enqueue(e.db, PB, "bye", OUTBOX_SYSTEM,
+	    OUTBOX_PRIO_REPLY, 171, NULL), ==, 0);		/* row 6 */
+
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 1);
+	tt_int_op(it.id, ==, 6);
+	tt_str_op(it.text, ==, "bye");
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 1);
+	tt_int_op(it.id, ==, 4);
+	tt_str_op(it.phone, ==, PD);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 0);
+
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 1), ==,
+	    "skipped|opted out");
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 2), ==,
+	    "skipped|opted out");
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 3), ==,
+	    "skipped|no longer subscribed");
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 4), ==, "sending|");
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 5), ==,
+	    "skipped|opted out");
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 6), ==, "sending|");
+	tt_int_op(test_int(e.db, "SELECT attempts FROM outbox WHERE id = 2"),
+	    ==, 0);
+	tt_int_op(test_int(e.db, "SELECT updated_at FROM outbox WHERE id = 2"),
+	    ==, 200);
+
+	tt_int_op(outbox_sent(e.db, 4, 1, 210), ==, 0);
+	tt_int_op(broadcast_get(e.db, 1, &b), ==, 0);
+	tt_str_op(b.state, ==, "done");
+	tt_int_op(b.skipped, ==, 3);
+	tt_int_op(b.sent, ==, 1);
+end:
+	outbox_item_clear(&it);
+	broadcast_clear(&b);
+	test_close(&e);
+}
+
+/* Every row skipped at claim time: the broadcast is done. */
+static void
+test_ob_all_skipped(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it = { 0 };
+	char			 buf[64];
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_broadcast(e.db, "alert", NULL, 0, 0, 0, 100, 1), ==, 1);
+	tt_int_op(test_exec(e.db, "UPDATE subscribers SET status = "
+	    "'opted-out'"), ==, 0);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 0);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT state FROM "
+	    "broadcasts WHERE id = 1"), ==, "done");
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
+static void
+test_ob_expired(void)
+{
+	struct test_env		 e;
+	struct broadcast	 b = { 0 };
+	struct outbox_item	 it = { 0 };
+	char			 buf[64];
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_member(e.db, PB, NULL, 11), ==, 0);
+	tt_int_op(test_member(e.db, PC, NULL, 12), ==, 0);
+	tt_int_op(test_broadcast(e.db, "checkpoint now", NULL, 2, 0, 500, 100,
+	    3), ==, 1);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 499, &it), ==, 1);
+	tt_int_op(it.id, ==, 1);
+	outbox_item_clear(&it);
+	/* expires_at is the first second it is too late */
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 500, &it), ==, 0);
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 2), ==, "expired|");
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 3), ==, "expired|");
+	tt_int_op(broadcast_get(e.db, 1, &b), ==, 0);
+	tt_str_op(b.state, ==, "sending");
+	tt_int_op(b.expired, ==, 2);
+	broadcast_clear(&b);
+	tt_int_op(outbox_sent(e.db, 1, 0, 510), ==, 0);
+	tt_int_op(broadcast_get(e.db, 1, &b), ==, 0);
+	tt_str_op(b.state, ==, "done");
+	tt_int_op(b.sent, ==, 1);
+	tt_int_op(b.expired, ==, 2);
+end:
+	outbox_item_clear(&it);
+	broadcast_clear(&b);
+	test_close(&e);
+}
+
+static void
+test_ob_transitions(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it = { 0 };
+	char			 buf[128];
+	int64_t			 id1, id2, id3;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(outbox_enqueue(e.db, PX, "one", OUTBOX_REPLY, 1, 100, &id1),
+	    ==, 0);
+	tt_int_op(outbox_enqueue(e.db, PX, "two", OUTBOX_REPLY, 1, 100, &id2),
+	    ==, 0);
+	tt_int_op(outbox_enqueue(e.db, PX, "three", OUTBOX_REPLY, 1, 100,
+	    &id3), ==, 0);
+	tt_int_op(id1, ==, 1);
+	tt_int_op(id3, ==, 3);
+
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 100, &it), ==, 1);
+	tt_int_op(it.id, ==, id1);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_retry(e.db, id1, "+CMS ERROR: 38", 160, 110), ==, 0);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT state || '|' || "
+	    "error || '|' || next_attempt_at || '|' || updated_at || '|' || "
+	    "attempts FROM outbox WHERE id = 1"), ==,
+	    "queued|+CMS ERROR: 38|160|110|1");
+	/* a retried row keeps its place: oldest first */
+	tt_int_op(outbox_claim(e.db, "ttyUSB1", 160, &it), ==, 1);
+	tt_int_op(it.id, ==, id1);
+	tt_int_op(it.attempts, ==, 2);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "ttyUSB1", 160, &it), ==, 1);
+	tt_int_op(it.id, ==, id2);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_failed(e.db, id1, "+CMS ERROR: 500", 170), ==, 0);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT state || '|' || "
+	    "error || '|' || updated_at || '|' || attempts || '|' || modem "
+	    "FROM outbox WHERE id = 1"), ==,
+	    "failed|+CMS ERROR: 500|170|2|ttyUSB1");
+
+	tt_int_op(outbox_retry(e.db, id2, "timeout", 170, 165), ==, 0);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 170, &it), ==, 1);
+	tt_int_op(it.id, ==, id2);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_sent(e.db, id2, 42, 180), ==, 0);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT state || '|' || "
+	    "mr || '|' || COALESCE(error, 'none') || '|' || updated_at FROM "
+	    "outbox WHERE id = 2"), ==, "sent|42|none|180");
+
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 190, &it), ==, 1);
+	tt_int_op(it.id, ==, id3);
+	tt_int_op(outbox_sent(e.db, id3, -1, 200), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT mr FROM outbox WHERE id = 3"), ==,
+	    NULL_VALUE);
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, id3), ==, "sent|");
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
+static void
+test_ob_recover(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it = { 0 };
+	char			 buf[128];
+	long			 n = -1;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(outbox_recover(e.db, 50, &n), ==, 0);
+	tt_int_op(n, ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_member(e.db, PB, NULL, 11), ==, 0);
+	tt_int_op(test_member(e.db, PC, NULL, 12), ==, 0);
+	tt_int_op(test_broadcast(e.db, "alert", NULL, 0, 0, 0, 100, 3), ==, 1);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 1);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "ttyUSB1", 200, &it), ==, 1);
+	outbox_item_clear(&it);
+
+	/* kill -9 here: the next daemon puts the two back */
+	tt_int_op(outbox_recover(e.db, 900, &n), ==, 0);
+	tt_int_op(n, ==, 2);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat(r, ';') "
+	    "FROM (SELECT state || '|' || COALESCE(error, '') || '|' || "
+	    "next_attempt_at || '|' || attempts AS r FROM outbox ORDER BY id)"),
+	    ==, "queued|interrupted (daemon restarted)|900|1;"
+	    "queued|interrupted (daemon restarted)|900|1;queued||100|0");
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 900, &it), ==, 1);
+	tt_int_op(it.id, ==, 1);
+	tt_int_op(it.attempts, ==, 2);
+	tt_int_op(outbox_recover(e.db, 950, &n), ==, 0);
+	tt_int_op(n, ==, 1);
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
+static void
+test_ob_count_since(void)
+{
+	static const struct {
+		const char	*phone;
+		enum outbox_kind kind;
+		int64_t		 since;
+		long		 want;
+	} cases[] = {
+		{ PX, OUTBOX_REPLY, 0, 3 },
+		{ PX, OUTBOX_REPLY, 200, 2 },
+		{ PX, OUTBOX_REPLY, 301, 0 },
+		{ PX, OUTBOX_SYSTEM, 0, 1 },
+		{ PX, OUTBOX_FORWARD, 0, 0 },
+		{ PA, OUTBOX_REPLY, 0, 1 },
+		{ PA, OUTBOX_ALERT, 0, 1 },
+		{ PB, OUTBOX_REPLY, 0, 0 },
+	};
+	struct test_env		 e;
+	struct outbox_item	 it = { 0 };
+	size_t			 i;
+	long			 n;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_broadcast(e.db, "alert", NULL, 0, 0, 0, 50, 1), ==, 1);
+	tt_int_op(outbox_enqueue(e.db, PX, "a", OUTBOX_REPLY, 1, 100, NULL),
+	    ==, 0);
+	tt_int_op(outbox_enqueue(e.db, PX, "b", OUTBOX_REPLY, 1, 200, NULL),
+	    ==, 0);
+	tt_int_op(outbox_enqueue(e.db, PX, "c", OUTBOX_SYSTEM, 1, 250, NULL),
+	    ==, 0);
+	tt_int_op(outbox_enqueue(e.db, PX, "d", OUTBOX_REPLY, 1, 300, NULL),
+	    ==, 0);
+	tt_int_op(outbox_enqueue(e.db, PA, "e", OUTBOX_REPLY, 1, 300, NULL),
+	    ==, 0);
+	/* sent ones count as well as queued ones */
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 400, &it), ==, 1);
+	tt_int_op(outbox_sent(e.db, it.id, 1, 400), ==, 0);
+	for (i = 0; i < TT_NELEM(cases); i++) {
+		n = -1;
+		tt_int_op(outbox_count_since(e.db, cases[i].phone,
+		    cases[i].kind, cases[i].since, &n), ==, 0);
+		if (n != cases[i].want)
+			fprintf(stderr, "  case %zu\n", i);
+		tt_int_op(n, ==, cases[i].want);
+	}
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
+/* A broadcast row carries no text: the claim gives the broadcast's, or
+ * the variant in the member's language. */
+static void
+test_ob_text(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it = { 0 };
+	int64_t			 id;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, "es", 10), ==, 0);
+	tt_int_op(test_member(e.db, PB, NULL, 11), ==, 0);
+	tt_int_op(test_member(e.db, PC, "tl", 12), ==, 0);
+	tt_int_op(test_broadcast(e.db, "March at noon", NULL, 0, 0, 0, 100, 3),
+	    ==, 1);
+	tt_int_op(test_exec(e.db, "INSERT INTO broadcast_variants "
+	    "(broadcast_id, language, text) VALUES (1, 'es', "
+	    "'Marcha al mediodía')"), ==, 0);
+	tt_int_op(outbox_enqueue(e.db, PX, "Reply text", OUTBOX_REPLY,
+	    OUTBOX_PRIO_ROUTINE, 100, &id), ==, 0);
+
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 1);
+	tt_str_op(it.phone, ==, PA);
+	tt_str_op(it.text, ==, "Marcha al mediodía");
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 1);
+	tt_str_op(it.phone, ==, PB);
+	tt_str_op(it.text, ==, "March at noon");
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 1);
+	tt_str_op(it.phone, ==, PC);
+	tt_str_op(it.text, ==, "March at noon");	/* no "tl" variant */
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 1);
+	tt_int_op(it.id, ==, id);
+	tt_str_op(it.phone, ==, PX);
+	tt_str_op(it.text, ==, "Reply text");
+	tt_int_op(it.kind, ==, OUTBOX_REPLY);
+	tt_int_op(it.broadcast_id, ==, 0);
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
+/* ---- the inbox ---- */
+
+static void
+test_in_add(void)
+{
+	struct test_env	 e;
+	struct test_acc	 a;
+	int64_t		 id = -1;
+
+	memset(&a, 0, sizeof a);
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(inbox_add(e.db, PA, "Is the clinic open Saturday?", 100,
+	    "ttyUSB0", NULL, NULL, &id), ==, 0);
+	tt_int_op(id, ==, 1);
+	tt_int_op(inbox_add(e.db, PB, "JOIN", 110, "ttyUSB0", "JOIN", NULL,
+	    &id), ==, 0);
+	tt_int_op(inbox_add(e.db, PC, "please stop texting my mother", 120,
+	    "ttyUSB1", NULL, INBOX_FLAG_REVIEW, &id), ==, 0);
+	tt_int_op(inbox_add(e.db, PD, "STOP", 130, NULL, "STOP",
+	    INBOX_FLAG_REVIEW, &id), ==, 0);
+	tt_int_op(inbox_add(e.db, PE, "ayuda", 140, "ttyUSB0", "INFO", NULL,
+	    NULL), ==, 0);
+
+	tt_int_op(inbox_foreach(e.db, 0, test_inbox_cb, &a), ==, 0);
+	tt_str_op(a.s, ==,
+	    "1|" PA "|Is the clinic open Saturday?|100|ttyUSB0|||0;"
+	    "3|" PC "|please stop texting my mother|120|ttyUSB1||review|0;"
+	    "4|" PD "|STOP|130||STOP|review|0");
+	test_acc_reset(&a);
+	tt_int_op(inbox_foreach(e.db, 1, test_inbox_cb, &a), ==, 0);
+	tt_str_op(a.s, ==,
+	    "1|" PA "|Is the clinic open Saturday?|100|ttyUSB0|||0;"
+	    "2|" PB "|JOIN|110|ttyUSB0|JOIN||0;"
+	    "3|" PC "|please stop texting my mother|120|ttyUSB1||review|0;"
+	    "4|" PD "|STOP|130||STOP|review|0;"
+	    "5|" PE "|ayuda|140|ttyUSB0|INFO||0");
+
+	tt_int_op(inbox_mark_handled(e.db, PA), ==, 0);
+	test_acc_reset(&a);
+	tt_int_op(inbox_foreach(e.db, 0, test_inbox_cb, &a), ==, 0);
+	tt_str_op(a.s, ==,
+	    "3|" PC "|please stop texting my mother|120|ttyUSB1||review|0;"
+	    "4|" PD "|STOP|130||STOP|review|0");
+	test_acc_reset(&a);
+	a.stop_after = 1;
+	tt_int_op(inbox_foreach(e.db, 1, test_inbox_cb, &a), ==, 0);
+	tt_str_op(a.s, ==,
+	    "1|" PA "|Is the clinic open Saturday?|100|ttyUSB0|||1");
+end:
+	test_close(&e);
+}
+
+static void
+test_in_parts(void)
+{
+	struct test_env	 e;
+	char		*t = NULL;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(inbox_part_add(e.db, PA, 77, 3, 2, "BBB ", 100, "ttyUSB0",
+	    &t), ==, 0);
+	tt_assert(t == NULL);
+	/* the same part again (a modem that delivers twice) */
+	tt_int_op(inbox_part_add(e.db, PA, 77, 3, 2, "BBB ", 101, "ttyUSB0",
+	    &t), ==, 0);
+	tt_assert(t == NULL);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT received_at FROM inbound_parts"), ==,
+	    100);
+	/* another sender using the same reference is another message */
+	tt_int_op(inbox_part_add(e.db, PB, 77, 2, 1, "other", 102, "ttyUSB0",
+	    &t), ==, 0);
+	tt_assert(t == NULL);
+	/* so is the same reference with another part count */
+	tt_int_op(inbox_part_add(e.db, PA, 77, 2, 1, "short", 103, "ttyUSB0",
+	    &t), ==, 0);
+	tt_assert(t == NULL);
+	tt_int_op(inbox_part_add(e.db, PA, 77, 3, 1, "AAA ", 104, "ttyUSB0",
+	    &t), ==, 0);
+	tt_assert(t == NULL);
+	tt_int_op(inbox_part_add(e.db, PA, 77, 3, 3, "mañana", 105, "ttyUSB1",
+	    &t), ==, 0);
+	tt_assert(t != NULL);
+	tt_str_op(t, ==, "AAA BBB mañana");
+	free(t);
+	t = NULL;
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts WHERE "
+	    "phone = '" PA "' AND parts = 3"), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 2);
+
+	tt_int_op(inbox_part_add(e.db, PB, 77, 2, 2, " text", 106, "ttyUSB0",
+	    &t), ==, 0);
+	tt_str_op(t, ==, "other text");
+	free(t);
+	t = NULL;
+	tt_int_op(inbox_part_add(e.db, PA, 77, 2, 2, " one", 107, "ttyUSB0",
+	    &t), ==, 0);
+	tt_str_op(t, ==, "short one");
+	free(t);
+	t = NULL;
+	tt_int_op(inbox_part_add(e.db, PC, 9, 1, 1, "solo", 108, NULL, &t),
+	    ==, 0);
+	tt_str_op(t, ==, "solo");
+	free(t);
+	t = NULL;
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 0);
+end:
+	free(t);
+	test_close(&e);
+}
+
+/* A part number outside 1..parts is bad input, not a gap to paper over. */
+static void
+test_in_parts_invalid(void)
+{
+	static const struct {
+		unsigned	 parts, part;
+		const char	*err;
+	} cases[] = {
+		{ 3, 0, "invalid part 0 of 3" },
+		{ 3, 4, "invalid part 4 of 3" },
+		{ 0, 0, "invalid part 0 of 0" },
+		{ 0, 1, "invalid part 1 of 0" },
+	};
+	struct test_env	 e;
+	char		*t = NULL;
+	size_t		 i;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(inbox_part_add(e.db, PA, 5, 3, 1, "a", 100, NULL, &t), ==, 0);
+	tt_int_op(inbox_part_add(e.db, PA, 5, 3, 2, "b", 100, NULL, &t), ==, 0);
+	for (i = 0; i < TT_NELEM(cases); i++) {
+		tt_int_op(inbox_part_add(e.db, PA, 5, cases[i].parts,
+		    cases[i].part, "x", 100, NULL, &t), ==, -1);
+		tt_assert(t == NULL);
+		tt_str_op(db_error(e.db), ==, cases[i].err);
+	}
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 2);
+	tt_int_op(inbox_part_add(e.db, PA, 5, 3, 3, "c", 100, NULL, &t), ==, 0);
+	tt_str_op(t, ==, "abc");
+end:
+	free(t);
+	test_close(&e);
+}
+
+static void
+test_in_expire_cb(const char *phone, const char *text, int64_t at,
+    const char *modem, void *arg)
+{
+	struct test_acc	*a = arg;
+
+	test_acc_add(a, "%s|%s|%lld|%s", phone, text, (long long)at, modem);
+	/* stored by the caller inside the same transaction */
+	if (inbox_add(a->db, phone, text, at, modem, NULL,
+	    INBOX_FLAG_INCOMPLETE, NULL) == -1)
+		test_acc_add(a, "inbox_add: %s", db_error(a->db));
+}
+
+static void
+test_in_parts_expire(void)
+{
+	struct test_env	 e;
+	struct test_acc	 a;
+	struct db	*db2 = NULL;
+	char		*t = NULL, *cause = NULL;
+
+	memset(&a, 0, sizeof a);
+	tt_int_op(test_open(&e), ==, 0);
+	a.db = e.db;
+	/* A: 1 and 3 of 3 */
+	tt_int_op(inbox_part_add(e.db, PA, 1, 3, 3, " three", 110, "ttyUSB0",
+	    &t), ==, 0);
+	tt_int_op(inbox_part_add(e.db, PA, 1, 3, 1, "one ", 100, "ttyUSB0",
+	    &t), ==, 0);
+	/* B: only the last of 2 */
+	tt_int_op(inbox_part_add(e.db, PB, 2, 2, 2, "two", 120, "ttyUSB1",
+	    &t), ==, 0);
+	/* C: 1 and 4 of 4: one marker for a run of missing parts */
+	tt_int_op(inbox_part_add(e.db, PC, 3, 4, 1, "a", 130, NULL, &t), ==, 0);
+	tt_int_op(inbox_part_add(e.db, PC, 3, 4, 4, "d", 130, NULL, &t), ==, 0);
+	/* D: recent; E: an old part but a recent one too */
+	tt_int_op(inbox_part_add(e.db, PD, 4, 2, 1, "new", 500, NULL, &t), ==,
+	    0);
+	tt_int_op(inbox_part_add(e.db, PE, 5, 3, 1, "old", 100, NULL, &t), ==,
+	    0);
+	tt_int_op(inbox_part_add(e.db, PE, 5, 3, 2, "recent", 300, NULL, &t),
+	    ==, 0);
+	tt_assert(t == NULL);
+
+	/* another writer holds the lock: an error, and nothing lost */
+	db2 = db_open(e.path, 0, &cause);
+	tt_assert(db2 != NULL);
+	a.db = db2;
+	tt_int_op(db_begin(e.db), ==, 0);
+	tt_int_op(inbox_part_expire(db2, 200, test_in_expire_cb, &a), ==, -1);
+	tt_int_op(db_busy(db2), ==, 1);
+	tt_int_op(a.n, ==, 0);
+	db_rollback(e.db);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 8);
+	a.db = e.db;
+
+	tt_int_op(inbox_part_expire(e.db, 200, test_in_expire_cb, &a), ==, 0);
+	tt_str_op(a.s, ==,
+	    PA "|one [...] three|100|ttyUSB0;"
+	    PB "|[...]two|120|ttyUSB1;"
+	    PC "|a[...]d|130|");
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 3);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts WHERE "
+	    "phone IN ('" PA "', '" PB "', '" PC "')"), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbox WHERE "
+	    "flags = 'incomplete'"), ==, 3);
+
+	test_acc_reset(&a);
+	tt_int_op(inbox_part_expire(e.db, 200, test_in_expire_cb, &a), ==, 0);
+	tt_int_op(a.n, ==, 0);
+	tt_int_op(inbox_part_expire(e.db, 1000, test_in_expire_cb, &a), ==, 0);
+	tt_str_op(a.s, ==, PD "|new[...]|500|;" PE "|oldrecent[...]|100|");
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 0);
+end:
+	db_close(db2);
+	free(cause);
+	free(t);
+	test_close(&e);
+}
+
+/* Only the page images in the file tell whether a text is really gone. */
+static int
+test_file_contains(const char *path, const char *needle)
+{
+	FILE	*f;
+	char	*buf;
+	size_t	 n, len = strlen(needle), i;
+	long	 size;
+	int	 found = 0;
+
+	if ((f = fopen(path, "rb")) == NULL)
+		return -1;
+	if (fseek(f, 0, SEEK_END) == -1 || (size = ftell(f)) < 0 ||
+	    (buf = malloc((size_t)size + 1)) == NULL) {
+		fclose(f);
+		return -1;
+	}
+	rewind(f);
+	n = fread(buf, 1, (size_t)size, f);
+	fclose(f);
+	for (i = 0; i + len <= n && !found; i++)
+		found = memcmp(buf + i, needle, len) == 0;
+	free(buf);
+	return found;
+}
+
+static void
+test_in_purge(void)
+{
+	struct test_env		 e;
+	struct test_acc		 a;
+	struct outbox_item	 it = { 0 };
+	char			 buf[128];
+	long			 n = -1;
+
+	memset(&a, 0, sizeof a);
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(inbox_add(e.db, PA, "my papers expire Friday", 100, NULL,
+	    NULL, NULL, NULL), ==, 0);
+	tt_int_op(inbox_add(e.db, PB, "new message", 300, NULL, NULL, NULL,
+	    NULL), ==, 0);
+	tt_int_op(outbox_enqueue(e.db, PA, "we will call you", OUTBOX_REPLY,
+	    1, 100, NULL), ==, 0);
+	tt_int_op(outbox_enqueue(e.db, PB, "still queued", OUTBOX_REPLY,
+	    0, 100, NULL), ==, 0);
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 100, &it), ==, 1);
+	tt_int_op(it.id, ==, 1);
+	tt_int_op(outbox_sent(e.db, 1, 1, 100), ==, 0);
+	/* move the text into the main file, as a checkpoint would */
+	tt_int_op(test_exec(e.db, "PRAGMA wal_checkpoint(TRUNCATE)"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "my papers expire Friday"), ==, 1);
+
+	tt_int_op(inbox_purge(e.db, 200, &n), ==, 0);
+	tt_int_op(n, ==, 2);
+	tt_int_op(inbox_foreach(e.db, 1, test_inbox_cb, &a), ==, 0);
+	tt_str_op(a.s, ==, "1|" PA "||100||||0;2|" PB "|new message|300||||0");
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat("
+	    "COALESCE(text, '(purged)'), ';') FROM (SELECT text FROM outbox "
+	    "ORDER BY id)"), ==, "(purged);still queued");
+	tt_int_op(inbox_purge(e.db, 200, &n), ==, 0);
+	tt_int_op(n, ==, 0);
+
+	/* secure_delete: no copy of the purged text left in the file */
+	tt_int_op(test_exec(e.db, "PRAGMA wal_checkpoint(TRUNCATE)"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "my papers expire Friday"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "we will call you"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "new message"), ==, 1);
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
+static const struct tt_case cases[] = {
+	{ "open/create", test_open_create },
+	{ "open/newer", test_open_newer },
+	{ "open/errors", test_open_errors },
+	{ "open/settings", test_open_settings },
+	{ "open/busy", test_open_busy },
+	{ "subscriber/join", test_sub_join },
+	{ "subscriber/optout", test_sub_optout },
+	{ "subscriber/optout_finishes", test_sub_optout_finishes },
+	{ "subscriber/refused", test_sub_refused },
+	{ "subscriber/optout_unknown", test_sub_optout_unknown },
+	{ "subscriber/remove", test_sub_remove },
+	{ "subscriber/foreach", test_sub_foreach },
+	{ "subscriber/language", test_sub_language },
+	{ "broadcast/create", test_bc_create },
+	{ "broadcast/empty_unknown", test_bc_empty_unknown },
+	{ "broadcast/counts", test_bc_counts },
+	{ "broadcast/cancel", test_bc_cancel },
+	{ "broadcast/foreach", test_bc_foreach },
+	{ "broadcast/large", test_bc_large },
+	{ "outbox/priority", test_ob_priority },
+	{ "outbox/due", test_ob_due },
+	{ "outbox/optout_claim", test_ob_optout_claim },
+	{ "outbox/all_skipped", test_ob_all_skipped },
+	{ "outbox/expired", test_ob_expired },
+	{ "outbox/transitions", test_ob_transitions },
+	{ "outbox/recover", test_ob_recover },
+	{ "outbox/count_since", test_ob_count_since },
+	{ "outbox/text", test_ob_text },
+	{ "inbox/add", test_in_add },
+	{ "inbox/parts", test_in_parts },
+	{ "inbox/parts_invalid", test_in_parts_invalid },
+	{ "inbox/parts_expire", test_in_parts_expire },
+	{ "inbox/purge", test_in_purge },
+	TT_END
+};
+
+int
+main(int argc, char **argv)
+{
+	return tt_main(argc, argv, cases);
+}

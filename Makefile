@@ -1,7 +1,9 @@
 # Makefile — tambuli, an offline-first SMS alert gateway.
 #
 #   make            build bin/tambuli (and the tools)
-#   make check      build and run every test (unit, sanitizers, fuzz corpus)
+#   make demo       the whole system against the simulated modem
+#   make check      build and run every test (unit, sanitizers, fuzz corpus,
+#                   end-to-end against modemsim, the demo)
 #   make unit       unit tests only
 #   make sanitize   unit tests under AddressSanitizer + UBSan
 #   make fuzz       libFuzzer targets (clang), FUZZ_TIME seconds each
@@ -46,6 +48,18 @@ CODEC_SRCS = \
 	modem/ussd.c \
 	modem/utf8.c
 
+# Pure cores of the daemon, shared with the CLI.
+GATEWAY_CORE_SRCS = \
+	gateway/conf.c \
+	gateway/ctl_proto.c \
+	gateway/keyword.c
+
+DB_SRCS = \
+	db/db.c \
+	db/inbox.c \
+	db/outbox.c \
+	db/subscriber.c
+
 SUPPORT_SRCS = \
 	gateway/compat.c \
 	gateway/log.c \
@@ -63,12 +77,27 @@ MODEM_SRCS = \
 	modem/serial_sp.c \
 	modem/serial_tty.c
 
-LIB_SRCS = $(CODEC_SRCS) $(SUPPORT_SRCS) $(MODEM_SRCS)
+LIB_SRCS = $(CODEC_SRCS) $(GATEWAY_CORE_SRCS) $(DB_SRCS) $(SUPPORT_SRCS) \
+	   $(MODEM_SRCS)
+
+DAEMON_SRCS = \
+	gateway/ctl.c \
+	gateway/inbound.c \
+	gateway/reply.c \
+	gateway/sched.c \
+	gateway/send.c \
+	gateway/tambulid.c
 
 CLI_SRCS = \
+	tools/cli.c \
+	tools/client.c \
 	tools/cmd.c \
+	tools/cmd_send.c \
+	tools/cmd_status.c \
 	tools/cmd_modem.c \
 	tools/cmd_pdu.c \
+	tools/cmd_sub.c \
+	tools/cmd_inbox.c \
 	tools/json.c \
 	tools/tambuli.c
 
@@ -81,9 +110,9 @@ SIM_SRCS = \
 	tools/sim_ussd.c \
 	tools/json.c
 
-UNIT_TESTS = at_error at_lexer at_resp gsm7 pdu phone plan translit ussd \
-	     utf8
-FUZZ_TARGETS = at_lexer pdu_decode plan ussd
+UNIT_TESTS = at_error at_lexer at_resp conf ctl_proto db gsm7 keyword pdu \
+	     phone plan translit ussd utf8
+FUZZ_TARGETS = at_lexer conf ctl_proto keyword pdu_decode plan ussd
 
 B	= build
 LIB	= $(B)/libtambuli.a
@@ -92,18 +121,19 @@ LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o)
 SAN_OBJS = $(LIB_SRCS:%.c=$(B)/san/%.o)
 CLI_OBJS = $(CLI_SRCS:%.c=$(B)/%.o)
 SIM_OBJS = $(SIM_SRCS:%.c=$(B)/%.o)
+DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
 UNIT_BINS = $(UNIT_TESTS:%=bin/test_%)
 SAN_BINS = $(UNIT_TESTS:%=bin/san/test_%)
 REPLAY_BINS = $(FUZZ_TARGETS:%=bin/san/replay_%)
 FUZZ_BINS = $(FUZZ_TARGETS:%=bin/fuzz/fuzz_%)
 
-.PHONY: all deps check unit sanitize replay regress fuzz bench debug install \
-	clean
+.PHONY: all deps demo check unit sanitize replay regress fuzz bench debug \
+	install clean
 # keep the objects of pattern rules (and keep make quiet after the tests)
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: deps bin/tambuli bin/modemsim bin/atchat
+all: deps bin/tambulid bin/tambuli bin/modemsim bin/atchat
 
 deps:
 	@tools/deps.sh build
@@ -111,6 +141,10 @@ deps:
 bin/tambuli: $(CLI_OBJS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
+bin/tambulid: $(DAEMON_OBJS) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $(DAEMON_OBJS) $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
 bin/modemsim: $(SIM_OBJS) $(LIB)
 	@mkdir -p $(@D)
@@ -167,6 +201,9 @@ regress: deps all
 check: deps all $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS)
 	@tests/run.sh all
 
+demo: deps all
+	@tools/demo.sh
+
 bench: deps bin/bench_codec
 	bin/bench_codec
 
@@ -174,7 +211,8 @@ bench: deps bin/bench_codec
 FUZZ_CC	?= clang
 FUZZ_FLAGS = $(STD) $(INCS) $(DEFS) -g -O1 \
 	     -fsanitize=fuzzer,address,undefined
-bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CODEC_SRCS)
+bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CODEC_SRCS) $(GATEWAY_CORE_SRCS) \
+    gateway/compat.c gateway/xmalloc.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
 
@@ -196,6 +234,7 @@ debug:
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 bin/tambulid $(DESTDIR)$(BINDIR)/tambulid
 	install -m 755 bin/tambuli $(DESTDIR)$(BINDIR)/tambuli
 	install -m 755 bin/modemsim $(DESTDIR)$(BINDIR)/modemsim
 

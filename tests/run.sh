@@ -72,6 +72,7 @@ regress() {
 		[ -f "$t" ] || continue
 		one "regress $(basename "$t" .sh)" sh "$t"
 	done
+	one "demo" sh tools/demo.sh
 }
 
 case ${1:-all} in

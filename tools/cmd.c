@@ -24,6 +24,13 @@ static const struct cmd_entry cmd_help_entry = {
 };
 
 const struct cmd_entry *cmd_table[] = {
+	&cmd_send_entry,
+	&cmd_send_list_entry,
+	&cmd_send_show_entry,
+	&cmd_send_cancel_entry,
+	&cmd_send_watch_entry,
+	&cmd_status_entry,
+	&cmd_status_ussd_entry,
 	&cmd_pdu_encode_entry,
 	&cmd_pdu_decode_entry,
 	&cmd_pdu_plan_entry,
@@ -32,6 +39,14 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_modem_ussd_entry,
 	&cmd_modem_send_entry,
 	&cmd_modem_read_entry,
+	&cmd_sub_list_entry,
+	&cmd_sub_add_entry,
+	&cmd_sub_remove_entry,
+	&cmd_sub_import_entry,
+	&cmd_sub_export_entry,
+	&cmd_sub_lists_entry,
+	&cmd_inbox_entry,
+	&cmd_inbox_reply_entry,
 	&cmd_help_entry,
 	NULL
 };

@@ -81,6 +81,29 @@ extern const struct cmd_entry cmd_modem_ussd_entry;
 extern const struct cmd_entry cmd_modem_send_entry;
 extern const struct cmd_entry cmd_modem_read_entry;
 
+/* cmd_send.c */
+extern const struct cmd_entry cmd_send_entry;
+extern const struct cmd_entry cmd_send_list_entry;
+extern const struct cmd_entry cmd_send_show_entry;
+extern const struct cmd_entry cmd_send_cancel_entry;
+extern const struct cmd_entry cmd_send_watch_entry;
+
+/* cmd_status.c */
+extern const struct cmd_entry cmd_status_entry;
+extern const struct cmd_entry cmd_status_ussd_entry;
+
+/* cmd_sub.c */
+extern const struct cmd_entry cmd_sub_list_entry;
+extern const struct cmd_entry cmd_sub_add_entry;
+extern const struct cmd_entry cmd_sub_remove_entry;
+extern const struct cmd_entry cmd_sub_import_entry;
+extern const struct cmd_entry cmd_sub_export_entry;
+extern const struct cmd_entry cmd_sub_lists_entry;
+
+/* cmd_inbox.c */
+extern const struct cmd_entry cmd_inbox_entry;
+extern const struct cmd_entry cmd_inbox_reply_entry;
+
 /* cmd_pdu.c */
 extern const struct cmd_entry cmd_pdu_encode_entry;
 extern const struct cmd_entry cmd_pdu_decode_entry;

@@ -473,11 +473,9 @@ sim_ctl_dispatch(struct sim_ctl_client *c, char *line)
 			p++;
 		if (*p == '\0')
 			break;
-		if (argc == SIM_CTL_ARGS + 1) {
-			sim_ctl_err(c, "too many arguments");
-			free(orig);
-			return;
-		}
+		/* a long text: the rest of the line stays in rest[] */
+		if (argc == SIM_CTL_ARGS + 1)
+			break;
 		rest[argc] = orig + (p - line);
 		argv[argc++] = p;
 		while (*p != '\0' && *p != ' ' && *p != '\t')

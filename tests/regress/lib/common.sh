@@ -110,3 +110,68 @@ summary() {
 	echo "$(basename "$0" .sh): $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
 }
+
+# gw_start NAME MODEM-NAMES... : a daemon with its own database, socket
+# and configuration ($T/NAME.conf if it exists), on the given simulators;
+# waits until every modem is ready.
+gw_start() {
+	gname=$1
+	shift
+	set -- $(for m in "$@"; do echo "--modem $T/$m.tty"; done)
+	conf=""
+	[ -f "$T/$gname.conf" ] && conf="-c $T/$gname.conf"
+	bin/tambulid $conf --db "$T/$gname.db" --socket "$T/$gname.sock" "$@" \
+	    >>"$T/$gname.log" 2>&1 &
+	gw_pid=$!
+	pids="$pids $gw_pid"
+	gw_wait_ready "$gname"
+}
+
+# gw_wait_ready NAME: the daemon answers and no modem is still starting
+gw_wait_ready() {
+	i=0
+	while :; do
+		if tam "$1" status >"$T/status" 2>&1 &&
+		    ! grep -qE ': (closed|opening|probing|init|registering|sim-wait|backoff)' \
+		    "$T/status"; then
+			return 0
+		fi
+		i=$((i + 1))
+		if [ "$i" -gt 300 ]; then
+			fail "daemon $1 not ready:"
+			sed 's/^/    /' "$T/status" "$T/$1.log" | tail -30
+			return 1
+		fi
+		sleep 0.1	# polling a condition, not a fixed wait
+	done
+}
+
+tam() {
+	gname=$1
+	shift
+	bin/tambuli --db "$T/$gname.db" --socket "$T/$gname.sock" "$@"
+}
+
+# sent_to SIM NUMBER: what the phone received, one text per line
+sent_to() {
+	grep "\"to\":\"$2\"" "$T/$1.sent" 2>/dev/null |
+	    sed -e 's/.*"text":"\(\([^"\\]\|\\.\)*\)".*/\1/' -e 's/\\"/"/g'
+}
+
+# wait_bc NAME ID: until the broadcast is done or cancelled
+wait_bc() {
+	i=0
+	while :; do
+		st=$(tam "$1" broadcast show --json "$2" 2>/dev/null |
+		    sed -n 's/.*"state":"\([a-z]*\)".*/\1/p')
+		case "$st" in
+		done|cancelled) return 0 ;;
+		esac
+		i=$((i + 1))
+		if [ "$i" -gt 600 ]; then
+			fail "broadcast $2 not finished (state $st)"
+			return 1
+		fi
+		sleep 0.1	# polling a condition, not a fixed wait
+	done
+}

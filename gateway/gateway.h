@@ -1,0 +1,114 @@
+/*
+ * gateway/gateway.h — the daemon tambulid: shared state and the
+ * prototypes of each of its files.
+ *
+ * One struct gw holds the event base, the database, the configuration,
+ * the modems and the control listener, and is passed explicitly; there
+ * are no globals beyond the log sink.
+ */
+#ifndef GATEWAY_H
+#define GATEWAY_H
+
+#include <sys/queue.h>
+
+#include <event2/event.h>
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "db.h"
+#include "keyword.h"
+#include "modem.h"
+#include "plan.h"
+
+#define GW_MAX_ATTEMPTS		8	/* temporary failures before giving
+					 * a message up */
+#define GW_RETRY_BASE		30	/* seconds; quadratic backoff */
+#define GW_RETRY_MAX		3600
+#define GW_PARTS_TIMEOUT	600	/* incomplete multipart messages go to
+					 * the inbox after this */
+#define GW_HOUSEKEEPING		60	/* seconds between housekeeping runs */
+
+struct gw;
+struct ctl;
+
+/* A modem and the message it is sending. */
+struct gw_modem {
+	TAILQ_ENTRY(gw_modem)	 entry;
+	struct gw		*gw;
+	struct modem		*m;
+	char			 name[64];
+	/* the message in flight: one outbox row, all its segments */
+	int			 busy;
+	struct outbox_item	 item;
+	struct plan		*plan;
+	size_t			 seg;
+	unsigned		 ref;
+	int			 last_mr;
+};
+TAILQ_HEAD(gw_modems, gw_modem);
+
+struct gw {
+	struct event_base	*base;
+	struct db		*db;
+	struct conf		*conf;
+	char			*conf_path;
+	struct keyword_table	*kw;
+	struct gw_modems	 modems;
+	struct event		*ev_sched;	/* the one scheduler timer */
+	struct event		*ev_house;	/* housekeeping */
+	struct event		*ev_sigterm, *ev_sigint, *ev_sighup;
+	struct event		*ev_sigusr2;
+	struct ctl		*ctl;
+	unsigned		 next_ref;	/* concatenation references */
+	int			 stopping;
+	int			 sched_pending;
+};
+
+enum reply_kind {
+	REPLY_JOIN,
+	REPLY_STOP,
+	REPLY_INFO,
+	REPLY_LANG,
+	REPLY_NO_LIST,
+	REPLY_UNKNOWN_LANG,
+};
+
+/* tambulid.c: the configuration as the rest of the daemon sees it */
+const char	*gw_language(const struct gw *);
+const char	*gw_organization(const struct gw *);
+const char	*gw_contact(const struct gw *);
+const char	*gw_country(const struct gw *);
+const char	*gw_reply_override(const struct gw *, const char *,
+		    const char *);
+int64_t		 gw_now(void);
+void		 gw_plan_opts(const struct gw *, struct plan_opts *);
+
+/* sched.c */
+void		 sched_init(struct gw *);
+void		 sched_free(struct gw *);
+void		 sched_kick(struct gw *);
+
+/* send.c */
+int		 send_start(struct gw_modem *);
+void		 send_result(struct modem *, uint64_t, enum modem_result, int,
+		    int, const char *, void *);
+void		 send_abort(struct gw_modem *);
+
+/* inbound.c */
+void		 inbound_sms(struct modem *, const struct modem_sms *, void *);
+void		 inbound_report(struct modem *, const struct sms_msg *, void *);
+void		 inbound_housekeeping(struct gw *);
+
+/* reply.c */
+const char	*reply_kind_name(enum reply_kind);
+char		*reply_text(const struct gw *, const char *, enum reply_kind,
+		    const char *, const char *);
+
+/* ctl.c */
+struct ctl	*ctl_open(struct gw *, const char *, char **);
+void		 ctl_close(struct ctl *);
+void		 ctl_event(struct ctl *, int64_t, const char *);
+void		 ctl_ussd(struct modem *, int, const char *, void *);
+
+#endif

@@ -1,0 +1,305 @@
+/*
+ * gateway/inbound.c — what happens to a text a member sends.
+ *
+ *   modem reads it -> parts of a concatenated message wait in the
+ *   database for their siblings -> the keyword engine -> subscriptions,
+ *   opt-outs, replies, the inbox -> committed -> only then acknowledged,
+ *   so the modem deletes it from the SIM.
+ *
+ * A crash anywhere before the acknowledgement leaves the message on the
+ * SIM, and the start-up sweep reads it again: nothing is lost.
+ *
+ * Automatic replies never go to alphanumeric senders or short codes, and
+ * at most autoreply_limit per number per hour, so two machines cannot
+ * ping-pong.  STOP is confirmed once; a number already opted out gets
+ * silence.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat.h"
+#include "gateway.h"
+#include "log.h"
+#include "phone.h"
+
+/* The sender as stored: E.164 when it is a phone number. */
+static void
+inbound_sender(const struct gw *gw, const struct sms_msg *msg, char *out,
+    size_t len)
+{
+	const char	*err;
+
+	if (msg->addr.ton == SMS_TON_ALPHANUMERIC ||
+	    phone_is_alpha(msg->addr.text) ||
+	    phone_is_shortcode(msg->addr.text) ||
+	    phone_normalize(msg->addr.text, gw_country(gw), out, len,
+	    &err) == -1)
+		strlcpy(out, msg->addr.text, len);
+}
+
+/* A number that can get automatic replies (not a bank, not a short code). */
+static int
+inbound_is_phone(const char *phone)
+{
+	return phone[0] == '+' && !phone_is_alpha(phone);
+}
+
+/* At most autoreply_limit replies per number per hour. */
+static int
+inbound_may_reply(const struct gw *gw, const char *phone)
+{
+	long	n;
+
+	if (outbox_count_since(gw->db, phone, OUTBOX_REPLY, gw_now() - 3600,
+	    &n) == -1)
+		return 1;
+	if (n >= (long)gw->conf->autoreply_limit) {
+		log_info("from=%s autoreply=suppressed reason=\"%ld replies in "
+		    "the last hour\"", log_number(phone), n);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+inbound_reply(struct gw *gw, int may, const char *phone, const char *lang,
+    enum reply_kind k, enum outbox_kind kind, const char *list,
+    const char *keyword)
+{
+	char	*text;
+	int	 rc;
+
+	if (!may)
+		return 0;
+	text = reply_text(gw, lang, k, list, keyword);
+	rc = outbox_enqueue(gw->db, phone, text, kind, OUTBOX_PRIO_REPLY,
+	    gw_now(), NULL);
+	free(text);
+	return rc;
+}
+
+/* Forward an inbox text to the organizers' phones. */
+static int
+inbound_forward(struct gw *gw, const char *phone, const char *text)
+{
+	char	*fwd;
+	size_t	 i;
+	int	 rc = 0;
+
+	for (i = 0; i < gw->conf->forward.n; i++) {
+		xasprintf(&fwd, "From %s: %s", phone, text);
+		rc |= outbox_enqueue(gw->db, gw->conf->forward.v[i], fwd,
+		    OUTBOX_FORWARD, OUTBOX_PRIO_ROUTINE, gw_now(), NULL);
+		free(fwd);
+	}
+	return rc;
+}
+
+/*
+ * Act on one complete text.  Returns 0 when everything is committed, -1
+ * (after logging) when the database failed and the text must be read
+ * again later.
+ */
+static int
+inbound_process(struct gw *gw, const char *phone, const char *text,
+    int64_t at, const char *modem, const char *flags)
+{
+	struct keyword_result	 kr;
+	struct subscriber	 sub;
+	struct consent		 c = { NULL, text, "sms" };
+	const char		*lang;
+	long			 cancelled;
+	int			 result, may;
+
+	if (!inbound_is_phone(phone) || flags != NULL) {
+		/* a bank, the carrier, a short code, a broken message */
+		if (inbox_add(gw->db, phone, text, at, modem, NULL, flags,
+		    NULL) == -1)
+			goto fail;
+		log_info("from=%s inbox=1%s%s", log_number(phone),
+		    flags ? " flags=" : "", flags ? flags : "");
+		return 0;
+	}
+
+	keyword_match(gw->kw, text, strlen(text), &kr);
+	may = kr.action != KEYWORD_NONE && inbound_may_reply(gw, phone);
+	c.keyword = kr.keyword;
+	if (subscriber_get(gw->db, phone, &sub) == -1)
+		goto fail;
+	lang = kr.lang[0] ? kr.lang : sub.language[0] ? sub.language :
+	    gw_language(gw);
+
+	switch (kr.action) {
+	case KEYWORD_JOIN:
+		if (subscriber_join(gw->db, phone, kr.list[0] ? kr.list : NULL,
+		    kr.lang[0] ? kr.lang : NULL, &c, gw_now(), &result) == -1)
+			goto fail;
+		log_info("from=%s keyword=%s list=%s result=%s",
+		    log_number(phone), kr.keyword, kr.list[0] ? kr.list :
+		    "default", result == SUBSCRIBER_NO_LIST ? "no-such-list" :
+		    result == SUBSCRIBER_ALREADY ? "already" : "joined");
+		if (inbound_reply(gw, may, phone, lang, result == SUBSCRIBER_NO_LIST ?
+		    REPLY_NO_LIST : REPLY_JOIN, OUTBOX_REPLY, kr.list,
+		    kr.keyword) == -1)
+			goto fail;
+		break;
+	case KEYWORD_STOP:
+		if (subscriber_optout(gw->db, phone, &c, gw_now(),
+		    &cancelled) == -1)
+			goto fail;
+		log_info("from=%s keyword=%s result=opted-out cancelled=%ld",
+		    log_number(phone), kr.keyword, cancelled);
+		/* one confirmation, then silence */
+		if (sub.status != SUBSCRIBER_OPTED_OUT &&
+		    inbound_reply(gw, may, phone, lang, REPLY_STOP, OUTBOX_SYSTEM,
+		    NULL, kr.keyword) == -1)
+			goto fail;
+		break;
+	case KEYWORD_INFO:
+		log_info("from=%s keyword=%s", log_number(phone), kr.keyword);
+		if (inbound_reply(gw, may, phone, lang, REPLY_INFO, OUTBOX_REPLY,
+		    NULL, kr.keyword) == -1)
+			goto fail;
+		break;
+	case KEYWORD_LANG:
+		log_info("from=%s keyword=%s lang=%s", log_number(phone),
+		    kr.keyword, kr.lang_unknown ? "unknown" : kr.lang_code);
+		if (kr.lang_unknown) {
+			if (inbound_reply(gw, may, phone, lang, REPLY_UNKNOWN_LANG,
+			    OUTBOX_REPLY, NULL, kr.keyword) == -1)
+				goto fail;
+			break;
+		}
+		if (subscriber_set_language(gw->db, phone, kr.lang_code, &c,
+		    gw_now()) == -1)
+			goto fail;
+		if (inbound_reply(gw, may, phone, kr.lang_code, REPLY_LANG,
+		    OUTBOX_REPLY, NULL, kr.keyword) == -1)
+			goto fail;
+		break;
+	case KEYWORD_NONE:
+		if (inbox_add(gw->db, phone, text, at, modem, NULL,
+		    kr.flag_review ? INBOX_FLAG_REVIEW : NULL, NULL) == -1)
+			goto fail;
+		log_info("from=%s inbox=1%s", log_number(phone),
+		    kr.flag_review ? " flags=review" : "");
+		if (inbound_forward(gw, phone, text) == -1)
+			goto fail;
+		return 0;
+	}
+	/* keyword texts are kept too (hidden from the default inbox view) */
+	if (inbox_add(gw->db, phone, text, at, modem, kr.keyword, NULL,
+	    NULL) == -1)
+		goto fail;
+	return 0;
+fail:
+	log_warnx("from=%s not processed, will be read again: %s",
+	    log_number(phone), db_error(gw->db));
+	return -1;
+}
+
+static int64_t
+inbound_time(const struct sms_time *t)
+{
+	/* the member's phone clock is not ours: when we got it counts */
+	(void)t;
+	return gw_now();
+}
+
+void
+inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
+{
+	struct gw_modem		*gm = arg;
+	struct gw		*gw = gm->gw;
+	const struct sms_msg	*msg = s->msg;
+	char			 phone[PDU_ADDR_MAX * 3 + 2], *text, *full;
+	int			 rc;
+
+	if (msg == NULL) {
+		/* keep what we could not decode: nothing is lost */
+		xasprintf(&text, "[undecodable message: %s] %s", s->error,
+		    s->pdu_hex);
+		rc = inbound_process(gw, "unknown", text, gw_now(),
+		    gm->name, INBOX_FLAG_UNDECODABLE);
+		free(text);
+		goto ack;
+	}
+	inbound_sender(gw, msg, phone, sizeof phone);
+	if (msg->encoding == SMS_ENC_8BIT) {
+		xasprintf(&text, "[%zu octets of 8-bit data]", msg->data_len);
+		rc = inbound_process(gw, phone, text, inbound_time(&msg->scts),
+		    gm->name, "binary");
+		free(text);
+		goto ack;
+	}
+	if (msg->concat.present && msg->concat.parts > 1) {
+		if (inbox_part_add(gw->db, phone, msg->concat.ref,
+		    msg->concat.parts, msg->concat.part, msg->text, gw_now(),
+		    gm->name, &full) == -1) {
+			log_warnx("from=%s part not stored, will be read again: "
+			    "%s", log_number(phone), db_error(gw->db));
+			return;
+		}
+		log_debug("%s: from=%s part %u/%u ref %u%s", __func__,
+		    log_number(phone), msg->concat.part, msg->concat.parts,
+		    msg->concat.ref, full ? " (complete)" : "");
+		rc = 0;
+		if (full != NULL) {
+			/* the parts were consumed: if processing fails now the
+			 * joined text goes to the inbox as is */
+			if (inbound_process(gw, phone, full, gw_now(),
+			    gm->name, NULL) == -1)
+				(void)inbox_add(gw->db, phone, full, gw_now(),
+				    gm->name, NULL, NULL, NULL);
+			free(full);
+		}
+		goto ack;
+	}
+	rc = inbound_process(gw, phone, msg->text, inbound_time(&msg->scts),
+	    gm->name, NULL);
+ack:
+	if (rc == 0) {
+		modem_sms_done(m, s->index);
+		sched_kick(gw);
+	}
+}
+
+void
+inbound_report(struct modem *m, const struct sms_msg *msg, void *arg)
+{
+	struct gw_modem	*gm = arg;
+
+	(void)m;
+	/* matching reports to outbox rows comes with delivery tracking */
+	log_info("modem=%s status-report mr=%u to=%s status=%u", gm->name,
+	    msg->mr, log_number(msg->addr.text), msg->status);
+}
+
+static void
+inbound_expired_part(const char *phone, const char *text, int64_t at,
+    const char *modem, void *arg)
+{
+	struct gw	*gw = arg;
+
+	if (inbox_add(gw->db, phone, text, at, modem, NULL,
+	    INBOX_FLAG_INCOMPLETE, NULL) == -1)
+		log_warnx("incomplete message from %s: %s", log_number(phone),
+		    db_error(gw->db));
+	else
+		log_info("from=%s inbox=1 flags=incomplete", log_number(phone));
+}
+
+void
+inbound_housekeeping(struct gw *gw)
+{
+	int64_t	now = gw_now();
+	long	n;
+
+	if (inbox_part_expire(gw->db, now - GW_PARTS_TIMEOUT,
+	    inbound_expired_part, gw) == -1)
+		log_warnx("housekeeping: %s", db_error(gw->db));
+	if (gw->conf->retention > 0 &&
+	    inbox_purge(gw->db, now - gw->conf->retention, &n) == 0 && n > 0)
+		log_info("retention: %ld message bodies purged", n);
+}

@@ -1,0 +1,542 @@
+/*
+ * gateway/tambulid.c — the daemon: options, configuration, start-up in
+ * dependency order, signals, and shutdown in exact reverse order.
+ *
+ *   tambulid [-dn] [-c FILE] [--db PATH] [--socket PATH] [--modem DEVICE]
+ *            [-T TRACES]
+ *
+ * Runs in the foreground and logs to stderr (journald adds timestamps).
+ * SIGTERM/SIGINT: stop taking work, let messages in flight on the modems
+ * finish (or time out), close cleanly.  SIGHUP: reload the configuration
+ * (texts, keywords, limits; modems and paths need a restart).  SIGUSR2:
+ * toggle debug logging.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "gateway.h"
+#include "log.h"
+
+#define TAMBULID_CONF		"/etc/tambuli/tambuli.conf"
+#define TAMBULID_DRAIN_SEC	70	/* a submission's longest timeout */
+
+static void
+tambulid_usage(void)
+{
+	fprintf(stderr,
+	    "usage: tambulid [-dn] [-c FILE] [--db PATH] [--socket PATH] "
+	    "[--modem DEVICE]... [-T TRACES]\n"
+	    "  -c FILE          configuration (default " TAMBULID_CONF ")\n"
+	    "  --db PATH        database (overrides the configuration)\n"
+	    "  --socket PATH    control socket (overrides the configuration)\n"
+	    "  --modem DEVICE   add a modem with default settings "
+	    "(repeatable)\n"
+	    "  -d               debug logging (numbers unmasked)\n"
+	    "  -n               check the configuration and exit\n"
+	    "  -T TRACES        trace at,db,ctl,sched (or all)\n");
+	exit(2);
+}
+
+/* ---- the configuration as the rest of the daemon sees it ---------------- */
+
+const char *
+gw_language(const struct gw *gw)
+{
+	return gw->conf->language[0] ? gw->conf->language : "en";
+}
+
+const char *
+gw_organization(const struct gw *gw)
+{
+	return gw->conf->organization ? gw->conf->organization : "";
+}
+
+const char *
+gw_contact(const struct gw *gw)
+{
+	if (gw->conf->contact == NULL || *gw->conf->contact == '\0')
+		return "reply to this number";
+	return gw->conf->contact;
+}
+
+const char *
+gw_country(const struct gw *gw)
+{
+	static char	cc[8];
+
+	snprintf(cc, sizeof cc, "%d", gw->conf->country);
+	return cc;
+}
+
+const char *
+gw_reply_override(const struct gw *gw, const char *lang, const char *kind)
+{
+	const struct conf_reply	*r = conf_reply_find(gw->conf, lang);
+
+	if (r == NULL)
+		return NULL;
+	if (strcmp(kind, "join") == 0)
+		return r->join;
+	if (strcmp(kind, "stop") == 0)
+		return r->stop;
+	if (strcmp(kind, "info") == 0)
+		return r->info;
+	if (strcmp(kind, "lang") == 0)
+		return r->lang;
+	return NULL;
+}
+
+int64_t
+gw_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+void
+gw_plan_opts(const struct gw *gw, struct plan_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->force = PLAN_AUTO;
+	switch (gw->conf->encoding) {
+	case CONF_ENC_EXACT:
+		break;
+	case CONF_ENC_STRIP_ACCENTS:
+		o->smart = 1;
+		o->strip_accents = 1;
+		break;
+	default:
+		o->smart = 1;
+		break;
+	}
+}
+
+/* ---- configuration loading -------------------------------------------- */
+
+static int
+tambulid_read(const char *path, char **buf, size_t *len)
+{
+	FILE	*f;
+	long	 n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	if (fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
+	    n > 1024 * 1024 || fseek(f, 0, SEEK_SET) == -1) {
+		fclose(f);
+		errno = EFBIG;
+		return -1;
+	}
+	*buf = xmalloc((size_t)n + 1);
+	*len = fread(*buf, 1, (size_t)n, f);
+	fclose(f);
+	return 0;
+}
+
+/*
+ * Load the configuration: the file when named (or present at the default
+ * path), otherwise defaults.  Prints every error and returns -1.
+ */
+static int
+tambulid_conf(const char *path, int named, struct conf *c)
+{
+	char	*buf = NULL, **errors;
+	size_t	 len, nerrors, i;
+
+	conf_defaults(c);
+	if (tambulid_read(path, &buf, &len) == -1) {
+		if (!named && errno == ENOENT)
+			return 0;
+		fprintf(stderr, "tambulid: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	conf_free(c);
+	if (conf_parse(path, buf, len, c, &errors, &nerrors) == -1) {
+		for (i = 0; i < nerrors; i++)
+			fprintf(stderr, "%s\n", errors[i]);
+		conf_free_errors(errors, nerrors);
+		free(buf);
+		return -1;
+	}
+	free(buf);
+	return 0;
+}
+
+static int
+tambulid_keywords(struct gw *gw)
+{
+	static const struct {
+		enum keyword_action	 a;
+		size_t			 off;
+	} fam[] = {
+		{ KEYWORD_JOIN, offsetof(struct conf, kw_join) },
+		{ KEYWORD_STOP, offsetof(struct conf, kw_stop) },
+		{ KEYWORD_INFO, offsetof(struct conf, kw_info) },
+	};
+	struct keyword_table	*kw;
+	const struct conf_keywords *k;
+	const char		*err;
+	size_t			 i, j;
+
+	if ((kw = keyword_table_new()) == NULL)
+		fatalx("keywords: out of memory");
+	for (i = 0; i < sizeof fam / sizeof fam[0]; i++) {
+		k = (const struct conf_keywords *)((const char *)gw->conf +
+		    fam[i].off);
+		for (j = 0; j < k->n; j++) {
+			if (keyword_add(kw, fam[i].a, k->v[j].word,
+			    k->v[j].lang[0] ? k->v[j].lang : NULL, &err) == -1) {
+				log_warnx("keyword %s: %s", k->v[j].word, err);
+				keyword_table_free(kw);
+				return -1;
+			}
+		}
+	}
+	keyword_table_free(gw->kw);
+	gw->kw = kw;
+	return 0;
+}
+
+/* ---- modems ------------------------------------------------------------ */
+
+static void
+tambulid_modem_state(struct modem *m, enum modem_state s, void *arg)
+{
+	struct gw_modem	*gm = arg;
+
+	(void)m;
+	log_info("modem=%s state=%s", gm->name, modem_state_name(s));
+	if (s == MODEM_READY)
+		sched_kick(gm->gw);
+	else if (gm->busy && s != MODEM_READY)
+		send_abort(gm);
+}
+
+static void
+tambulid_modem_swept(struct modem *m, void *arg)
+{
+	struct gw_modem	*gm = arg;
+
+	(void)m;
+	sched_kick(gm->gw);
+}
+
+static void
+tambulid_modems(struct gw *gw)
+{
+	struct modem_cb		 cb = {
+		.state = tambulid_modem_state,
+		.sent = send_result,
+		.sms = inbound_sms,
+		.report = inbound_report,
+		.ussd = ctl_ussd,
+		.swept = tambulid_modem_swept,
+	};
+	struct modem_config	 mc;
+	struct gw_modem		*gm;
+	size_t			 i;
+
+	for (i = 0; i < gw->conf->nmodems; i++) {
+		const struct conf_modem *cm = &gw->conf->modems[i];
+		gm = xcalloc(1, sizeof *gm);
+		gm->gw = gw;
+		strlcpy(gm->name, cm->name, sizeof gm->name);
+		memset(&mc, 0, sizeof mc);
+		mc.name = cm->name;
+		mc.device = cm->device;
+		mc.baud = cm->baud;
+		mc.rtscts = cm->rtscts;
+		mc.pin = cm->pin;
+		mc.sweep = 1;
+		gm->m = modem_new(gw->base, &mc, &cb, gm);
+		TAILQ_INSERT_TAIL(&gw->modems, gm, entry);
+	}
+	TAILQ_FOREACH(gm, &gw->modems, entry)
+		modem_start(gm->m);
+}
+
+/* ---- signals ----------------------------------------------------------- */
+
+static void
+tambulid_drained(struct gw *gw)
+{
+	struct gw_modem	*gm;
+
+	TAILQ_FOREACH(gm, &gw->modems, entry)
+		if (gm->busy)
+			return;
+	event_base_loopexit(gw->base, NULL);
+}
+
+static void
+tambulid_drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw	*gw = arg;
+	struct timeval	 tv = { 0, 100000 };
+
+	(void)fd;
+	(void)what;
+	if (--gw->stopping <= 1) {
+		log_warnx("shutdown: messages still in flight; they go back to "
+		    "the queue at the next start");
+		event_base_loopexit(gw->base, NULL);
+		return;
+	}
+	tambulid_drained(gw);
+	event_base_once(gw->base, -1, EV_TIMEOUT, tambulid_drain_cb, gw, &tv);
+}
+
+static void
+tambulid_sigterm(evutil_socket_t sig, short what, void *arg)
+{
+	struct gw	*gw = arg;
+	struct timeval	 tv = { 0, 100000 };
+
+	(void)what;
+	if (gw->stopping) {
+		event_base_loopexit(gw->base, NULL);
+		return;
+	}
+	log_info("signal %d: shutting down", (int)sig);
+	/* stop claiming; wait (on a timer) for in-flight messages */
+	gw->stopping = TAMBULID_DRAIN_SEC * 10 + 1;
+	tambulid_drained(gw);
+	event_base_once(gw->base, -1, EV_TIMEOUT, tambulid_drain_cb, gw, &tv);
+}
+
+static void
+tambulid_sighup(evutil_socket_t sig, short what, void *arg)
+{
+	struct gw	*gw = arg;
+	struct conf	*c, *old;
+	struct keyword_table *kw;
+
+	(void)sig;
+	(void)what;
+	if (gw->conf_path == NULL) {
+		log_info("SIGHUP: no configuration file to reload");
+		return;
+	}
+	c = xcalloc(1, sizeof *c);
+	if (tambulid_conf(gw->conf_path, 1, c) == -1) {
+		log_warnx("reload failed: keeping the running configuration");
+		conf_free(c);
+		free(c);
+		return;
+	}
+	/* paths and modems stay as started */
+	free(c->database);
+	c->database = xstrdup(gw->conf->database);
+	free(c->socket);
+	c->socket = xstrdup(gw->conf->socket);
+	memcpy(c->modems, gw->conf->modems, sizeof c->modems);
+	c->nmodems = gw->conf->nmodems;
+	memset(gw->conf->modems, 0, sizeof gw->conf->modems);
+	gw->conf->nmodems = 0;
+	old = gw->conf;
+	gw->conf = c;
+	kw = gw->kw;
+	if (tambulid_keywords(gw) == -1) {
+		log_warnx("reload: keyword error; keeping the old keywords");
+		gw->kw = kw;
+	}
+	conf_free(old);
+	free(old);
+	log_info("configuration reloaded from %s (modems and paths need a "
+	    "restart)", gw->conf_path);
+}
+
+static void
+tambulid_sigusr2(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	(void)arg;
+	log_set_debug(!log_get_debug());
+	log_info("debug logging %s", log_get_debug() ? "on" : "off");
+}
+
+static void
+tambulid_house_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw	*gw = arg;
+	struct timeval	 tv = { GW_HOUSEKEEPING, 0 };
+
+	(void)fd;
+	(void)what;
+	inbound_housekeeping(gw);
+	evtimer_add(gw->ev_house, &tv);
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'D' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "modem", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct gw	 gw;
+	struct gw_modem	*gm;
+	struct timeval	 tv = { GW_HOUSEKEEPING, 0 };
+	const char	*conf_path = TAMBULID_CONF, *db_path = NULL;
+	const char	*sock_path = NULL, *err, *bad;
+	const char	*modems[CONF_MODEMS_MAX];
+	char		*cause;
+	size_t		 nmodems = 0, i;
+	long		 n;
+	int		 ch, debug = 0, check = 0, named = 0, traces = 0;
+
+	while ((ch = getopt_long(argc, argv, "c:dhm:nT:", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'c':
+			conf_path = optarg;
+			named = 1;
+			break;
+		case 'd':
+			debug = 1;
+			break;
+		case 'D':
+			db_path = optarg;
+			break;
+		case 'S':
+			sock_path = optarg;
+			break;
+		case 'm':
+			if (nmodems == CONF_MODEMS_MAX) {
+				fprintf(stderr, "tambulid: at most %d modems\n",
+				    CONF_MODEMS_MAX);
+				return 2;
+			}
+			modems[nmodems++] = optarg;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'T':
+			if ((traces = log_parse_traces(optarg, &bad)) == -1) {
+				fprintf(stderr, "tambulid: unknown trace %s "
+				    "(at, db, ctl, sched, all)\n", bad);
+				return 2;
+			}
+			break;
+		default:
+			tambulid_usage();
+		}
+	}
+	if (optind != argc)
+		tambulid_usage();
+
+	memset(&gw, 0, sizeof gw);
+	TAILQ_INIT(&gw.modems);
+	gw.conf = xcalloc(1, sizeof *gw.conf);
+	if (tambulid_conf(conf_path, named, gw.conf) == -1)
+		return 1;
+	if (named || access(conf_path, F_OK) == 0)
+		gw.conf_path = xstrdup(conf_path);
+	if (db_path != NULL) {
+		free(gw.conf->database);
+		gw.conf->database = xstrdup(db_path);
+	}
+	if (sock_path != NULL) {
+		free(gw.conf->socket);
+		gw.conf->socket = xstrdup(sock_path);
+	}
+	for (i = 0; i < nmodems; i++) {
+		if (conf_add_modem(gw.conf, modems[i], &err) == -1) {
+			fprintf(stderr, "tambulid: --modem %s: %s\n", modems[i],
+			    err);
+			return 1;
+		}
+	}
+	if (check) {
+		printf("configuration OK\n");
+		conf_free(gw.conf);
+		free(gw.conf);
+		free(gw.conf_path);
+		return 0;
+	}
+
+	log_init("tambulid", debug, 0);
+	log_set_traces(traces);
+	signal(SIGPIPE, SIG_IGN);
+	umask(077);
+
+	/* start-up, in dependency order */
+	if ((gw.db = db_open(gw.conf->database, 250, &cause)) == NULL)
+		fatalx("database %s", cause);
+	if (outbox_recover(gw.db, gw_now(), &n) == -1)
+		fatalx("database: %s", db_error(gw.db));
+	if (n > 0)
+		log_info("%ld messages interrupted by the last stop are queued "
+		    "again", n);
+	if (tambulid_keywords(&gw) == -1)
+		return 1;
+	if ((gw.base = event_base_new()) == NULL)
+		fatalx("cannot create the event loop");
+	if ((gw.ctl = ctl_open(&gw, gw.conf->socket, &cause)) == NULL)
+		fatalx("control socket: %s", cause);
+	gw.ev_sigterm = evsignal_new(gw.base, SIGTERM, tambulid_sigterm, &gw);
+	gw.ev_sigint = evsignal_new(gw.base, SIGINT, tambulid_sigterm, &gw);
+	gw.ev_sighup = evsignal_new(gw.base, SIGHUP, tambulid_sighup, &gw);
+	gw.ev_sigusr2 = evsignal_new(gw.base, SIGUSR2, tambulid_sigusr2, &gw);
+	evsignal_add(gw.ev_sigterm, NULL);
+	evsignal_add(gw.ev_sigint, NULL);
+	evsignal_add(gw.ev_sighup, NULL);
+	evsignal_add(gw.ev_sigusr2, NULL);
+	gw.next_ref = (unsigned)time(NULL);
+	sched_init(&gw);
+	gw.ev_house = evtimer_new(gw.base, tambulid_house_cb, &gw);
+	evtimer_add(gw.ev_house, &tv);
+	tambulid_modems(&gw);
+	log_info("tambulid started: database=%s socket=%s modems=%zu",
+	    gw.conf->database, gw.conf->socket, gw.conf->nmodems);
+	if (gw.conf->nmodems == 0)
+		log_warnx("no modems configured: messages stay queued (add "
+		    "[modem NAME] sections or --modem DEVICE)");
+	sched_kick(&gw);
+
+	event_base_dispatch(gw.base);
+
+	/* shutdown, in exact reverse order */
+	while ((gm = TAILQ_FIRST(&gw.modems)) != NULL) {
+		TAILQ_REMOVE(&gw.modems, gm, entry);
+		modem_free(gm->m);
+		if (gm->plan != NULL) {
+			plan_free(gm->plan);
+			free(gm->plan);
+		}
+		outbox_item_clear(&gm->item);
+		free(gm);
+	}
+	event_base_loop(gw.base, EVLOOP_NONBLOCK);	/* deferred frees */
+	event_free(gw.ev_house);
+	sched_free(&gw);
+	event_free(gw.ev_sigusr2);
+	event_free(gw.ev_sighup);
+	event_free(gw.ev_sigint);
+	event_free(gw.ev_sigterm);
+	ctl_close(gw.ctl);
+	event_base_free(gw.base);
+	keyword_table_free(gw.kw);
+	db_close(gw.db);
+	conf_free(gw.conf);
+	free(gw.conf);
+	free(gw.conf_path);
+	log_info("stopped");
+	return 0;
+}

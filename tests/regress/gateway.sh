@@ -1,0 +1,175 @@
+#!/bin/sh
+# tests/regress/gateway.sh — tambulid end to end against modemsim: every
+# keyword family and language, opt-out during a running broadcast,
+# restart after kill -9 mid-broadcast, inbound multipart, inbox flagging,
+# reply rate limits, configuration errors, a second daemon refused.
+. "$(dirname "$0")/lib/common.sh"
+
+# ---- configuration checks ------------------------------------------------
+
+cat >"$T/bad.conf" <<'EOF'
+[gateway]
+country = 9999
+language = xx
+organisation = typo
+
+[modem m1]
+baud = fast
+EOF
+run_expect "tambulid -n bad config" 1 bin/tambulid -n -c "$T/bad.conf"
+contains "config error line" "$T/err" "$T/bad.conf:2:"
+contains "config error line" "$T/err" "$T/bad.conf:3:"
+contains "config error line" "$T/err" "$T/bad.conf:4:"
+contains "config error line" "$T/err" "$T/bad.conf:7:"
+cat >"$T/good.conf" <<'EOF'
+[gateway]
+organization = Migrant Alliance
+contact = +1 415 555 0199
+autoreply_limit = 3
+forward = +14155550177
+
+[modem sim]
+device = /dev/null
+EOF
+run_expect "tambulid -n good config" 0 bin/tambulid -n -c "$T/good.conf"
+check "tambulid -n good config" "configuration OK" "$(cat "$T/out")"
+
+# ---- keywords, replies, inbox ---------------------------------------------
+
+sim_start m1 -p simcom --latency 5
+cat >"$T/g.conf" <<'EOF'
+[gateway]
+organization = Migrant Alliance
+contact = +1 415 555 0199
+autoreply_limit = 3
+forward = +14155550177
+EOF
+gw_start g m1
+
+check "database mode" "600" "$(stat -c %a "$T/g.db")"
+check "socket mode" "660" "$(stat -c %a "$T/g.sock")"
+
+# a second daemon on the same socket is refused
+run_expect "second daemon" 1 bin/tambulid --db "$T/g2.db" \
+    --socket "$T/g.sock"
+contains "second daemon" "$T/err" "another tambulid is running"
+
+n=0
+# texts: NUMBER TEXT EXPECTED-REPLY-START
+while IFS='|' read -r num text want; do
+	[ -n "$num" ] || continue
+	sim m1 sms "$num" "$text" >/dev/null
+	n=$((n + 1))
+	sim m1 wait-sent "$n" 10 >/dev/null || fail "no reply to $text"
+	got=$(sent_to m1 "$num" | tail -n 1)
+	case "$got" in
+	"$want"*) ok ;;
+	*) fail "reply to \"$text\": [$got], expected [$want...]" ;;
+	esac
+done <<'EOF'
++14155550101|JOIN|Migrant Alliance: you are subscribed
++14155550102|start|Migrant Alliance: you are subscribed
++14155550103|Yes!|Migrant Alliance: you are subscribed
++5215512340001|UNIRSE|Migrant Alliance: te suscribiste
++5215512340002|Alta por favor|Migrant Alliance: te suscribiste
++639171230001|SALI|Migrant Alliance: naka-subscribe ka na
++14155550104|info|Migrant Alliance alerts. Contact: +1 415 555 0199.
++5215512340003|AYUDA|Alertas de Migrant Alliance.
++639171230002|Tulong po|Mga alerto ng Migrant Alliance.
++14155550101|stop please|Migrant Alliance: you are unsubscribed
++5215512340001|No más|Migrant Alliance: ya no te enviaremos
++639171230001|TIGIL|Migrant Alliance: hindi ka na makakatanggap
++14155550102|IDIOMA es|Migrant Alliance: te enviaremos los mensajes
+EOF
+
+tam g subscribers list --json >"$T/subs.json" 2>&1
+contains "subscriber language" "$T/subs.json" \
+    '"phone":"+14155550102","status":"active","language":"es"'
+contains "subscriber opted out" "$T/subs.json" \
+    '"phone":"+14155550101","status":"opted-out"'
+
+# a second STOP gets silence
+before=$(wc -l <"$T/m1.sent")
+sim m1 sms +14155550101 "STOP" >/dev/null
+# a text to a fresh number proves the STOP was processed first
+sim m1 sms +14155550105 "JOIN" >/dev/null
+sim m1 wait-sent $((before + 1)) 10 >/dev/null
+check "second STOP is silent" "1" "$(sent_to m1 +14155550101 |
+    grep -c unsubscribed)"
+
+# inbox: a plain text, forwarded; an opt-out word inside a sentence is
+# flagged, not obeyed; a long text arrives in parts
+n=$(wc -l <"$T/m1.sent")
+sim m1 sms +14155550103 "Is the rally still on tomorrow?" >/dev/null
+sim m1 sms +14155550103 "Can we stop the march early? My kids are tired" \
+    >/dev/null
+long="Buenas tardes. Quiero saber si la asamblea del sabado sigue en pie, porque mi hermana y yo queremos llevar a los vecinos del edificio. Tambien quisiera saber si habra traduccion al mixteco. Gracias por todo lo que hacen."
+sim m1 sms +5215512340002 "$long" >/dev/null
+sim m1 wait-sent $((n + 3)) 10 >/dev/null || fail "forwards not sent"
+tam g inbox --json >"$T/inbox.json" 2>&1
+contains "inbox text" "$T/inbox.json" '"text":"Is the rally still on tomorrow?"'
+contains "inbox review flag" "$T/inbox.json" '"flags":["review"]'
+contains "inbox multipart" "$T/inbox.json" "\"text\":\"$long\""
+check "still subscribed after flagged text" "1" \
+    "$(grep -c '"phone":"+14155550103","status":"active"' "$T/subs.json")"
+sent_to m1 +14155550177 >"$T/fwd"
+contains "forward" "$T/fwd" "From +14155550103: Is the rally still on tomorrow?"
+
+# reply rate limit: at most 3 automatic replies per number per hour
+for i in 1 2 3 4 5; do
+	sim m1 sms +14155550199 "INFO" >/dev/null
+done
+sim m1 sms +14155550198 "INFO" >/dev/null
+i=0
+until sent_to m1 +14155550198 | grep -q "Contact"; do
+	i=$((i + 1))
+	[ "$i" -gt 100 ] && break
+	sleep 0.1	# polling a condition
+done
+check "reply rate limit" "3" "$(sent_to m1 +14155550199 | grep -c Contact)"
+
+# ---- opt-out during a running broadcast ----------------------------------
+
+sim_start m2 --latency 150
+gw_start h m2
+for i in 0 1 2 3 4 5 6 7 8 9; do
+	sim m2 sms "+1415555020$i" "JOIN" >/dev/null
+done
+sim m2 wait-sent 10 20 >/dev/null || fail "m2: joins"
+id=$(tam h send "Rally moved to City Hall, 6pm" | head -n 1)
+# the last member stops while the first alerts are going out
+sim m2 sms +14155550209 "STOP" >/dev/null
+wait_bc h "$id"
+check "alert after STOP" "0" "$(sent_to m2 +14155550209 |
+    grep -c 'Rally moved')"
+tam h broadcast show --json "$id" >"$T/bc.json"
+contains "broadcast counts" "$T/bc.json" '"recipients":10'
+contains "broadcast counts" "$T/bc.json" '"sent":9'
+contains "broadcast counts" "$T/bc.json" '"skipped":1'
+
+# ---- kill -9 mid-broadcast, restart: nothing lost -------------------------
+
+before=$(wc -l <"$T/m2.sent")
+id=$(tam h send --urgent "Checkpoint at 5th & Main, avoid the area" |
+    head -n 1)
+sim m2 wait-sent $((before + 3)) 20 >/dev/null
+kill -9 "$gw_pid"
+wait "$gw_pid" 2>/dev/null
+gw_start h m2
+wait_bc h "$id"
+for i in 0 1 2 3 4 5 6 7 8; do
+	c=$(sent_to m2 "+1415555020$i" | grep -c "Checkpoint at 5th")
+	if [ "$c" -lt 1 ] || [ "$c" -gt 2 ]; then
+		fail "after kill -9: +1415555020$i got the alert $c times"
+	else
+		ok
+	fi
+done
+total=$(grep -c "Checkpoint at 5th" "$T/m2.sent")
+if [ "$total" -ge 9 ] && [ "$total" -le 10 ]; then
+	ok
+else
+	fail "after kill -9: $total alerts for 9 members (one duplicate allowed)"
+fi
+
+summary

@@ -1,0 +1,121 @@
+/*
+ * tools/cli.c — configuration, database and number handling shared by
+ * the gateway commands of the CLI.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "compat.h"
+#include "phone.h"
+
+int
+cli_conf(const struct cmd_ctx *ctx, struct conf *c)
+{
+	const char	*path = ctx->global.config;
+	char		*buf, **errors;
+	size_t		 len, nerrors, i;
+	FILE		*f;
+	long		 n;
+
+	conf_defaults(c);
+	if (path == NULL && access(CLI_CONF_DEFAULT, F_OK) == 0)
+		path = CLI_CONF_DEFAULT;
+	if (path != NULL) {
+		if ((f = fopen(path, "r")) == NULL) {
+			cmd_error("%s: %s", path, strerror(errno));
+			return -1;
+		}
+		fseek(f, 0, SEEK_END);
+		n = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		if (n < 0 || n > 1024 * 1024) {
+			fclose(f);
+			cmd_error("%s: not a configuration file", path);
+			return -1;
+		}
+		buf = xmalloc((size_t)n + 1);
+		len = fread(buf, 1, (size_t)n, f);
+		fclose(f);
+		conf_free(c);
+		if (conf_parse(path, buf, len, c, &errors, &nerrors) == -1) {
+			for (i = 0; i < nerrors; i++)
+				fprintf(stderr, "%s\n", errors[i]);
+			conf_free_errors(errors, nerrors);
+			free(buf);
+			return -1;
+		}
+		free(buf);
+	}
+	if (ctx->global.db != NULL) {
+		free(c->database);
+		c->database = xstrdup(ctx->global.db);
+	}
+	if (ctx->global.socket != NULL) {
+		free(c->socket);
+		c->socket = xstrdup(ctx->global.socket);
+	}
+	return 0;
+}
+
+struct db *
+cli_db(const struct conf *c)
+{
+	struct db	*db;
+	char		*cause;
+
+	/* the daemon holds the write lock only for short transactions */
+	if ((db = db_open(c->database, 5000, &cause)) == NULL) {
+		cmd_error("database %s", cause);
+		free(cause);
+	}
+	return db;
+}
+
+int
+cli_phone(const struct conf *c, const char *in, char *out, size_t len)
+{
+	char		 cc[8];
+	const char	*err;
+
+	snprintf(cc, sizeof cc, "%d", c->country);
+	if (phone_normalize(in, cc, out, len, &err) == -1) {
+		cmd_error("invalid number '%s': %s", in, err);
+		return -1;
+	}
+	return 0;
+}
+
+int64_t
+cli_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+const char *
+cli_time(int64_t t, char *buf, size_t len)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	if (t == 0 || localtime_r(&tt, &tm) == NULL)
+		snprintf(buf, len, "-");
+	else
+		strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
+	return buf;
+}
+
+void
+cli_plan_opts(const struct conf *c, struct plan_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->force = PLAN_AUTO;
+	if (c->encoding != CONF_ENC_EXACT)
+		o->smart = 1;
+	if (c->encoding == CONF_ENC_STRIP_ACCENTS)
+		o->strip_accents = 1;
+}

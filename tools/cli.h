@@ -1,0 +1,64 @@
+/*
+ * tools/cli.h — what the gateway commands of the CLI share: the
+ * configuration and database they work on, and the client side of the
+ * control socket.
+ *
+ * The database is the source of truth for queued work: commands that
+ * change it (send, subscribers, reply) write to it directly through the
+ * same db/ functions the daemon uses, then nudge the daemon over the
+ * socket if it is up (KICK).  Live state (modem status, USSD) needs the
+ * socket.
+ */
+#ifndef CLI_H
+#define CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cmd.h"
+#include "conf.h"
+#include "ctl_proto.h"
+#include "db.h"
+#include "plan.h"
+
+#define CLI_CONF_DEFAULT	"/etc/tambuli/tambuli.conf"
+
+/* cli.c */
+/*
+ * Load the configuration (-c FILE, else the default path if it exists,
+ * else defaults) and apply --db/--socket.  Prints the errors and returns
+ * -1.
+ */
+int		 cli_conf(const struct cmd_ctx *, struct conf *);
+/* Open the database of the configuration; NULL after an error message. */
+struct db	*cli_db(const struct conf *);
+/* Normalize a number with the configured country code; -1 after an
+ * error message naming the number. */
+int		 cli_phone(const struct conf *, const char *, char *, size_t);
+int64_t		 cli_now(void);
+/* "2026-11-29 09:15" in local time */
+const char	*cli_time(int64_t, char *, size_t);
+/* Plan options from the configured encoding policy. */
+void		 cli_plan_opts(const struct conf *, struct plan_opts *);
+
+/* client.c: the control socket */
+struct client;
+/* Connect and say HELLO; NULL (with *cause) when no daemon answers. */
+struct client	*client_open(const char *, char **);
+void		 client_close(struct client *);
+/*
+ * Send a request and read its reply: body lines through body_cb (may be
+ * NULL), events through event_cb (may be NULL).  Returns the final code,
+ * or -1 on a broken connection; *text gets the final text (static buffer).
+ */
+int		 client_request(struct client *, enum ctl_verb,
+		    const char *const *, void (*)(const char *, void *),
+		    void (*)(const struct ctl_proto_item *, void *), void *,
+		    const char **);
+/* Wait for the next event (blocking, up to ms; 0: none in time, -1). */
+int		 client_event(struct client *, int,
+		    void (*)(const struct ctl_proto_item *, void *), void *);
+/* Best effort: tell a running daemon there is new work. */
+void		 client_kick(const char *);
+
+#endif

@@ -1,0 +1,515 @@
+/*
+ * tools/cmd_send.c — "tambuli send", "broadcasts", "broadcast show |
+ * cancel | watch": alerts to a list.
+ *
+ * send stores the broadcast (and one outbox row per recipient) in one
+ * transaction before it returns, so an alert is accepted even while the
+ * daemon is down; it then nudges the daemon.  The first line of its
+ * output is the broadcast id, alone, for scripts.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "compat.h"
+#include "json.h"
+#include "utf8.h"
+
+#define CMD_SEND_SEC_PER_SEGMENT	4	/* one modem: 3-6 s a segment */
+#define CMD_SEND_SIM_DAY		1000	/* carriers flag more a day */
+
+static int	cmd_send_exec(struct cmd_ctx *);
+static int	cmd_send_list_exec(struct cmd_ctx *);
+static int	cmd_send_show_exec(struct cmd_ctx *);
+static int	cmd_send_cancel_exec(struct cmd_ctx *);
+static int	cmd_send_watch_exec(struct cmd_ctx *);
+
+static const struct cmd_opt cmd_send_opts[] = {
+	{ "list", "NAME", "the list to send to (default: default)", 0 },
+	{ "urgent", NULL, "send before everything routine already queued", 0 },
+	{ "dry-run", NULL, "show the preview, queue nothing", 0 },
+	{ "wait", NULL, "show progress and return when the broadcast is done",
+	  0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct cmd_opt cmd_send_json_opts[] = {
+	{ "json", NULL, "print JSON", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+const struct cmd_entry cmd_send_entry = {
+	.name = "send",
+	.args = "TEXT",
+	.help = "send an alert to a list: stored at once, sent by the daemon",
+	.opts = cmd_send_opts,
+	.min_args = 1,
+	.max_args = -1,
+	.flags = CMD_OFFLINE_OK | CMD_PRIVILEGED,
+	.exec = cmd_send_exec,
+};
+
+const struct cmd_entry cmd_send_list_entry = {
+	.name = "broadcasts",
+	.args = "",
+	.help = "list broadcasts, newest first, with their progress",
+	.opts = cmd_send_json_opts,
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OFFLINE_OK,
+	.exec = cmd_send_list_exec,
+};
+
+const struct cmd_entry cmd_send_show_entry = {
+	.name = "broadcast show",
+	.args = "ID",
+	.help = "show one broadcast: text, list, state and counts",
+	.opts = cmd_send_json_opts,
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OFFLINE_OK,
+	.exec = cmd_send_show_exec,
+};
+
+const struct cmd_entry cmd_send_cancel_entry = {
+	.name = "broadcast cancel",
+	.args = "ID",
+	.help = "cancel what is still queued of a broadcast",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OFFLINE_OK | CMD_PRIVILEGED,
+	.exec = cmd_send_cancel_exec,
+};
+
+const struct cmd_entry cmd_send_watch_entry = {
+	.name = "broadcast watch",
+	.args = "ID",
+	.help = "show a broadcast's progress until it is done",
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OFFLINE_OK,
+	.exec = cmd_send_watch_exec,
+};
+
+static int
+cmd_send_id(const struct cmd_ctx *ctx, int64_t *id)
+{
+	const char	*err;
+
+	*id = strtonum(ctx->argv[0], 1, INT64_MAX, &err);
+	if (err != NULL) {
+		cmd_error("%s: broadcast id %s is %s", ctx->entry->name,
+		    ctx->argv[0], err);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+cmd_send_encoding_name(enum sms_encoding e)
+{
+	switch (e) {
+	case SMS_ENC_GSM7:
+		return "GSM 7-bit";
+	case SMS_ENC_UCS2:
+		return "UCS-2";
+	default:
+		return "8-bit";
+	}
+}
+
+/* The preview: recipients, encoding, segments, time, cost, advice. */
+static void
+cmd_send_preview(const struct conf *c, const struct plan *p, long n,
+    const char *list)
+{
+	long	segs = (long)p->nseg * n, secs;
+	int	modems = c->nmodems > 0 ? (int)c->nmodems : 1;
+	size_t	i;
+
+	printf("recipients: %ld (list %s)\n", n, list ? list : "default");
+	printf("encoding: %s\n", cmd_send_encoding_name(p->encoding));
+	printf("segments per message: %zu (%zu %s; %zu left in the last)\n",
+	    p->nseg, p->units, p->encoding == SMS_ENC_GSM7 ? "characters" :
+	    "UTF-16 units", p->last_left);
+	printf("total segments: %ld\n", segs);
+	secs = (segs * CMD_SEND_SEC_PER_SEGMENT + modems - 1) / modems;
+	if (secs < 60)
+		printf("estimated time: about %ld seconds with %d modem%s\n",
+		    secs, modems, modems == 1 ? "" : "s");
+	else
+		printf("estimated time: about %ld minutes with %d modem%s\n",
+		    (secs + 59) / 60, modems, modems == 1 ? "" : "s");
+	if (p->replaced > 0)
+		printf("note: %zu typographic character%s replaced by plain "
+		    "look-alikes to stay in GSM 7-bit\n", p->replaced,
+		    p->replaced == 1 ? "" : "s");
+	if (p->stripped > 0)
+		printf("note: %zu accent%s dropped to stay in GSM 7-bit\n",
+		    p->stripped, p->stripped == 1 ? "" : "s");
+	if (p->encoding == SMS_ENC_UCS2 && p->nforcing > 0) {
+		char ch[5];
+		printf("expensive: UCS-2 (70 characters a segment instead of "
+		    "160) because of");
+		for (i = 0; i < p->nforcing && i < PLAN_MAX_FORCING && i < 5;
+		    i++) {
+			ch[utf8_encode(p->forcing[i].cp, ch)] = '\0';
+			printf("%s '%s' at %zu", i ? "," : "", ch,
+			    p->forcing[i].pos);
+		}
+		printf("; try \"tambuli pdu plan\" for cheaper wordings\n");
+	}
+	if (segs / modems > CMD_SEND_SIM_DAY)
+		printf("warning: about %ld segments per SIM: carriers start "
+		    "flagging consumer SIMs that send more than about %d a "
+		    "day; add modems or set per-day caps\n", segs / modems,
+		    CMD_SEND_SIM_DAY);
+}
+
+/* Redraw progress until the broadcast is finished. */
+static int
+cmd_send_progress(struct db *db, int64_t id)
+{
+	struct broadcast b;
+	int		 tty = isatty(STDOUT_FILENO), rc, width = 30, k;
+	long		 done, last = -1;
+	time_t		 lastprint = 0, now;
+	struct timespec	 ts = { 0, 250000000 };
+
+	for (;;) {
+		if ((rc = broadcast_get(db, id, &b)) != 0) {
+			if (rc == 1)
+				cmd_error("no broadcast %lld", (long long)id);
+			else
+				cmd_error("%s", db_error(db));
+			return CMD_FAIL;
+		}
+		done = b.recipients - b.queued - b.sending;
+		now = time(NULL);
+		if (tty) {
+			k = b.recipients > 0 ? (int)(done * width /
+			    b.recipients) : width;
+			printf("\r[%.*s%*s] %ld/%ld sent %ld failed %ld skipped "
+			    "%ld", k, "##############################",
+			    width - k, "", done, b.recipients, b.sent +
+			    b.delivered, b.failed, b.skipped + b.expired +
+			    b.cancelled);
+			fflush(stdout);
+		} else if (done != last && (now - lastprint >= 2 ||
+		    strcmp(b.state, "done") == 0 ||
+		    strcmp(b.state, "cancelled") == 0)) {
+			printf("broadcast %lld: %ld/%ld done, %ld sent, %ld "
+			    "failed, %ld skipped\n", (long long)id, done,
+			    b.recipients, b.sent + b.delivered, b.failed,
+			    b.skipped + b.expired + b.cancelled);
+			fflush(stdout);
+			lastprint = now;
+			last = done;
+		}
+		if (strcmp(b.state, "done") == 0 ||
+		    strcmp(b.state, "cancelled") == 0) {
+			if (tty)
+				printf("\nbroadcast %lld %s\n", (long long)id,
+				    b.state);
+			broadcast_clear(&b);
+			return CMD_OK;
+		}
+		broadcast_clear(&b);
+		/* the CLI waits on the database; the daemon never polls */
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int
+cmd_send_exec(struct cmd_ctx *ctx)
+{
+	struct conf		 c;
+	struct db		*db = NULL;
+	struct plan		*p = NULL;
+	struct plan_opts	 o;
+	struct broadcast_new	 bn;
+	const char		*list = cmd_get(ctx, "list"), *err;
+	char			*text;
+	int64_t			 id;
+	long			 n;
+	int			 rc = CMD_FAIL;
+
+	text = cmd_join_args(ctx);
+	if (cli_conf(ctx, &c) == -1) {
+		free(text);
+		return CMD_FAIL;
+	}
+	p = xmalloc(sizeof *p);
+	cli_plan_opts(&c, &o);
+	if (plan_make(p, text, strlen(text), &o, &err) == -1) {
+		cmd_error("send: %s", err);
+		free(p);
+		p = NULL;
+		goto out;
+	}
+	if ((db = cli_db(&c)) == NULL)
+		goto out;
+	if (broadcast_recipients(db, list, &n) == -1) {
+		cmd_error("send: %s", db_error(db));
+		goto out;
+	}
+	if (cmd_isset(ctx, "dry-run")) {
+		printf("dry run: nothing queued\n");
+		cmd_send_preview(&c, p, n, list);
+		rc = CMD_OK;
+		goto out;
+	}
+	memset(&bn, 0, sizeof bn);
+	bn.text = text;
+	bn.list = list;
+	bn.priority = cmd_isset(ctx, "urgent") ? OUTBOX_PRIO_URGENT :
+	    OUTBOX_PRIO_ROUTINE;
+	bn.expires_at = c.expires > 0 ? cli_now() + c.expires : 0;
+	bn.encoding = plan_encoding_name(p->encoding);
+	bn.segments = (int)p->nseg;
+	if (broadcast_create(db, &bn, cli_now(), &id, &n) == -1) {
+		cmd_error("send: %s", db_error(db));
+		goto out;
+	}
+	printf("%lld\n", (long long)id);
+	cmd_send_preview(&c, p, n, list);
+	fflush(stdout);
+	client_kick(c.socket);
+	rc = CMD_OK;
+	if (cmd_isset(ctx, "wait"))
+		rc = cmd_send_progress(db, id);
+out:
+	if (p != NULL) {
+		plan_free(p);
+		free(p);
+	}
+	db_close(db);
+	conf_free(&c);
+	free(text);
+	return rc;
+}
+
+static void
+cmd_send_json_broadcast(struct json *j, const struct broadcast *b)
+{
+	char	t[32];
+	time_t	tt = (time_t)b->created_at;
+	struct tm tm;
+
+	json_object_begin(j);
+	json_kv_int(j, "id", b->id);
+	json_kv_string(j, "text", b->text);
+	json_kv_string(j, "list", b->list);
+	json_kv_string(j, "state", b->state);
+	json_kv_string(j, "priority", b->priority >= OUTBOX_PRIO_URGENT ?
+	    "urgent" : "routine");
+	gmtime_r(&tt, &tm);
+	strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_kv_string(j, "created_at", t);
+	json_kv_string(j, "encoding", b->encoding);
+	json_kv_int(j, "segments", b->segments);
+	json_kv_int(j, "recipients", b->recipients);
+	json_kv_int(j, "queued", b->queued);
+	json_kv_int(j, "sending", b->sending);
+	json_kv_int(j, "sent", b->sent);
+	json_kv_int(j, "delivered", b->delivered);
+	json_kv_int(j, "failed", b->failed);
+	json_kv_int(j, "skipped", b->skipped);
+	json_kv_int(j, "expired", b->expired);
+	json_kv_int(j, "cancelled", b->cancelled);
+	json_object_end(j);
+}
+
+struct cmd_send_list {
+	struct json	 j;
+	int		 json;
+	int		 n;
+};
+
+static int
+cmd_send_list_cb(const struct broadcast *b, void *arg)
+{
+	struct cmd_send_list	*l = arg;
+	char			 t[32], text[48];
+	size_t			 len;
+
+	l->n++;
+	if (l->json) {
+		cmd_send_json_broadcast(&l->j, b);
+		return 0;
+	}
+	if (l->n == 1)
+		printf("%-6s %-16s %-9s %-10s %6s %6s %6s  %s\n", "ID",
+		    "CREATED", "STATE", "LIST", "TO", "SENT", "FAILED",
+		    "TEXT");
+	/* cut the text at a character boundary */
+	len = strlen(b->text);
+	if (len > 40) {
+		len = 40;
+		while (len > 0 && ((unsigned char)b->text[len] & 0xc0) == 0x80)
+			len--;
+		snprintf(text, sizeof text, "%.*s...", (int)len, b->text);
+	} else
+		snprintf(text, sizeof text, "%s", b->text);
+	printf("%-6lld %-16s %-9s %-10s %6ld %6ld %6ld  %s\n",
+	    (long long)b->id, cli_time(b->created_at, t, sizeof t), b->state,
+	    b->list, b->recipients, b->sent + b->delivered, b->failed, text);
+	return 0;
+}
+
+static int
+cmd_send_list_exec(struct cmd_ctx *ctx)
+{
+	struct cmd_send_list	 l;
+	struct conf		 c;
+	struct db		*db;
+	int			 rc = CMD_OK;
+
+	if (cli_conf(ctx, &c) == -1)
+		return CMD_FAIL;
+	if ((db = cli_db(&c)) == NULL) {
+		conf_free(&c);
+		return CMD_FAIL;
+	}
+	memset(&l, 0, sizeof l);
+	l.json = cmd_isset(ctx, "json");
+	json_init(&l.j, stdout);
+	if (l.json)
+		json_array_begin(&l.j);
+	if (broadcast_foreach(db, 0, cmd_send_list_cb, &l) == -1) {
+		cmd_error("broadcasts: %s", db_error(db));
+		rc = CMD_FAIL;
+	}
+	if (l.json) {
+		json_array_end(&l.j);
+		fputc('\n', stdout);
+	} else if (l.n == 0)
+		printf("no broadcasts yet\n");
+	db_close(db);
+	conf_free(&c);
+	return rc;
+}
+
+static int
+cmd_send_show_exec(struct cmd_ctx *ctx)
+{
+	struct broadcast b;
+	struct json	 j;
+	struct conf	 c;
+	struct db	*db;
+	int64_t		 id;
+	char		 t[32];
+	int		 rc;
+
+	if (cmd_send_id(ctx, &id) == -1)
+		return CMD_USAGE;
+	if (cli_conf(ctx, &c) == -1)
+		return CMD_FAIL;
+	if ((db = cli_db(&c)) == NULL) {
+		conf_free(&c);
+		return CMD_FAIL;
+	}
+	rc = broadcast_get(db, id, &b);
+	if (rc != 0) {
+		if (rc == 1)
+			cmd_error("no broadcast %lld", (long long)id);
+		else
+			cmd_error("broadcast show: %s", db_error(db));
+		db_close(db);
+		conf_free(&c);
+		return CMD_FAIL;
+	}
+	if (cmd_isset(ctx, "json")) {
+		json_init(&j, stdout);
+		cmd_send_json_broadcast(&j, &b);
+		fputc('\n', stdout);
+	} else {
+		printf("broadcast %lld (%s)\n", (long long)b.id,
+		    b.priority >= OUTBOX_PRIO_URGENT ? "urgent" : "routine");
+		printf("text:       %s\n", b.text);
+		printf("list:       %s\n", b.list);
+		printf("state:      %s\n", b.state);
+		printf("created:    %s\n", cli_time(b.created_at, t, sizeof t));
+		printf("encoding:   %s, %d segment%s per message\n",
+		    b.encoding, b.segments, b.segments == 1 ? "" : "s");
+		printf("recipients: %ld\n", b.recipients);
+		printf("queued:     %ld (%ld being sent)\n", b.queued +
+		    b.sending, b.sending);
+		printf("sent:       %ld\n", b.sent);
+		printf("delivered:  %ld\n", b.delivered);
+		printf("failed:     %ld\n", b.failed);
+		printf("skipped:    %ld (opted out or no longer subscribed)\n",
+		    b.skipped);
+		if (b.expired)
+			printf("expired:    %ld\n", b.expired);
+		if (b.cancelled)
+			printf("cancelled:  %ld\n", b.cancelled);
+	}
+	broadcast_clear(&b);
+	db_close(db);
+	conf_free(&c);
+	return CMD_OK;
+}
+
+static int
+cmd_send_cancel_exec(struct cmd_ctx *ctx)
+{
+	struct broadcast b;
+	struct conf	 c;
+	struct db	*db;
+	int64_t		 id;
+	long		 n;
+	int		 rc, ret = CMD_FAIL;
+
+	if (cmd_send_id(ctx, &id) == -1)
+		return CMD_USAGE;
+	if (cli_conf(ctx, &c) == -1)
+		return CMD_FAIL;
+	if ((db = cli_db(&c)) == NULL) {
+		conf_free(&c);
+		return CMD_FAIL;
+	}
+	rc = broadcast_cancel(db, id, cli_now(), &n);
+	if (rc == -1)
+		cmd_error("broadcast cancel: %s", db_error(db));
+	else if (rc == 1) {
+		if (broadcast_get(db, id, &b) == 0) {
+			cmd_error("broadcast %lld is already %s",
+			    (long long)id, b.state);
+			broadcast_clear(&b);
+		} else
+			cmd_error("no broadcast %lld", (long long)id);
+	} else {
+		printf("broadcast %lld cancelled: %ld message%s will not be "
+		    "sent\n", (long long)id, n, n == 1 ? "" : "s");
+		ret = CMD_OK;
+	}
+	db_close(db);
+	conf_free(&c);
+	return ret;
+}
+
+static int
+cmd_send_watch_exec(struct cmd_ctx *ctx)
+{
+	struct conf	 c;
+	struct db	*db;
+	int64_t		 id;
+	int		 rc;
+
+	if (cmd_send_id(ctx, &id) == -1)
+		return CMD_USAGE;
+	if (cli_conf(ctx, &c) == -1)
+		return CMD_FAIL;
+	if ((db = cli_db(&c)) == NULL) {
+		conf_free(&c);
+		return CMD_FAIL;
+	}
+	rc = cmd_send_progress(db, id);
+	db_close(db);
+	conf_free(&c);
+	return rc;
+}

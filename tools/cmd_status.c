@@ -1,0 +1,321 @@
+/*
+ * tools/cmd_status.c — "tambuli status" and "tambuli ussd": the live
+ * state of the daemon's modems, and USSD through them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "compat.h"
+#include "json.h"
+
+static int	cmd_status_exec(struct cmd_ctx *);
+static int	cmd_status_ussd_exec(struct cmd_ctx *);
+
+static const struct cmd_opt cmd_status_opts[] = {
+	{ "json", NULL, "print JSON", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static const struct cmd_opt cmd_status_ussd_opts[] = {
+	{ "modem", "NAME", "the modem to use (default: the first ready)", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+const struct cmd_entry cmd_status_entry = {
+	.name = "status",
+	.args = "",
+	.help = "modems (state, signal, operator, storage, last error), queue "
+	    "depth, broadcasts in progress",
+	.opts = cmd_status_opts,
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_NEEDS_DAEMON,
+	.exec = cmd_status_exec,
+};
+
+const struct cmd_entry cmd_status_ussd_entry = {
+	.name = "ussd",
+	.args = "CODE [REPLY...]",
+	.help = "run a USSD code (balance, bundle menus) through a modem of "
+	    "the running daemon",
+	.opts = cmd_status_ussd_opts,
+	.min_args = 1,
+	.max_args = -1,
+	.flags = CMD_NEEDS_DAEMON | CMD_PRIVILEGED,
+	.exec = cmd_status_ussd_exec,
+};
+
+#define CMD_STATUS_MODEMS	16
+#define CMD_STATUS_KEYS		24
+
+struct cmd_status_modem {
+	char	*key[CMD_STATUS_KEYS];
+	char	*val[CMD_STATUS_KEYS];
+	size_t	 n;
+};
+
+struct cmd_status {
+	struct cmd_status_modem	 m[CMD_STATUS_MODEMS];
+	size_t			 n;
+	long			 queue, broadcasts;
+};
+
+/* "modem NAME key value ..." or "queue N broadcasts N" */
+static void
+cmd_status_body(const char *line, void *arg)
+{
+	struct cmd_status	*st = arg;
+	struct ctl_arg		 av[CTL_PROTO_ARGS_MAX * 4];
+	char			 buf[CTL_PROTO_LINE_MAX + 1];
+	const char		*err;
+	size_t			 ac, i;
+	struct cmd_status_modem	*m;
+
+	if (ctl_proto_split(line, strlen(line), buf, sizeof buf, av,
+	    sizeof av / sizeof av[0], &ac, &err) == -1 || ac < 2)
+		return;
+	if (strcmp(av[0].s, "queue") == 0 && ac >= 4) {
+		st->queue = strtol(av[1].s, NULL, 10);
+		st->broadcasts = strtol(av[3].s, NULL, 10);
+		return;
+	}
+	if (strcmp(av[0].s, "modem") != 0 || st->n == CMD_STATUS_MODEMS)
+		return;
+	m = &st->m[st->n++];
+	m->key[0] = xstrdup("name");
+	m->val[0] = xstrdup(av[1].s);
+	m->n = 1;
+	for (i = 2; i + 1 < ac && m->n < CMD_STATUS_KEYS; i += 2) {
+		m->key[m->n] = xstrdup(av[i].s);
+		m->val[m->n] = xstrdup(av[i + 1].s);
+		m->n++;
+	}
+}
+
+static const char *
+cmd_status_get(const struct cmd_status_modem *m, const char *k)
+{
+	size_t	i;
+
+	for (i = 0; i < m->n; i++)
+		if (strcmp(m->key[i], k) == 0)
+			return m->val[i];
+	return "";
+}
+
+static int
+cmd_status_bc_cb(const struct broadcast *b, void *arg)
+{
+	struct json	*j = arg;
+
+	if (strcmp(b->state, "queued") != 0 && strcmp(b->state, "sending") != 0)
+		return 0;
+	if (j != NULL) {
+		json_object_begin(j);
+		json_kv_int(j, "id", b->id);
+		json_kv_string(j, "state", b->state);
+		json_kv_string(j, "list", b->list);
+		json_kv_int(j, "recipients", b->recipients);
+		json_kv_int(j, "sent", b->sent + b->delivered);
+		json_kv_int(j, "failed", b->failed);
+		json_kv_int(j, "queued", b->queued + b->sending);
+		json_object_end(j);
+	} else
+		printf("  broadcast %lld (%s, list %s): %ld/%ld sent, %ld "
+		    "failed, %ld queued\n", (long long)b->id, b->state, b->list,
+		    b->sent + b->delivered, b->recipients, b->failed,
+		    b->queued + b->sending);
+	return 0;
+}
+
+static int
+cmd_status_exec(struct cmd_ctx *ctx)
+{
+	struct cmd_status	 st;
+	struct client		*cl;
+	struct conf		 c;
+	struct db		*db;
+	struct json		 j;
+	const char		*text, *sig;
+	char			*cause = NULL;
+	size_t			 i, k;
+	int			 code = -1, json = cmd_isset(ctx, "json");
+
+	if (cli_conf(ctx, &c) == -1)
+		return CMD_FAIL;
+	memset(&st, 0, sizeof st);
+	if ((cl = client_open(c.socket, &cause)) != NULL) {
+		code = client_request(cl, CTL_VERB_STATUS, NULL,
+		    cmd_status_body, NULL, &st, &text);
+		client_close(cl);
+		if (code != CTL_CODE_OK) {
+			free(cause);
+			xasprintf(&cause, "status: %s", text);
+		}
+	}
+	db = cli_db(&c);
+	if (json) {
+		json_init(&j, stdout);
+		json_object_begin(&j);
+		json_kv_string(&j, "daemon", code == CTL_CODE_OK ? "running" :
+		    "not running");
+		json_key(&j, "modems");
+		json_array_begin(&j);
+		for (i = 0; i < st.n; i++) {
+			json_object_begin(&j);
+			for (k = 0; k < st.m[i].n; k++) {
+				const char *key = st.m[i].key[k];
+				const char *v = st.m[i].val[k];
+				if (strcmp(key, "signal") == 0) {
+					json_key(&j, "signal_dbm");
+					if (strcmp(v, "0") == 0)
+						json_null(&j);
+					else
+						json_int(&j, strtol(v, NULL,
+						    10));
+				} else if (strcmp(key, "storage_used") == 0 ||
+				    strcmp(key, "storage_total") == 0 ||
+				    strcmp(key, "sent") == 0 ||
+				    strcmp(key, "failed") == 0 ||
+				    strcmp(key, "received") == 0)
+					json_kv_int(&j, key, strtol(v, NULL,
+					    10));
+				else if (strcmp(key, "busy") == 0)
+					json_kv_bool(&j, key,
+					    strcmp(v, "yes") == 0);
+				else
+					json_kv_string(&j, key, v);
+			}
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+		if (db != NULL)
+			(void)outbox_depth(db, &st.queue, &st.broadcasts);
+		json_kv_int(&j, "queue", st.queue);
+		json_key(&j, "broadcasts");
+		json_array_begin(&j);
+		if (db != NULL)
+			(void)broadcast_foreach(db, 50, cmd_status_bc_cb, &j);
+		json_array_end(&j);
+		json_object_end(&j);
+		fputc('\n', stdout);
+	} else {
+		if (code == CTL_CODE_OK)
+			printf("daemon: running\n");
+		else
+			printf("daemon: not running (%s)\n", cause ? cause :
+			    "no answer");
+		for (i = 0; i < st.n; i++) {
+			const struct cmd_status_modem *m = &st.m[i];
+			sig = cmd_status_get(m, "signal");
+			printf("modem %s: %s", cmd_status_get(m, "name"),
+			    cmd_status_get(m, "state"));
+			if (*cmd_status_get(m, "operator"))
+				printf(", %s", cmd_status_get(m, "operator"));
+			if (strcmp(sig, "0") != 0 && *sig)
+				printf(", signal %s dBm", sig);
+			if (strcmp(cmd_status_get(m, "storage_total"), "-1"))
+				printf(", storage %s/%s",
+				    cmd_status_get(m, "storage_used"),
+				    cmd_status_get(m, "storage_total"));
+			printf(", sent %s, failed %s, received %s",
+			    cmd_status_get(m, "sent"),
+			    cmd_status_get(m, "failed"),
+			    cmd_status_get(m, "received"));
+			if (strcmp(cmd_status_get(m, "busy"), "yes") == 0)
+				printf(", sending");
+			printf("\n");
+			if (*cmd_status_get(m, "last_error"))
+				printf("  last error: %s\n",
+				    cmd_status_get(m, "last_error"));
+		}
+		if (code == CTL_CODE_OK && st.n == 0)
+			printf("no modems configured\n");
+		if (db != NULL) {
+			(void)outbox_depth(db, &st.queue, &st.broadcasts);
+			printf("queue: %ld message%s waiting\n", st.queue,
+			    st.queue == 1 ? "" : "s");
+			printf("broadcasts in progress: %ld\n", st.broadcasts);
+			(void)broadcast_foreach(db, 50, cmd_status_bc_cb, NULL);
+		}
+	}
+	for (i = 0; i < st.n; i++)
+		for (k = 0; k < st.m[i].n; k++) {
+			free(st.m[i].key[k]);
+			free(st.m[i].val[k]);
+		}
+	db_close(db);
+	conf_free(&c);
+	free(cause);
+	return code == CTL_CODE_OK ? CMD_OK : CMD_FAIL;
+}
+
+static void
+cmd_status_ussd_body(const char *line, void *arg)
+{
+	(void)arg;
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+static int
+cmd_status_ussd_exec(struct cmd_ctx *ctx)
+{
+	struct client	*cl;
+	struct conf	 c;
+	const char	*text, *argv[3];
+	char		*cause = NULL, modem[64];
+	int		 code, i, status, rc = CMD_FAIL;
+
+	if (cli_conf(ctx, &c) == -1)
+		return CMD_FAIL;
+	if ((cl = client_open(c.socket, &cause)) == NULL) {
+		cmd_error("ussd: %s", cause);
+		free(cause);
+		conf_free(&c);
+		return CMD_FAIL;
+	}
+	argv[0] = cmd_get(ctx, "modem") ? cmd_get(ctx, "modem") : "-";
+	argv[1] = ctx->argv[0];
+	argv[2] = NULL;
+	code = client_request(cl, CTL_VERB_USSD, argv, cmd_status_ussd_body,
+	    NULL, NULL, &text);
+	for (i = 1;; i++) {
+		if (code != CTL_CODE_OK) {
+			cmd_error("ussd: %s", text);
+			break;
+		}
+		/* "STATUS menu|done MODEM" */
+		modem[0] = '\0';
+		if (sscanf(text, "%d %*s %63s", &status, modem) < 1)
+			status = 0;
+		if (status == 4) {
+			cmd_error("ussd: the network does not support this "
+			    "code");
+			break;
+		}
+		if (status != 1) {
+			rc = status == 5 ? CMD_FAIL : CMD_OK;
+			if (status == 5)
+				cmd_error("ussd: the network timed out");
+			break;
+		}
+		argv[0] = modem;
+		if (i >= ctx->argc) {
+			/* a menu left open: cancel it */
+			argv[1] = NULL;
+			(void)client_request(cl, CTL_VERB_USSD_CANCEL, argv,
+			    NULL, NULL, NULL, &text);
+			rc = CMD_OK;
+			break;
+		}
+		argv[1] = ctx->argv[i];
+		code = client_request(cl, CTL_VERB_USSD_REPLY, argv,
+		    cmd_status_ussd_body, NULL, NULL, &text);
+	}
+	client_close(cl);
+	conf_free(&c);
+	return rc;
+}

@@ -218,13 +218,26 @@ db_exec(struct db *db, const char *sql, const char *what)
 	return 0;
 }
 
+/*
+ * Transactions nest: the outermost is BEGIN IMMEDIATE (taking the write
+ * lock at once: no read-to-write upgrade SQLITE_BUSY halfway through),
+ * inner ones are savepoints, so a caller can group many single-change
+ * functions (an import) into one transaction and one fsync, and an inner
+ * rollback undoes only its own part.
+ */
 int
 db_begin(struct db *db)
 {
 	sqlite3_stmt	*s;
+	char		 sql[32];
 
-	/* IMMEDIATE takes the write lock now: no read-to-write upgrade
-	 * SQLITE_BUSY in the middle of a transaction */
+	if (db->in_tx > 0) {
+		snprintf(sql, sizeof sql, "SAVEPOINT s%d", db->in_tx);
+		if (db_exec(db, sql, "begin") == -1)
+			return -1;
+		db->in_tx++;
+		return 0;
+	}
 	if ((s = db_stmt(db, DB_ST_BEGIN, "BEGIN IMMEDIATE")) == NULL)
 		return -1;
 	if (db_step_done(db, s, "begin") == -1)
@@ -237,7 +250,13 @@ int
 db_commit(struct db *db)
 {
 	sqlite3_stmt	*s;
+	char		 sql[32];
 
+	if (db->in_tx > 1) {
+		db->in_tx--;
+		snprintf(sql, sizeof sql, "RELEASE s%d", db->in_tx);
+		return db_exec(db, sql, "commit");
+	}
 	if ((s = db_stmt(db, DB_ST_COMMIT, "COMMIT")) == NULL)
 		return -1;
 	if (db_step_done(db, s, "commit") == -1) {
@@ -252,11 +271,19 @@ void
 db_rollback(struct db *db)
 {
 	sqlite3_stmt	*s;
-	char		 saved[sizeof db->err];
+	char		 saved[sizeof db->err], sql[48];
 
-	if (!db->in_tx && sqlite3_get_autocommit(db->h))
-		return;
 	memcpy(saved, db->err, sizeof saved);
+	if (db->in_tx > 1) {
+		db->in_tx--;
+		snprintf(sql, sizeof sql, "ROLLBACK TO s%d; RELEASE s%d",
+		    db->in_tx, db->in_tx);
+		(void)db_exec(db, sql, "rollback");
+		memcpy(db->err, saved, sizeof saved);
+		return;
+	}
+	if (db->in_tx == 0 && sqlite3_get_autocommit(db->h))
+		return;
 	if ((s = db_stmt(db, DB_ST_ROLLBACK, "ROLLBACK")) != NULL)
 		(void)db_step_done(db, s, "rollback");
 	memcpy(db->err, saved, sizeof saved);

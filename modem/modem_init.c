@@ -306,9 +306,18 @@ modem_init_cpms_done(struct modem *m, struct modem_cmd *c,
 {
 	const char	*v = strchr(c->first, ':');
 
-	if (modem_final_ok(ev) && v != NULL)
+	if (modem_final_ok(ev) && v != NULL) {
 		modem_init_cpms_parse(m, v + 1);
-	else if (c->arg == 0)
+		/* full storage holds new texts back in the network: read
+		 * and empty it (only once we can hand messages over) */
+		if (m->info.state == MODEM_READY && m->info.storage_total > 0 &&
+		    m->info.storage_used >= m->info.storage_total) {
+			modem_error(m, "message storage full (%d/%d): emptying "
+			    "it", m->info.storage_used,
+			    m->info.storage_total);
+			modem_sms_sweep(m);
+		}
+	} else if (c->arg == 0)
 		/* the SIM store is refused: keep the modem's own */
 		modem_cmd(m, "AT+CPMS?", "+CPMS:", 0, 0, NULL,
 		    modem_init_cpms_done)->arg = 1;

@@ -36,6 +36,7 @@
 #include "phone.h"
 
 #define CMD_SUB_LIST_MAX	32	/* bytes of a list name, as JOIN takes */
+#define CMD_SUB_BATCH		500	/* rows per transaction */
 #define CMD_SUB_ROW_LISTS	16	/* lists named in one CSV row */
 #define CMD_SUB_CSV_FIELDS	256	/* fields in one CSV record */
 #define CMD_SUB_CSV_RECORD	65536	/* bytes in one CSV record */
@@ -1025,6 +1026,7 @@ cmd_sub_import_row(struct cmd_sub_import *im, const struct cmd_sub_csv *c)
 static int
 cmd_sub_import_exec(struct cmd_ctx *ctx)
 {
+	int			 intx, batch = 0;
 	struct conf		 c;
 	struct db		*db = NULL;
 	struct cmd_sub_import	 im;
@@ -1082,14 +1084,37 @@ cmd_sub_import_exec(struct cmd_ctx *ctx)
 		goto out;
 	}
 
+	/* rows are grouped CMD_SUB_BATCH to a transaction: one fsync per
+	 * batch instead of per row, and short enough write locks that the
+	 * daemon keeps sending meanwhile */
+	intx = 0;
 	while (cmd_sub_csv_record(&csv) == 1) {
 		if (csv.err == NULL && cmd_sub_csv_blank(&csv))
 			continue;
+		if (!intx) {
+			if (db_begin(db) == -1) {
+				dberr = 1;
+				break;
+			}
+			intx = 1;
+		}
 		if (cmd_sub_import_row(&im, &csv) == -1) {
 			dberr = 1;
 			break;
 		}
+		if (++batch == CMD_SUB_BATCH) {
+			batch = 0;
+			intx = 0;
+			if (db_commit(db) == -1) {
+				dberr = 1;
+				break;
+			}
+		}
 	}
+	if (intx && !dberr && db_commit(db) == -1)
+		dberr = 1;
+	else if (intx && dberr)
+		db_rollback(db);
 	if (ferror(csv.f)) {
 		cmd_error("%s: %s", im.file, strerror(errno));
 		dberr = 1;

@@ -2023,7 +2023,43 @@ end:
 	test_close(&e);
 }
 
+/* Transactions nest as savepoints: an inner rollback undoes only its part. */
+static void
+test_tx_nested(void)
+{
+	struct test_env		 e;
+	struct subscriber	 sub;
+	int			 result;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(db_begin(e.db), ==, 0);
+	tt_int_op(subscriber_join(e.db, PA, NULL, NULL, &test_sms_join, 100,
+	    &result), ==, 0);
+	tt_int_op(db_begin(e.db), ==, 0);
+	tt_int_op(subscriber_join(e.db, PB, NULL, NULL, &test_sms_join, 100,
+	    &result), ==, 0);
+	db_rollback(e.db);	/* PB's join goes, PA's stays */
+	tt_int_op(db_commit(e.db), ==, 0);
+	tt_int_op(subscriber_get(e.db, PA, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_ACTIVE);
+	tt_int_op(subscriber_get(e.db, PB, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_NONE);
+	/* a refused join inside an outer transaction leaves it usable */
+	tt_int_op(db_begin(e.db), ==, 0);
+	tt_int_op(subscriber_join(e.db, PB, "nolist", NULL, &test_sms_join,
+	    100, &result), ==, 0);
+	tt_int_op(result, ==, SUBSCRIBER_NO_LIST);
+	tt_int_op(subscriber_join(e.db, PB, NULL, NULL, &test_sms_join, 100,
+	    &result), ==, 0);
+	tt_int_op(db_commit(e.db), ==, 0);
+	tt_int_op(subscriber_get(e.db, PB, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_ACTIVE);
+end:
+	test_close(&e);
+}
+
 static const struct tt_case cases[] = {
+	{ "tx/nested", test_tx_nested },
 	{ "open/create", test_open_create },
 	{ "open/newer", test_open_newer },
 	{ "open/errors", test_open_errors },

@@ -23,7 +23,9 @@
 
 #define GW_MAX_ATTEMPTS		8	/* temporary failures before giving
 					 * a message up */
-#define GW_RETRY_BASE		30	/* seconds; quadratic backoff */
+#define GW_RETRY_BASE		5	/* seconds; quadratic backoff: 5 s, 20 s,
+					 * 45 s ... (an alert is worth little
+					 * late) */
 #define GW_RETRY_MAX		3600
 #define GW_PARTS_TIMEOUT	600	/* incomplete multipart messages go to
 					 * the inbox after this */

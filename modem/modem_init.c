@@ -129,6 +129,7 @@ modem_init_start(struct modem *m)
 	evtimer_del(m->ev_health);
 	m->tries = 0;
 	m->cnmi_ok = 0;
+	m->cnmi[0] = '\0';
 	modem_set_state(m, MODEM_PROBING);
 	/* ESC ends a "> " prompt a dead predecessor left open */
 	evbuffer_add(m->out, "\x1b", 1);
@@ -383,6 +384,8 @@ modem_init_cnmi_done(struct modem *m, struct modem_cmd *c,
 {
 	if (modem_final_ok(ev)) {
 		m->cnmi_ok = 1;
+		/* "AT+CNMI=2,1,0,2,0" -> "2,1,0,2,0", to check it later */
+		strlcpy(m->cnmi, c->line + 8, sizeof m->cnmi);
 		log_debug("%s: modem=%s %s", __func__, m->name, c->line);
 		return;
 	}
@@ -659,6 +662,33 @@ modem_init_health_reg(struct modem *m, struct modem_cmd *c,
 		    modem_reg_name(m->reg_cs));
 }
 
+/*
+ * A modem that rebooted without saying so (no RDY, no +CFUN: 1) has
+ * forgotten +CNMI and would keep new texts to itself: compare.
+ */
+static void
+modem_init_health_cnmi(struct modem *m, struct modem_cmd *c,
+    const struct at_event *ev)
+{
+	const char	*v = strchr(c->first, ':');
+	char		 now[32];
+	size_t		 i, o = 0;
+
+	if (!modem_final_ok(ev) || v == NULL || m->cnmi[0] == '\0')
+		return;
+	for (i = 1; v[i] != '\0' && o + 1 < sizeof now; i++)
+		if (v[i] != ' ')
+			now[o++] = v[i];
+	now[o] = '\0';
+	/* the modem may answer fewer fields than were set ("2,1") */
+	if (strncmp(now, m->cnmi, strlen(now)) == 0 ||
+	    strncmp(m->cnmi, now, strlen(m->cnmi)) == 0)
+		return;
+	log_info("modem=%s event=settings-lost cnmi=\"%s\" expected=\"%s\"",
+	    m->name, now, m->cnmi);
+	modem_init_start(m);
+}
+
 void
 modem_init_health(struct modem *m)
 {
@@ -672,4 +702,7 @@ modem_init_health(struct modem *m)
 	modem_sms_storage(m);
 	if (!m->cnmi_ok)
 		modem_sms_sweep(m);
+	else
+		modem_cmd(m, "AT+CNMI?", "+CNMI:", 0, 0, NULL,
+		    modem_init_health_cnmi);
 }

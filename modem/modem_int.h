@@ -98,6 +98,7 @@ struct modem {
 
 	int			 sending;	/* a CMGS in flight */
 	int			 cnmi_ok;
+	char			 cnmi[24];	/* the +CNMI values set */
 	int			 cscs_ucs2;	/* +CSCS="UCS2" selected */
 	int			 cscs_known;	/* +CSCS set by us */
 	int			 ussd_active;

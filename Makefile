@@ -68,6 +68,7 @@ SUPPORT_SRCS = \
 # The modem driver and the serial transport (libevent, libserialport).
 MODEM_SRCS = \
 	modem/modem.c \
+	modem/modem_hunt.c \
 	modem/modem_init.c \
 	modem/modem_quirks.c \
 	modem/modem_sms.c \
@@ -186,6 +187,10 @@ bin/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
+bin/bench_fill: $(B)/tests/bench/bench_fill.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+
 unit: deps $(UNIT_BINS)
 	@tests/run.sh unit
 
@@ -204,8 +209,10 @@ check: deps all $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS)
 demo: deps all
 	@tools/demo.sh
 
+bench: all bin/bench_fill
 bench: deps bin/bench_codec
 	bin/bench_codec
+	sh tests/bench/bench_gateway.sh
 
 # libFuzzer needs clang; objects are compiled straight from the sources.
 FUZZ_CC	?= clang

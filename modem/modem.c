@@ -194,6 +194,9 @@ modem_open(struct modem *m)
 		log_debug("%s: modem=%s %s", __func__, m->name, cause);
 		free(cause);
 		modem_set_state(m, MODEM_BACKOFF);
+		/* gone from this name: look for our IMEI elsewhere */
+		if (modem_hunt_start(m))
+			return;
 		modem_retry_in(m, m->backoff * 1000);
 		if (m->backoff < MODEM_BACKOFF_MAX)
 			m->backoff *= 2;
@@ -240,6 +243,7 @@ modem_flush_cmds(struct modem *m)
 static void
 modem_close(struct modem *m)
 {
+	modem_hunt_stop(m);
 	evtimer_del(m->ev_health);
 	evtimer_del(m->ev_retry);
 	if (m->ev_read != NULL) {

@@ -103,6 +103,7 @@ struct modem {
 	int			 cscs_known;	/* +CSCS set by us */
 	int			 ussd_active;
 	char			*ussd_partial;	/* unterminated +CUSD text */
+	struct modem_hunt	*hunt;		/* looking for our IMEI */
 	int			 sweeping;
 	int			 reg_cs, reg_eps; /* last stat, -1 unknown */
 };
@@ -137,6 +138,10 @@ void	modem_sms_storage(struct modem *);
 /* modem_ussd.c */
 void	modem_ussd_urc(struct modem *, const struct at_event *);
 void	modem_ussd_timeout_cb(evutil_socket_t, short, void *);
+
+/* modem_hunt.c */
+int	modem_hunt_start(struct modem *);
+void	modem_hunt_stop(struct modem *);
 
 /* modem_quirks.c */
 const struct modem_quirks *modem_quirks_find(const char *, const char *);

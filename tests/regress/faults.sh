@@ -81,6 +81,21 @@ else
 fi
 contains "unplug logged" "$T/h.log" "lost"
 
+# ---- back under another name: found again by its IMEI --------------------
+before=$(wc -l <"$T/s2.sent")
+id=$(tam h send "Renamed test" | head -n 1)
+sim s2 wait-sent $((before + 2)) 20 >/dev/null
+sim s2 unplug >/dev/null
+sim s2 replug "$T/s2-renamed.tty" >/dev/null || fail "replug renamed"
+wait_bc h "$id"
+n=$(count_alert s2 'Renamed test')
+if [ "$n" -ge 6 ] && [ "$n" -le 7 ]; then
+	ok
+else
+	fail "renamed port: $n alerts for 6 members (one duplicate allowed)"
+fi
+contains "renamed port found by IMEI" "$T/h.log" "event=found"
+
 # ---- a modem that stops answering is reset -------------------------------
 sim s2 fault hang >/dev/null
 id=$(tam h send "Hang test" | head -n 1)

@@ -114,6 +114,22 @@ static const char *db_migrations[] = {
 	"CREATE INDEX outbox_due ON outbox(state, next_attempt_at);"
 	"CREATE INDEX outbox_broadcast ON outbox(broadcast_id, state);"
 	"CREATE INDEX outbox_phone ON outbox(phone, state);",
+	/* 1 -> 2: segments per message (caps count segments) and the
+	 * message reference of every part sent (delivery reports) */
+	"ALTER TABLE outbox ADD COLUMN segments INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX outbox_modem ON outbox(modem, updated_at);"
+	"CREATE TABLE outbox_parts ("
+	"  outbox_id INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,"
+	"  part INTEGER NOT NULL,"
+	"  modem TEXT NOT NULL,"
+	"  mr INTEGER NOT NULL,"
+	"  phone TEXT NOT NULL,"
+	"  sent_at INTEGER NOT NULL,"
+	"  status INTEGER,"
+	"  PRIMARY KEY (outbox_id, part)) WITHOUT ROWID;"
+	"CREATE INDEX outbox_parts_mr ON outbox_parts(modem, mr, sent_at);"
+	"CREATE INDEX outbox_expiry ON outbox(expires_at) "
+	"  WHERE state = 'queued' AND expires_at IS NOT NULL;",
 };
 
 #define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION	1
+#define DB_SCHEMA_VERSION	2
 
 struct db;
 
@@ -124,6 +124,10 @@ struct broadcast_new {
 	int64_t		 expires_at;	/* 0: never */
 	const char	*encoding;	/* for show */
 	int		 segments;
+	/* per-language texts: a member whose language has one gets it */
+	const char *const *variant_lang;
+	const char *const *variant_text;
+	size_t		 nvariants;
 };
 
 struct broadcast {
@@ -180,11 +184,33 @@ int	 outbox_enqueue(struct db *, const char *, const char *,
  */
 int	 outbox_claim(struct db *, const char *, int64_t, struct outbox_item *);
 void	 outbox_item_clear(struct outbox_item *);
-int	 outbox_sent(struct db *, int64_t, int, int64_t);
+/*
+ * Sent: nseg segments through modem, with their message references (for
+ * delivery reports when track is set).
+ */
+int	 outbox_sent(struct db *, int64_t, const char *, const int *, size_t,
+	    int, int64_t);
+/*
+ * A status report: the part sent through modem with reference mr to
+ * phone within the last window seconds.  TP-ST 0x00-0x1f delivered,
+ * 0x40-0x7f failed for good, 0x20-0x3f still trying (no change).  The
+ * message becomes "delivered" when every part is, "failed" when one part
+ * failed.  Returns 1 and *id when a part matched, 0 when nothing did.
+ */
+int	 outbox_report(struct db *, const char *, int, const char *, int,
+	    int64_t, int64_t, int64_t *);
+/* Segments sent through modem since a time (caps). */
+int	 outbox_modem_usage(struct db *, const char *, int64_t, long *);
 int	 outbox_retry(struct db *, int64_t, const char *, int64_t, int64_t);
 int	 outbox_failed(struct db *, int64_t, const char *, int64_t);
 /* The earliest next_attempt_at of queued rows: 1 and *when, 0 if none. */
 int	 outbox_next_due(struct db *, int64_t *);
+/*
+ * Queued rows whose expiry has passed become "expired" (and their
+ * broadcasts done when nothing else is left); *n counts them.  *next
+ * gets the earliest expiry still ahead, 0 if none.
+ */
+int	 outbox_expire(struct db *, int64_t, long *, int64_t *);
 /* At start-up: rows left "sending" by a crash go back to the queue. */
 int	 outbox_recover(struct db *, int64_t, long *);
 /* Messages of a kind sent or queued to phone since a time. */

@@ -11,6 +11,7 @@
  * a crash go back to the queue at start-up: delivery is at least once, a
  * duplicate is possible only for the message in flight, loss is not.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,7 @@ broadcast_create(struct db *db, const struct broadcast_new *b, int64_t now,
 {
 	sqlite3_stmt	*s;
 	int64_t		 lid, at = b->scheduled_at > 0 ? b->scheduled_at : now;
+	size_t		 i;
 
 	if (db_begin(db) == -1)
 		return -1;
@@ -108,6 +110,17 @@ broadcast_create(struct db *db, const struct broadcast_new *b, int64_t now,
 		goto fail;
 	*recipients = sqlite3_changes(db->h);
 
+	for (i = 0; i < b->nvariants; i++) {
+		if ((s = db_stmt(db, DB_ST_BC_VARIANT,
+		    "INSERT INTO broadcast_variants (broadcast_id, language, "
+		    "text) VALUES (?1, ?2, ?3)")) == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, *id);
+		db_bind_text(s, 2, b->variant_lang[i]);
+		db_bind_text(s, 3, b->variant_text[i]);
+		if (db_step_done(db, s, "broadcast variant") == -1)
+			goto fail;
+	}
 	if ((s = db_stmt(db, DB_ST_BC_SET_RECIPIENTS,
 	    "UPDATE broadcasts SET recipients = ?2, state = CASE WHEN ?2 = 0 "
 	    "THEN 'done' ELSE state END WHERE id = ?1")) == NULL)
@@ -380,7 +393,10 @@ outbox_claim(struct db *db, const char *modem, int64_t now,
 		    "LEFT JOIN subscribers s ON s.phone = o.phone "
 		    "LEFT JOIN broadcast_variants v ON v.broadcast_id = "
 		    "o.broadcast_id AND v.language = s.language "
-		    "WHERE o.state = 'queued' AND o.next_attempt_at <= ?1 "
+		    /* the unary + keeps SQLite off the outbox_due index:
+		     * walking outbox_claim in order stops at the first due
+		     * row, where outbox_due would sort the whole queue */
+		    "WHERE o.state = 'queued' AND +o.next_attempt_at <= ?1 "
 		    "ORDER BY o.priority DESC, o.id LIMIT 1")) == NULL)
 			goto fail;
 		sqlite3_bind_int64(s, 1, now);
@@ -484,14 +500,16 @@ outbox_broadcast_of(struct db *db, int64_t id)
 }
 
 /* One transition and the broadcast's completion, in one transaction. */
+/*
+ * One transition (s, or none when already done) and the broadcast's
+ * completion, then commit.
+ */
 static int
 outbox_finish(struct db *db, int64_t id, sqlite3_stmt *s, const char *what)
 {
 	int64_t	bid;
 
-	if (s == NULL)
-		goto fail;
-	if (db_step_done(db, s, what) == -1)
+	if (s != NULL && db_step_done(db, s, what) == -1)
 		goto fail;
 	if ((bid = outbox_broadcast_of(db, id)) == -1 ||
 	    outbox_broadcast_done(db, bid) == -1)
@@ -503,21 +521,161 @@ fail:
 }
 
 int
-outbox_sent(struct db *db, int64_t id, int mr, int64_t now)
+outbox_sent(struct db *db, int64_t id, const char *modem, const int *mr,
+    size_t nseg, int track, int64_t now)
 {
 	sqlite3_stmt	*s;
+	char		 phone[24] = "";
+	size_t		 i;
 
 	if (db_begin(db) == -1)
 		return -1;
 	if ((s = db_stmt(db, DB_ST_OB_SENT,
 	    "UPDATE outbox SET state = 'sent', mr = ?2, error = NULL, "
-	    "updated_at = ?3 WHERE id = ?1")) != NULL) {
-		sqlite3_bind_int64(s, 1, id);
-		if (mr >= 0)
-			sqlite3_bind_int(s, 2, mr);
-		sqlite3_bind_int64(s, 3, now);
+	    "segments = ?3, modem = ?4, updated_at = ?5 WHERE id = ?1 "
+	    "RETURNING phone")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, id);
+	if (nseg > 0 && mr[nseg - 1] >= 0)
+		sqlite3_bind_int(s, 2, mr[nseg - 1]);
+	sqlite3_bind_int64(s, 3, (int64_t)nseg);
+	db_bind_text(s, 4, modem);
+	sqlite3_bind_int64(s, 5, now);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		strlcpy(phone, db_col_text(s, 0), sizeof phone);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		sqlite3_reset(s);
+		db_fail(db, "sent");
+		goto fail;
 	}
-	return outbox_finish(db, id, s, "sent");
+	sqlite3_reset(s);
+	for (i = 0; track && i < nseg; i++) {
+		if (mr[i] < 0)
+			continue;
+		if ((s = db_stmt(db, DB_ST_OB_PART_ADD,
+		    "INSERT OR REPLACE INTO outbox_parts (outbox_id, part, "
+		    "modem, mr, phone, sent_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"))
+		    == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, (int64_t)i + 1);
+		db_bind_text(s, 3, modem);
+		sqlite3_bind_int(s, 4, mr[i]);
+		db_bind_text(s, 5, phone);
+		sqlite3_bind_int64(s, 6, now);
+		if (db_step_done(db, s, "sent part") == -1)
+			goto fail;
+	}
+	return outbox_finish(db, id, NULL, "sent");
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int
+outbox_report(struct db *db, const char *modem, int mr, const char *phone,
+    int st, int64_t window, int64_t now, int64_t *id)
+{
+	sqlite3_stmt	*s;
+	int64_t		 oid;
+	long		 left;
+	int		 part, rc;
+	char		 err[64];
+
+	*id = 0;
+	if (db_begin(db) == -1)
+		return -1;
+	/* the newest part with this reference to this number: references
+	 * wrap at 256, the window and the number keep the match unique */
+	if ((s = db_stmt(db, DB_ST_OB_PART_FIND,
+	    "SELECT outbox_id, part FROM outbox_parts WHERE modem = ?1 AND "
+	    "mr = ?2 AND (phone = ?3 OR ?3 = '') AND sent_at >= ?4 "
+	    "ORDER BY sent_at DESC, outbox_id DESC LIMIT 1")) == NULL)
+		goto fail;
+	db_bind_text(s, 1, modem);
+	sqlite3_bind_int(s, 2, mr);
+	db_bind_text(s, 3, phone ? phone : "");
+	sqlite3_bind_int64(s, 4, now - window);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE) {
+			db_fail(db, "report");
+			goto fail;
+		}
+		db_rollback(db);
+		return 0;
+	}
+	oid = sqlite3_column_int64(s, 0);
+	part = sqlite3_column_int(s, 1);
+	sqlite3_reset(s);
+	*id = oid;
+	if (st >= 0x20 && st < 0x40) {
+		/* the centre is still trying: nothing changes yet */
+		db_rollback(db);
+		return 1;
+	}
+	if ((s = db_stmt(db, DB_ST_OB_PART_STATUS,
+	    "UPDATE outbox_parts SET status = ?3 WHERE outbox_id = ?1 AND "
+	    "part = ?2")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, oid);
+	sqlite3_bind_int(s, 2, part);
+	sqlite3_bind_int(s, 3, st);
+	if (db_step_done(db, s, "report") == -1)
+		goto fail;
+	if (st >= 0x40) {
+		snprintf(err, sizeof err, "not delivered (status report "
+		    "TP-ST %d)", st);
+		if (outbox_set_state(db, oid, "failed", err, now) == -1)
+			goto fail;
+	} else {
+		if ((s = db_stmt(db, DB_ST_OB_PART_LEFT,
+		    "SELECT COUNT(*) FROM outbox_parts WHERE outbox_id = ?1 "
+		    "AND (status IS NULL OR status >= 32)")) == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, oid);
+		left = sqlite3_step(s) == SQLITE_ROW ?
+		    (long)sqlite3_column_int64(s, 0) : 1;
+		sqlite3_reset(s);
+		if (left == 0) {
+			if ((s = db_stmt(db, DB_ST_OB_DELIVERED,
+			    "UPDATE outbox SET state = 'delivered', "
+			    "updated_at = ?2 WHERE id = ?1 AND state = 'sent'"))
+			    == NULL)
+				goto fail;
+			sqlite3_bind_int64(s, 1, oid);
+			sqlite3_bind_int64(s, 2, now);
+			if (db_step_done(db, s, "report") == -1)
+				goto fail;
+		}
+	}
+	return db_commit(db) == -1 ? -1 : 1;
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+int
+outbox_modem_usage(struct db *db, const char *modem, int64_t since,
+    long *segments)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_OB_USAGE,
+	    "SELECT COALESCE(SUM(segments), 0) FROM outbox WHERE modem = ?1 "
+	    "AND updated_at >= ?2 AND state IN ('sent', 'delivered', "
+	    "'failed')")) == NULL)
+		return -1;
+	db_bind_text(s, 1, modem);
+	sqlite3_bind_int64(s, 2, since);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return db_fail(db, "usage");
+	}
+	*segments = (long)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return 0;
 }
 
 int
@@ -530,12 +688,14 @@ outbox_retry(struct db *db, int64_t id, const char *err, int64_t at,
 		return -1;
 	if ((s = db_stmt(db, DB_ST_OB_RETRY,
 	    "UPDATE outbox SET state = 'queued', error = ?2, "
-	    "next_attempt_at = ?3, updated_at = ?4 WHERE id = ?1")) != NULL) {
-		sqlite3_bind_int64(s, 1, id);
-		db_bind_text(s, 2, err);
-		sqlite3_bind_int64(s, 3, at);
-		sqlite3_bind_int64(s, 4, now);
+	    "next_attempt_at = ?3, updated_at = ?4 WHERE id = ?1")) == NULL) {
+		db_rollback(db);
+		return -1;
 	}
+	sqlite3_bind_int64(s, 1, id);
+	db_bind_text(s, 2, err);
+	sqlite3_bind_int64(s, 3, at);
+	sqlite3_bind_int64(s, 4, now);
 	return outbox_finish(db, id, s, "retry");
 }
 
@@ -548,11 +708,13 @@ outbox_failed(struct db *db, int64_t id, const char *err, int64_t now)
 		return -1;
 	if ((s = db_stmt(db, DB_ST_OB_FAILED,
 	    "UPDATE outbox SET state = 'failed', error = ?2, updated_at = ?3 "
-	    "WHERE id = ?1")) != NULL) {
-		sqlite3_bind_int64(s, 1, id);
-		db_bind_text(s, 2, err);
-		sqlite3_bind_int64(s, 3, now);
+	    "WHERE id = ?1")) == NULL) {
+		db_rollback(db);
+		return -1;
 	}
+	sqlite3_bind_int64(s, 1, id);
+	db_bind_text(s, 2, err);
+	sqlite3_bind_int64(s, 3, now);
 	return outbox_finish(db, id, s, "failed");
 }
 
@@ -573,6 +735,48 @@ outbox_next_due(struct db *db, int64_t *when)
 	}
 	sqlite3_reset(s);
 	return found;
+}
+
+int
+outbox_expire(struct db *db, int64_t now, long *n, int64_t *next)
+{
+	sqlite3_stmt	*s;
+
+	*n = 0;
+	*next = 0;
+	if (db_begin(db) == -1)
+		return -1;
+	if ((s = db_stmt(db, DB_ST_OB_EXPIRE,
+	    "UPDATE outbox SET state = 'expired', updated_at = ?1 "
+	    "WHERE state = 'queued' AND expires_at IS NOT NULL AND "
+	    "expires_at <= ?1")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, now);
+	if (db_step_done(db, s, "expire") == -1)
+		goto fail;
+	*n = sqlite3_changes(db->h);
+	if (*n > 0) {
+		if ((s = db_stmt(db, DB_ST_OB_EXPIRE_DONE,
+		    "UPDATE broadcasts SET state = 'done' WHERE state IN "
+		    "('queued', 'sending') AND NOT EXISTS (SELECT 1 FROM outbox "
+		    "o WHERE o.broadcast_id = broadcasts.id AND o.state IN "
+		    "('queued', 'sending'))")) == NULL)
+			goto fail;
+		if (db_step_done(db, s, "expire") == -1)
+			goto fail;
+	}
+	if ((s = db_stmt(db, DB_ST_OB_NEXT_EXPIRY,
+	    "SELECT MIN(expires_at) FROM outbox WHERE state = 'queued' AND "
+	    "expires_at IS NOT NULL")) == NULL)
+		goto fail;
+	if (sqlite3_step(s) == SQLITE_ROW &&
+	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+		*next = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return -1;
 }
 
 int

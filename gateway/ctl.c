@@ -160,9 +160,10 @@ ctl_status_modem(struct ctl_client *c, struct gw_modem *gm)
 {
 	const struct modem_info	*i = modem_info(gm->m);
 	char			 line[CTL_PROTO_LINE_MAX];
-	const char		*kv[40];
+	const char		*kv[64];
 	size_t			 n = 0, k, o = 0;
-	char			 nums[6][32];
+	char			 nums[6][32], caps[8][32];
+	int64_t			 now;
 
 	kv[n++] = "modem";
 	kv[n++] = gm->name;
@@ -186,6 +187,26 @@ ctl_status_modem(struct ctl_client *c, struct gw_modem *gm)
 	CTL_KV("received", nums[5]);
 	CTL_KV("busy", gm->busy ? "yes" : "no");
 	CTL_KV("last_error", i->last_error);
+	now = gw_now();
+	(void)sched_cap_wait(gm, now);	/* rolls the windows */
+	snprintf(caps[0], sizeof caps[0], "%.1f", sched_rate(gm, now));
+	CTL_KV("rate", caps[0]);
+	snprintf(caps[1], sizeof caps[1], "%ld", gm->used_day);
+	CTL_KV("today", caps[1]);
+	snprintf(caps[2], sizeof caps[2], "%ld", gm->used_hour);
+	CTL_KV("this_hour", caps[2]);
+	snprintf(caps[3], sizeof caps[3], "%ld", gm->used_min);
+	CTL_KV("this_minute", caps[3]);
+	snprintf(caps[4], sizeof caps[4], "%d", gm->cm ? gm->cm->per_day : 0);
+	CTL_KV("cap_day", caps[4]);
+	snprintf(caps[5], sizeof caps[5], "%d", gm->cm ? gm->cm->per_hour : 0);
+	CTL_KV("cap_hour", caps[5]);
+	snprintf(caps[6], sizeof caps[6], "%d", gm->cm ? gm->cm->per_minute :
+	    0);
+	CTL_KV("cap_minute", caps[6]);
+	snprintf(caps[7], sizeof caps[7], "%lld", gm->capped_until > now ?
+	    (long long)(gm->capped_until - now) : 0LL);
+	CTL_KV("capped_for", caps[7]);
 #undef CTL_KV
 	for (k = 0; k < n && o < sizeof line - 1; k++) {
 		if (k > 0)
@@ -398,6 +419,20 @@ out:
 }
 
 /* ---- events to watchers ------------------------------------------------ */
+
+/* Is anyone watching this broadcast? */
+int
+ctl_watching(struct ctl *ctl, int64_t broadcast)
+{
+	struct ctl_client	*c;
+
+	if (ctl == NULL)
+		return 0;
+	TAILQ_FOREACH(c, &ctl->clients, entry)
+		if (c->watch == broadcast && !c->closing)
+			return 1;
+	return 0;
+}
 
 /* A broadcast's progress, to the clients watching it. */
 void

@@ -30,6 +30,9 @@
 #define GW_PARTS_TIMEOUT	600	/* incomplete multipart messages go to
 					 * the inbox after this */
 #define GW_HOUSEKEEPING		60	/* seconds between housekeeping runs */
+#define GW_RATE_RING		32	/* submissions kept for the rate */
+#define GW_REPORT_WINDOW	(3 * 24 * 3600)	/* status reports match
+						 * messages this recent */
 
 struct gw;
 struct ctl;
@@ -46,7 +49,16 @@ struct gw_modem {
 	struct plan		*plan;
 	size_t			 seg;
 	unsigned		 ref;
-	int			 last_mr;
+	int			 mr[PLAN_MAX_SEGMENTS];
+	struct event		*ev_spacing;	/* next segment after spacing */
+	/* caps (sched.c): segments in the current minute, hour and day */
+	const struct conf_modem	*cm;
+	long			 used_min, used_hour, used_day;
+	int64_t			 win_min, win_hour, win_day;
+	int64_t			 last_submit;
+	int64_t			 capped_until;	/* 0: not capped */
+	int64_t			 recent[GW_RATE_RING];	/* submissions */
+	size_t			 nrecent;
 };
 TAILQ_HEAD(gw_modems, gw_modem);
 
@@ -90,8 +102,14 @@ void		 gw_plan_opts(const struct gw *, struct plan_opts *);
 void		 sched_init(struct gw *);
 void		 sched_free(struct gw *);
 void		 sched_kick(struct gw *);
+void		 sched_modem_init(struct gw_modem *);
+void		 sched_submitted(struct gw_modem *);
+int64_t		 sched_cap_wait(struct gw_modem *, int64_t);
+double		 sched_rate(const struct gw_modem *, int64_t);
 
 /* send.c */
+void		 send_init(struct gw_modem *);
+void		 send_free(struct gw_modem *);
 int		 send_start(struct gw_modem *);
 void		 send_result(struct modem *, uint64_t, enum modem_result, int,
 		    int, const char *, void *);
@@ -111,6 +129,7 @@ char		*reply_text(const struct gw *, const char *, enum reply_kind,
 struct ctl	*ctl_open(struct gw *, const char *, char **);
 void		 ctl_close(struct ctl *);
 void		 ctl_event(struct ctl *, int64_t, const char *);
+int		 ctl_watching(struct ctl *, int64_t);
 void		 ctl_ussd(struct modem *, int, const char *, void *);
 
 #endif

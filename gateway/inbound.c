@@ -269,11 +269,24 @@ void
 inbound_report(struct modem *m, const struct sms_msg *msg, void *arg)
 {
 	struct gw_modem	*gm = arg;
+	struct gw	*gw = gm->gw;
+	char		 phone[PDU_ADDR_MAX * 3 + 2];
+	int64_t		 id;
+	int		 rc;
 
 	(void)m;
-	/* matching reports to outbox rows comes with delivery tracking */
-	log_info("modem=%s status-report mr=%u to=%s status=%u", gm->name,
-	    msg->mr, log_number(msg->addr.text), msg->status);
+	inbound_sender(gw, msg, phone, sizeof phone);
+	rc = outbox_report(gw->db, gm->name, (int)msg->mr, phone,
+	    (int)msg->status, GW_REPORT_WINDOW, gw_now(), &id);
+	if (rc == -1)
+		log_warnx("status report mr=%u: %s", msg->mr, db_error(gw->db));
+	else if (rc == 0)
+		log_info("modem=%s status-report mr=%u to=%s status=%u "
+		    "matched=none", gm->name, msg->mr, log_number(phone),
+		    msg->status);
+	else
+		log_info("outbox=%lld modem=%s status-report mr=%u status=%u",
+		    (long long)id, gm->name, msg->mr, msg->status);
 }
 
 static void

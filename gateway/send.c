@@ -13,11 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "compat.h"
 #include "gateway.h"
 #include "log.h"
 #include "pdu.h"
+
+static void	send_progress(struct gw_modem *);
 
 static void
 send_release(struct gw_modem *gm)
@@ -48,6 +51,7 @@ send_fail(struct gw_modem *gm, const char *err)
 	    (long long)gm->item.id, log_number(gm->item.phone), gm->name, err);
 	if (outbox_failed(gm->gw->db, gm->item.id, err, gw_now()) == -1)
 		send_db_error(gm, "failed");
+	send_progress(gm);
 	send_release(gm);
 }
 
@@ -79,6 +83,8 @@ send_requeue(struct gw_modem *gm, const char *err, int later)
 	send_release(gm);
 }
 
+static void	send_segment(struct gw_modem *);
+
 static void
 send_segment(struct gw_modem *gm)
 {
@@ -91,6 +97,7 @@ send_segment(struct gw_modem *gm)
 
 	memset(&s, 0, sizeof s);
 	s.to = gm->item.phone;
+	s.srr = gm->cm != NULL ? gm->cm->reports : gm->gw->conf->reports;
 	s.vp_minutes = gm->gw->conf->validity > 0 ?
 	    (int)(gm->gw->conf->validity / 60) : -1;
 	s.msg_class = -1;
@@ -106,6 +113,115 @@ send_segment(struct gw_modem *gm)
 	pdu_to_hex(out, len, hex);
 	if (modem_send(gm->m, (uint64_t)gm->item.id, hex, tpdu) == -1)
 		send_requeue(gm, "modem not ready", 0);
+}
+
+static void
+send_spacing_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw_modem	*gm = arg;
+
+	(void)fd;
+	(void)what;
+	if (gm->busy && gm->plan != NULL)
+		send_segment(gm);
+}
+
+/* The next segment, after the modem's minimum spacing. */
+static void
+send_next(struct gw_modem *gm)
+{
+	struct timeval	tv;
+
+	if (gm->cm == NULL || gm->cm->spacing <= 0) {
+		send_segment(gm);
+		return;
+	}
+	tv.tv_sec = (time_t)gm->cm->spacing;
+	tv.tv_usec = 0;
+	evtimer_add(gm->ev_spacing, &tv);
+}
+
+/* Tell the clients watching the broadcast. */
+static void
+send_progress(struct gw_modem *gm)
+{
+	struct broadcast	b;
+	char			args[128];
+
+	if (gm->item.broadcast_id == 0 ||
+	    !ctl_watching(gm->gw->ctl, gm->item.broadcast_id))
+		return;
+	if (broadcast_get(gm->gw->db, gm->item.broadcast_id, &b) != 0)
+		return;
+	snprintf(args, sizeof args, "%s %ld %ld %ld %ld %ld", b.state,
+	    b.recipients, b.sent + b.delivered, b.delivered, b.failed,
+	    b.skipped + b.expired + b.cancelled);
+	ctl_event(gm->gw->ctl, b.id, args);
+	broadcast_clear(&b);
+}
+
+void
+send_init(struct gw_modem *gm)
+{
+	gm->ev_spacing = evtimer_new(gm->gw->base, send_spacing_cb, gm);
+	if (gm->ev_spacing == NULL)
+		fatalx("modem %s: out of memory", gm->name);
+}
+
+void
+send_free(struct gw_modem *gm)
+{
+	if (gm->ev_spacing != NULL)
+		event_free(gm->ev_spacing);
+	gm->ev_spacing = NULL;
+}
+
+/*
+ * The message is sent: record it and, in the same transaction (one
+ * fsync, not two, between submissions), claim this modem's next one.
+ */
+static void
+send_done(struct gw_modem *gm)
+{
+	struct gw		*gw = gm->gw;
+	struct outbox_item	 next;
+	int64_t			 now = gw_now();
+	int			 claimed = 0, rc;
+
+	memset(&next, 0, sizeof next);
+	if (db_begin(gw->db) == -1) {
+		send_db_error(gm, "sent");
+		send_release(gm);
+		return;
+	}
+	if (outbox_sent(gw->db, gm->item.id, gm->name, gm->mr,
+	    gm->plan->nseg, gm->cm != NULL ? gm->cm->reports :
+	    gw->conf->reports, now) == -1) {
+		db_rollback(gw->db);
+		send_db_error(gm, "sent");
+		send_release(gm);
+		return;
+	}
+	if (!gw->stopping && sched_cap_wait(gm, now) == 0 &&
+	    modem_can_send(gm->m)) {
+		if ((rc = outbox_claim(gw->db, gm->name, now, &next)) == -1)
+			log_warnx("scheduler: %s", db_error(gw->db));
+		claimed = rc == 1;
+	}
+	if (db_commit(gw->db) == -1) {
+		send_db_error(gm, "sent");
+		outbox_item_clear(&next);
+		send_release(gm);
+		return;
+	}
+	send_progress(gm);
+	send_release(gm);
+	if (claimed) {
+		gm->item = next;
+		log_trace(TRACE_SCHED, "outbox=%lld modem=%s claimed",
+		    (long long)gm->item.id, gm->name);
+		send_start(gm);
+	}
 }
 
 /* Start sending the claimed gm->item.  Returns 0, or -1 if it failed. */
@@ -143,17 +259,16 @@ send_result(struct modem *m, uint64_t job, enum modem_result r, int mr,
 		return;	/* a result for a message we gave up on */
 	switch (r) {
 	case MODEM_SENT:
-		gm->last_mr = mr;
+		gm->mr[gm->seg] = mr;
+		sched_submitted(gm);
 		if (++gm->seg < gm->plan->nseg) {
-			send_segment(gm);
+			send_next(gm);
 			return;
 		}
 		log_info("outbox=%lld to=%s modem=%s result=sent segments=%zu "
 		    "mr=%d", (long long)gm->item.id, log_number(gm->item.phone),
 		    gm->name, gm->plan->nseg, mr);
-		if (outbox_sent(gm->gw->db, gm->item.id, mr, gw_now()) == -1)
-			send_db_error(gm, "sent");
-		send_release(gm);
+		send_done(gm);
 		return;
 	case MODEM_TEMPFAIL:
 		/* a lost modem: straight back to the queue for another */

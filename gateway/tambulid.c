@@ -258,6 +258,9 @@ tambulid_modems(struct gw *gw)
 		mc.pin = cm->pin;
 		mc.sweep = 1;
 		gm->m = modem_new(gw->base, &mc, &cb, gm);
+		gm->cm = cm;
+		send_init(gm);
+		sched_modem_init(gm);
 		TAILQ_INSERT_TAIL(&gw->modems, gm, entry);
 	}
 	TAILQ_FOREACH(gm, &gw->modems, entry)
@@ -516,6 +519,7 @@ main(int argc, char **argv)
 	while ((gm = TAILQ_FIRST(&gw.modems)) != NULL) {
 		TAILQ_REMOVE(&gw.modems, gm, entry);
 		modem_free(gm->m);
+		send_free(gm);
 		if (gm->plan != NULL) {
 			plan_free(gm->plan);
 			free(gm->plan);

@@ -379,22 +379,6 @@ modem_cmd(struct modem *m, const char *line, const char *prefix,
 	return c;
 }
 
-/* Move a queued command to run next (after the one in flight). */
-void
-modem_cmd_front(struct modem *m, struct modem_cmd *c)
-{
-	struct modem_cmd	*head = TAILQ_FIRST(&m->cmds);
-
-	if (c == head || (m->busy && TAILQ_NEXT(head, entry) == c))
-		return;
-	TAILQ_REMOVE(&m->cmds, c, entry);
-	if (m->busy)
-		TAILQ_INSERT_AFTER(&m->cmds, head, c, entry);
-	else
-		TAILQ_INSERT_HEAD(&m->cmds, c, entry);
-	modem_next(m);
-}
-
 static void
 modem_arm(struct modem *m, int ms)
 {

@@ -112,7 +112,6 @@ struct modem {
 void	modem_set_state(struct modem *, enum modem_state);
 struct modem_cmd *modem_cmd(struct modem *, const char *, const char *,
 	    unsigned, int, modem_line_cb, modem_done_cb);
-void	modem_cmd_front(struct modem *, struct modem_cmd *);
 void	modem_error(struct modem *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	modem_fail(struct modem *, const char *, ...)

@@ -81,8 +81,8 @@ modem_send(struct modem *m, uint64_t job, const char *hex, size_t tpdu_len)
 	    NULL, modem_sms_sent);
 	c->data = xstrdup(hex);
 	c->job = job;
-	/* an alert goes before health checks and storage reads */
-	modem_cmd_front(m, c);
+	/* in order, not in front: a STOP being read from the SIM must not
+	 * wait behind a whole broadcast */
 	return 0;
 }
 

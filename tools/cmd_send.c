@@ -7,6 +7,7 @@
  * daemon is down; it then nudges the daemon.  The first line of its
  * output is the broadcast id, alone, for scripts.
  */
+#define _XOPEN_SOURCE 700	/* strptime */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +31,27 @@ static int	cmd_send_watch_exec(struct cmd_ctx *);
 static const struct cmd_opt cmd_send_opts[] = {
 	{ "list", "NAME", "the list to send to (default: default)", 0 },
 	{ "urgent", NULL, "send before everything routine already queued", 0 },
+	{ "at", "TIME", "send later: \"18:30\", \"2026-12-18 17:00\", \"+2h\"",
+	  0 },
+	{ "expires", "DURATION",
+	  "what is unsent after this is dropped (30m, 6h, 2d; default from "
+	  "the configuration)", 0 },
+	{ "text-en", "TEXT", "the text for members who read English", 0 },
+	{ "text-es", "TEXT", "the text for Spanish", 0 },
+	{ "text-tl", "TEXT", "the text for Tagalog", 0 },
+	{ "text-zh", "TEXT", "the text for Chinese", 0 },
+	{ "text-vi", "TEXT", "the text for Vietnamese", 0 },
+	{ "text-ht", "TEXT", "the text for Haitian Creole", 0 },
+	{ "text-ar", "TEXT", "the text for Arabic", 0 },
 	{ "dry-run", NULL, "show the preview, queue nothing", 0 },
 	{ "wait", NULL, "show progress and return when the broadcast is done",
 	  0 },
 	{ NULL, NULL, NULL, 0 }
 };
+
+static const char *cmd_send_langs[] = { "en", "es", "tl", "zh", "vi", "ht",
+    "ar" };
+#define CMD_SEND_NLANGS	(sizeof cmd_send_langs / sizeof cmd_send_langs[0])
 
 static const struct cmd_opt cmd_send_json_opts[] = {
 	{ "json", NULL, "print JSON", 0 },
@@ -169,16 +186,46 @@ cmd_send_preview(const struct conf *c, const struct plan *p, long n,
 		    CMD_SEND_SIM_DAY);
 }
 
+/* Each variant's encoding and segments: what it costs. */
+static void
+cmd_send_variants(const char **lang, struct plan **p, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		printf("variant %s: %s, %zu segment%s per message\n", lang[i],
+		    cmd_send_encoding_name(p[i]->encoding), p[i]->nseg,
+		    p[i]->nseg == 1 ? "" : "s");
+}
+
+/* "2m35s" */
+static const char *
+cmd_send_eta(double secs, char *buf, size_t len)
+{
+	long	s = (long)(secs + 0.5);
+
+	if (s >= 3600)
+		snprintf(buf, len, "%ldh%02ldm", s / 3600, (s % 3600) / 60);
+	else if (s >= 60)
+		snprintf(buf, len, "%ldm%02lds", s / 60, s % 60);
+	else
+		snprintf(buf, len, "%lds", s);
+	return buf;
+}
+
 /* Redraw progress until the broadcast is finished. */
 static int
 cmd_send_progress(struct db *db, int64_t id)
 {
 	struct broadcast b;
+	struct timespec	 ts = { 0, 250000000 }, t0, t;
 	int		 tty = isatty(STDOUT_FILENO), rc, width = 30, k;
-	long		 done, last = -1;
+	long		 done, done0 = -1, last = -1;
+	double		 el, rate = 0;
 	time_t		 lastprint = 0, now;
-	struct timespec	 ts = { 0, 250000000 };
+	char		 eta[32], rates[48];
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		if ((rc = broadcast_get(db, id, &b)) != 0) {
 			if (rc == 1)
@@ -188,23 +235,37 @@ cmd_send_progress(struct db *db, int64_t id)
 			return CMD_FAIL;
 		}
 		done = b.recipients - b.queued - b.sending;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		el = (double)(t.tv_sec - t0.tv_sec) +
+		    (double)(t.tv_nsec - t0.tv_nsec) / 1e9;
+		if (done0 == -1)
+			done0 = done;
+		if (el > 0.5 && done > done0)
+			rate = (double)(done - done0) / el;
+		rates[0] = '\0';
+		if (rate > 0 && done < b.recipients)
+			snprintf(rates, sizeof rates, " %.1f/s ETA %s", rate,
+			    cmd_send_eta((double)(b.recipients - done) / rate,
+			    eta, sizeof eta));
 		now = time(NULL);
 		if (tty) {
 			k = b.recipients > 0 ? (int)(done * width /
 			    b.recipients) : width;
-			printf("\r[%.*s%*s] %ld/%ld sent %ld failed %ld skipped "
-			    "%ld", k, "##############################",
-			    width - k, "", done, b.recipients, b.sent +
+			printf("\r[%.*s%*s] %ld/%ld sent %ld delivered %ld "
+			    "failed %ld skipped %ld%s\033[K", k,
+			    "##############################", width - k, "",
+			    done, b.recipients, b.sent + b.delivered,
 			    b.delivered, b.failed, b.skipped + b.expired +
-			    b.cancelled);
+			    b.cancelled, rates);
 			fflush(stdout);
 		} else if (done != last && (now - lastprint >= 2 ||
 		    strcmp(b.state, "done") == 0 ||
 		    strcmp(b.state, "cancelled") == 0)) {
 			printf("broadcast %lld: %ld/%ld done, %ld sent, %ld "
-			    "failed, %ld skipped\n", (long long)id, done,
-			    b.recipients, b.sent + b.delivered, b.failed,
-			    b.skipped + b.expired + b.cancelled);
+			    "delivered, %ld failed, %ld skipped%s\n",
+			    (long long)id, done, b.recipients, b.sent +
+			    b.delivered, b.delivered, b.failed, b.skipped +
+			    b.expired + b.cancelled, rates);
 			fflush(stdout);
 			lastprint = now;
 			last = done;
@@ -223,6 +284,96 @@ cmd_send_progress(struct db *db, int64_t id)
 	}
 }
 
+/* "30m", "6h", "2d", "1w", or seconds. */
+static int
+cmd_send_duration(const char *s, int64_t *secs)
+{
+	const char	*err;
+	char		 buf[24];
+	size_t		 len = strlen(s);
+	long long	 v, mult = 1;
+
+	if (len == 0 || len >= sizeof buf)
+		return -1;
+	memcpy(buf, s, len + 1);
+	switch (buf[len - 1]) {
+	case 's':
+		buf[len - 1] = '\0';
+		break;
+	case 'm':
+		mult = 60;
+		buf[len - 1] = '\0';
+		break;
+	case 'h':
+		mult = 3600;
+		buf[len - 1] = '\0';
+		break;
+	case 'd':
+		mult = 86400;
+		buf[len - 1] = '\0';
+		break;
+	case 'w':
+		mult = 7 * 86400;
+		buf[len - 1] = '\0';
+		break;
+	}
+	v = strtonum(buf, 1, 10LL * 365 * 86400, &err);
+	if (err != NULL || v * mult > 10LL * 365 * 86400)
+		return -1;
+	*secs = v * mult;
+	return 0;
+}
+
+/*
+ * When to send: "now", "+DURATION", "HH:MM" (today, or tomorrow when
+ * past), "YYYY-MM-DD HH:MM[:SS]" or with a T, in local time.
+ */
+static int
+cmd_send_at(const char *s, int64_t now, int64_t *at)
+{
+	struct tm	 tm;
+	time_t		 tt = (time_t)now;
+	const char	*end;
+	int64_t		 d;
+
+	if (strcmp(s, "now") == 0) {
+		*at = now;
+		return 0;
+	}
+	if (s[0] == '+') {
+		if (cmd_send_duration(s + 1, &d) == -1)
+			return -1;
+		*at = now + d;
+		return 0;
+	}
+	localtime_r(&tt, &tm);
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	if ((end = strptime(s, "%H:%M", &tm)) != NULL && *end == '\0') {
+		*at = (int64_t)mktime(&tm);
+		if (*at < now - 60) {
+			tm.tm_mday++;
+			tm.tm_isdst = -1;
+			*at = (int64_t)mktime(&tm);
+		}
+		return 0;
+	}
+	memset(&tm, 0, sizeof tm);
+	tm.tm_isdst = -1;
+	if (((end = strptime(s, "%Y-%m-%d %H:%M:%S", &tm)) != NULL &&
+	    *end == '\0') ||
+	    ((end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)) != NULL &&
+	    *end == '\0') ||
+	    ((end = strptime(s, "%Y-%m-%d %H:%M", &tm)) != NULL &&
+	    *end == '\0') ||
+	    ((end = strptime(s, "%Y-%m-%dT%H:%M", &tm)) != NULL &&
+	    *end == '\0')) {
+		*at = (int64_t)mktime(&tm);
+		return 0;
+	}
+	return -1;
+}
+
 static int
 cmd_send_exec(struct cmd_ctx *ctx)
 {
@@ -231,17 +382,35 @@ cmd_send_exec(struct cmd_ctx *ctx)
 	struct plan		*p = NULL;
 	struct plan_opts	 o;
 	struct broadcast_new	 bn;
-	const char		*list = cmd_get(ctx, "list"), *err;
-	char			*text;
-	int64_t			 id;
+	struct plan		*vplan[CMD_SEND_NLANGS];
+	const char		*list = cmd_get(ctx, "list"), *err, *v;
+	const char		*vlang[CMD_SEND_NLANGS], *vtext[CMD_SEND_NLANGS];
+	char			*text, opt[16], when[32];
+	int64_t			 id, at = 0, expires = 0, now = cli_now();
+	size_t			 nv = 0, i;
 	long			 n;
 	int			 rc = CMD_FAIL;
 
+	if ((v = cmd_get(ctx, "at")) != NULL &&
+	    (cmd_send_at(v, now, &at) == -1 || at < now - 60)) {
+		cmd_error("send: --at %s: %s", v, at != 0 && at < now - 60 ?
+		    "that time is past" : "expected now, +30m, 18:30 or "
+		    "2026-12-18 17:00");
+		return CMD_USAGE;
+	}
+	if ((v = cmd_get(ctx, "expires")) != NULL &&
+	    cmd_send_duration(v, &expires) == -1) {
+		cmd_error("send: --expires %s: expected a duration like 30m, "
+		    "6h or 2d", v);
+		return CMD_USAGE;
+	}
 	text = cmd_join_args(ctx);
 	if (cli_conf(ctx, &c) == -1) {
 		free(text);
 		return CMD_FAIL;
 	}
+	if (expires == 0)
+		expires = c.expires;
 	p = xmalloc(sizeof *p);
 	cli_plan_opts(&c, &o);
 	if (plan_make(p, text, strlen(text), &o, &err) == -1) {
@@ -249,6 +418,20 @@ cmd_send_exec(struct cmd_ctx *ctx)
 		free(p);
 		p = NULL;
 		goto out;
+	}
+	for (i = 0; i < CMD_SEND_NLANGS; i++) {
+		snprintf(opt, sizeof opt, "text-%s", cmd_send_langs[i]);
+		if ((v = cmd_get(ctx, opt)) == NULL)
+			continue;
+		vplan[nv] = xmalloc(sizeof *vplan[nv]);
+		if (plan_make(vplan[nv], v, strlen(v), &o, &err) == -1) {
+			cmd_error("send: --%s: %s", opt, err);
+			free(vplan[nv]);
+			goto out;
+		}
+		vlang[nv] = cmd_send_langs[i];
+		vtext[nv] = v;
+		nv++;
 	}
 	if ((db = cli_db(&c)) == NULL)
 		goto out;
@@ -259,6 +442,7 @@ cmd_send_exec(struct cmd_ctx *ctx)
 	if (cmd_isset(ctx, "dry-run")) {
 		printf("dry run: nothing queued\n");
 		cmd_send_preview(&c, p, n, list);
+		cmd_send_variants(vlang, vplan, nv);
 		rc = CMD_OK;
 		goto out;
 	}
@@ -267,15 +451,25 @@ cmd_send_exec(struct cmd_ctx *ctx)
 	bn.list = list;
 	bn.priority = cmd_isset(ctx, "urgent") ? OUTBOX_PRIO_URGENT :
 	    OUTBOX_PRIO_ROUTINE;
-	bn.expires_at = c.expires > 0 ? cli_now() + c.expires : 0;
+	bn.scheduled_at = at;
+	bn.expires_at = expires > 0 ? (at > 0 ? at : now) + expires : 0;
 	bn.encoding = plan_encoding_name(p->encoding);
 	bn.segments = (int)p->nseg;
-	if (broadcast_create(db, &bn, cli_now(), &id, &n) == -1) {
+	bn.variant_lang = vlang;
+	bn.variant_text = vtext;
+	bn.nvariants = nv;
+	if (broadcast_create(db, &bn, now, &id, &n) == -1) {
 		cmd_error("send: %s", db_error(db));
 		goto out;
 	}
 	printf("%lld\n", (long long)id);
 	cmd_send_preview(&c, p, n, list);
+	cmd_send_variants(vlang, vplan, nv);
+	if (at > now)
+		printf("scheduled: %s\n", cli_time(at, when, sizeof when));
+	if (bn.expires_at > 0)
+		printf("expires: %s (unsent messages are dropped then)\n",
+		    cli_time(bn.expires_at, when, sizeof when));
 	fflush(stdout);
 	client_kick(c.socket);
 	rc = CMD_OK;
@@ -285,6 +479,10 @@ out:
 	if (p != NULL) {
 		plan_free(p);
 		free(p);
+	}
+	for (i = 0; i < nv; i++) {
+		plan_free(vplan[i]);
+		free(vplan[i]);
 	}
 	db_close(db);
 	conf_free(&c);

@@ -105,6 +105,15 @@ cmd_status_get(const struct cmd_status_modem *m, const char *k)
 	return "";
 }
 
+static void
+cmd_status_cap(const struct cmd_status_modem *m, const char *key)
+{
+	const char	*v = cmd_status_get(m, key);
+
+	if (*v != '\0' && strcmp(v, "0") != 0)
+		printf(" (cap %s)", v);
+}
+
 static int
 cmd_status_bc_cb(const struct broadcast *b, void *arg)
 {
@@ -175,7 +184,17 @@ cmd_status_exec(struct cmd_ctx *ctx)
 					else
 						json_int(&j, strtol(v, NULL,
 						    10));
+				} else if (strcmp(key, "rate") == 0) {
+					json_key(&j, "rate_per_minute");
+					json_raw(&j, v);
 				} else if (strcmp(key, "storage_used") == 0 ||
+				    strcmp(key, "today") == 0 ||
+				    strcmp(key, "this_hour") == 0 ||
+				    strcmp(key, "this_minute") == 0 ||
+				    strcmp(key, "cap_day") == 0 ||
+				    strcmp(key, "cap_hour") == 0 ||
+				    strcmp(key, "cap_minute") == 0 ||
+				    strcmp(key, "capped_for") == 0 ||
 				    strcmp(key, "storage_total") == 0 ||
 				    strcmp(key, "sent") == 0 ||
 				    strcmp(key, "failed") == 0 ||
@@ -226,6 +245,20 @@ cmd_status_exec(struct cmd_ctx *ctx)
 			    cmd_status_get(m, "received"));
 			if (strcmp(cmd_status_get(m, "busy"), "yes") == 0)
 				printf(", sending");
+			printf("\n");
+			printf("  rate %s/min; today %s", cmd_status_get(m,
+			    "rate"), cmd_status_get(m, "today"));
+			cmd_status_cap(m, "cap_day");
+			printf(", this hour %s", cmd_status_get(m,
+			    "this_hour"));
+			cmd_status_cap(m, "cap_hour");
+			printf(", this minute %s", cmd_status_get(m,
+			    "this_minute"));
+			cmd_status_cap(m, "cap_minute");
+			if (strcmp(cmd_status_get(m, "capped_for"), "0") != 0 &&
+			    *cmd_status_get(m, "capped_for"))
+				printf("; at its cap, sending again in %s s",
+				    cmd_status_get(m, "capped_for"));
 			printf("\n");
 			if (*cmd_status_get(m, "last_error"))
 				printf("  last error: %s\n",

@@ -196,3 +196,19 @@ json_kv_null(struct json *j, const char *k)
 	json_key(j, k);
 	json_null(j);
 }
+
+void
+json_raw(struct json *j, const char *num)
+{
+	const char	*p = num;
+
+	if (*p == '-')
+		p++;
+	if (*p == '\0' || strspn(p, "0123456789.") != strlen(p) ||
+	    *p == '.') {
+		json_null(j);
+		return;
+	}
+	json_sep(j);
+	fputs(num, j->f);
+}

@@ -32,6 +32,8 @@ void	json_string_len(struct json *, const char *, size_t);
 void	json_int(struct json *, long long);
 void	json_bool(struct json *, int);
 void	json_null(struct json *);
+/* a number already formatted ("12.5"); anything else becomes null */
+void	json_raw(struct json *, const char *);
 
 /* key + value shorthands */
 void	json_kv_string(struct json *, const char *, const char *);

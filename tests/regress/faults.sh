@@ -37,7 +37,7 @@ id=$(tam g send "Temp failure test" | head -n 1)
 wait_bc g "$id"
 check "temporary error retried" 3 "$(count_alert s1 'Temp failure test')"
 tam g broadcast show --json "$id" >"$T/bc.json"
-contains "temporary error: all sent" "$T/bc.json" '"sent":3,'
+contains "temporary error: done" "$T/bc.json" '"state":"done"'
 contains "temporary error: none failed" "$T/bc.json" '"failed":0,'
 
 sim s1 fault fail-next 1 >/dev/null

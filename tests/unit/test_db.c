@@ -39,6 +39,13 @@ struct test_env {
 	struct db	*db;
 };
 
+/* One segment sent through modem "m1", reports not tracked. */
+static int
+test_sent(struct db *db, int64_t id, int mr, int64_t now)
+{
+	return outbox_sent(db, id, "m1", &mr, 1, 0, now);
+}
+
 /* A fresh database in a new temporary directory. */
 static int
 test_open(struct test_env *e)
@@ -362,7 +369,7 @@ test_open_create(void)
 	tt_int_op(test_int(e.db, "PRAGMA synchronous"), ==, 2);	/* FULL */
 	tt_int_op(test_int(e.db, "PRAGMA foreign_keys"), ==, 1);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM sqlite_master WHERE "
-	    "type = 'table'"), ==, 10);
+	    "type = 'table'"), ==, 11);
 	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat(name) "
 	    "FROM lists"), ==, "default");
 
@@ -379,7 +386,7 @@ test_open_create(void)
 	tt_int_op(test_int(e.db, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM lists"), ==, 1);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM sqlite_master WHERE "
-	    "type = 'table'"), ==, 10);
+	    "type = 'table'"), ==, 11);
 	tt_int_op(db_setting_get(e.db, "org", buf, sizeof buf), ==, 1);
 	tt_str_op(buf, ==, "Migrant Alliance");
 	tt_str_op(test_str(e.db, buf, sizeof buf, "PRAGMA journal_mode"), ==,
@@ -397,7 +404,7 @@ test_open_newer(void)
 	struct db	*db = NULL;
 
 	tt_int_op(test_open(&e), ==, 0);
-	tt_int_op(test_exec(e.db, "PRAGMA user_version = 2"), ==, 0);
+	tt_int_op(test_exec(e.db, "PRAGMA user_version = 3"), ==, 0);
 	db_close(e.db);
 	e.db = NULL;
 
@@ -698,7 +705,7 @@ test_sub_optout_finishes(void)
 	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
 	tt_str_op(b.state, ==, "sending");
 	broadcast_clear(&b);
-	tt_int_op(outbox_sent(e.db, it.id, 5, 620), ==, 0);
+	tt_int_op(test_sent(e.db, it.id, 5, 620), ==, 0);
 	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
 	tt_str_op(b.state, ==, "done");
 	tt_int_op(b.sent, ==, 1);
@@ -1121,7 +1128,7 @@ test_bc_counts(void)
 	tt_int_op(b.queued, ==, 0);
 	broadcast_clear(&b);
 
-	tt_int_op(outbox_sent(e.db, 1, 7, 210), ==, 0);
+	tt_int_op(test_sent(e.db, 1, 7, 210), ==, 0);
 	tt_int_op(outbox_failed(e.db, 2, "+CMS ERROR: 500", 210), ==, 0);
 	tt_int_op(outbox_retry(e.db, 3, "timeout", 300, 210), ==, 0);
 	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
@@ -1137,7 +1144,7 @@ test_bc_counts(void)
 	tt_int_op(q, ==, 2);
 	tt_int_op(nb, ==, 1);
 
-	tt_int_op(outbox_sent(e.db, 4, 8, 220), ==, 0);
+	tt_int_op(test_sent(e.db, 4, 8, 220), ==, 0);
 	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
 	tt_str_op(b.state, ==, "sending");	/* row 3 waits to retry */
 	broadcast_clear(&b);
@@ -1145,7 +1152,7 @@ test_bc_counts(void)
 	tt_int_op(outbox_claim(e.db, "ttyUSB1", 300, &it), ==, 1);
 	tt_int_op(it.id, ==, 3);
 	tt_int_op(it.attempts, ==, 2);
-	tt_int_op(outbox_sent(e.db, 3, 9, 310), ==, 0);
+	tt_int_op(test_sent(e.db, 3, 9, 310), ==, 0);
 	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
 	tt_str_op(b.state, ==, "done");
 	tt_int_op(b.sent, ==, 3);
@@ -1194,7 +1201,7 @@ test_bc_cancel(void)
 	tt_int_op(outbox_claim(e.db, "ttyUSB0", 400, &it), ==, 0);
 
 	/* the row in flight finishes; the broadcast stays cancelled */
-	tt_int_op(outbox_sent(e.db, 1, 3, 410), ==, 0);
+	tt_int_op(test_sent(e.db, 1, 3, 410), ==, 0);
 	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
 	tt_str_op(b.state, ==, "cancelled");
 	tt_int_op(b.sent, ==, 1);
@@ -1464,7 +1471,7 @@ test_ob_optout_claim(void)
 	tt_int_op(test_int(e.db, "SELECT updated_at FROM outbox WHERE id = 2"),
 	    ==, 200);
 
-	tt_int_op(outbox_sent(e.db, 4, 1, 210), ==, 0);
+	tt_int_op(test_sent(e.db, 4, 1, 210), ==, 0);
 	tt_int_op(broadcast_get(e.db, 1, &b), ==, 0);
 	tt_str_op(b.state, ==, "done");
 	tt_int_op(b.skipped, ==, 3);
@@ -1521,7 +1528,7 @@ test_ob_expired(void)
 	tt_str_op(b.state, ==, "sending");
 	tt_int_op(b.expired, ==, 2);
 	broadcast_clear(&b);
-	tt_int_op(outbox_sent(e.db, 1, 0, 510), ==, 0);
+	tt_int_op(test_sent(e.db, 1, 0, 510), ==, 0);
 	tt_int_op(broadcast_get(e.db, 1, &b), ==, 0);
 	tt_str_op(b.state, ==, "done");
 	tt_int_op(b.sent, ==, 1);
@@ -1576,14 +1583,14 @@ test_ob_transitions(void)
 	tt_int_op(outbox_claim(e.db, "ttyUSB0", 170, &it), ==, 1);
 	tt_int_op(it.id, ==, id2);
 	outbox_item_clear(&it);
-	tt_int_op(outbox_sent(e.db, id2, 42, 180), ==, 0);
+	tt_int_op(test_sent(e.db, id2, 42, 180), ==, 0);
 	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT state || '|' || "
 	    "mr || '|' || COALESCE(error, 'none') || '|' || updated_at FROM "
 	    "outbox WHERE id = 2"), ==, "sent|42|none|180");
 
 	tt_int_op(outbox_claim(e.db, "ttyUSB0", 190, &it), ==, 1);
 	tt_int_op(it.id, ==, id3);
-	tt_int_op(outbox_sent(e.db, id3, -1, 200), ==, 0);
+	tt_int_op(test_sent(e.db, id3, -1, 200), ==, 0);
 	tt_int_op(test_int(e.db, "SELECT mr FROM outbox WHERE id = 3"), ==,
 	    NULL_VALUE);
 	tt_str_op(test_ob_state(e.db, buf, sizeof buf, id3), ==, "sent|");
@@ -1668,7 +1675,7 @@ test_ob_count_since(void)
 	    ==, 0);
 	/* sent ones count as well as queued ones */
 	tt_int_op(outbox_claim(e.db, "ttyUSB0", 400, &it), ==, 1);
-	tt_int_op(outbox_sent(e.db, it.id, 1, 400), ==, 0);
+	tt_int_op(test_sent(e.db, it.id, 1, 400), ==, 0);
 	for (i = 0; i < TT_NELEM(cases); i++) {
 		n = -1;
 		tt_int_op(outbox_count_since(e.db, cases[i].phone,
@@ -1998,7 +2005,7 @@ test_in_purge(void)
 	    0, 100, NULL), ==, 0);
 	tt_int_op(outbox_claim(e.db, "ttyUSB0", 100, &it), ==, 1);
 	tt_int_op(it.id, ==, 1);
-	tt_int_op(outbox_sent(e.db, 1, 1, 100), ==, 0);
+	tt_int_op(test_sent(e.db, 1, 1, 100), ==, 0);
 	/* move the text into the main file, as a checkpoint would */
 	tt_int_op(test_exec(e.db, "PRAGMA wal_checkpoint(TRUNCATE)"), ==, 0);
 	tt_int_op(test_file_contains(e.path, "my papers expire Friday"), ==, 1);
@@ -2058,7 +2065,119 @@ end:
 	test_close(&e);
 }
 
+/* Delivery reports: matched by modem, reference and number. */
+static void
+test_outbox_report(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it;
+	struct broadcast	 b;
+	struct broadcast_new	 bn;
+	int			 result, mrs[2] = { 7, 8 };
+	int64_t			 bid, id;
+	long			 n, usage;
+
+	memset(&it, 0, sizeof it);
+	memset(&b, 0, sizeof b);
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(subscriber_join(e.db, PA, NULL, NULL, &test_sms_join, 100,
+	    &result), ==, 0);
+	tt_int_op(subscriber_join(e.db, PB, NULL, NULL, &test_sms_join, 100,
+	    &result), ==, 0);
+	memset(&bn, 0, sizeof bn);
+	bn.text = "two parts";
+	tt_int_op(broadcast_create(e.db, &bn, 200, &bid, &n), ==, 0);
+	/* PA: two parts through m1, references 7 and 8 */
+	tt_int_op(outbox_claim(e.db, "m1", 200, &it), ==, 1);
+	tt_str_op(it.phone, ==, PA);
+	tt_int_op(outbox_sent(e.db, it.id, "m1", mrs, 2, 1, 210), ==, 0);
+	id = it.id;
+	outbox_item_clear(&it);
+	/* unknown reference, wrong modem, wrong number: no match */
+	tt_int_op(outbox_report(e.db, "m1", 99, PA, 0, 3600, 220, &id), ==, 0);
+	tt_int_op(outbox_report(e.db, "m2", 7, PA, 0, 3600, 220, &id), ==, 0);
+	tt_int_op(outbox_report(e.db, "m1", 7, PB, 0, 3600, 220, &id), ==, 0);
+	/* outside the window */
+	tt_int_op(outbox_report(e.db, "m1", 7, PA, 0, 5, 220, &id), ==, 0);
+	/* part 1 delivered: not yet the message */
+	tt_int_op(outbox_report(e.db, "m1", 7, PA, 0, 3600, 220, &id), ==, 1);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_int_op(b.sent, ==, 1);
+	tt_int_op(b.delivered, ==, 0);
+	broadcast_clear(&b);
+	/* still trying (0x20): no change */
+	tt_int_op(outbox_report(e.db, "m1", 8, PA, 0x20, 3600, 221, &id), ==,
+	    1);
+	/* part 2 delivered: the message is */
+	tt_int_op(outbox_report(e.db, "m1", 8, PA, 0, 3600, 222, &id), ==, 1);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_int_op(b.delivered, ==, 1);
+	tt_int_op(b.sent, ==, 0);
+	broadcast_clear(&b);
+	/* PB: one part, permanently failed (0x41) */
+	tt_int_op(outbox_claim(e.db, "m2", 300, &it), ==, 1);
+	mrs[0] = 7;
+	tt_int_op(outbox_sent(e.db, it.id, "m2", mrs, 1, 1, 310), ==, 0);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_report(e.db, "m2", 7, PB, 0x41, 3600, 320, &id), ==,
+	    1);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_int_op(b.failed, ==, 1);
+	tt_int_op(b.delivered, ==, 1);
+	tt_str_op(b.state, ==, "done");
+	broadcast_clear(&b);
+	/* usage counts segments per modem */
+	tt_int_op(outbox_modem_usage(e.db, "m1", 0, &usage), ==, 0);
+	tt_int_op(usage, ==, 2);
+	tt_int_op(outbox_modem_usage(e.db, "m2", 0, &usage), ==, 0);
+	tt_int_op(usage, ==, 1);
+	tt_int_op(outbox_modem_usage(e.db, "m2", 311, &usage), ==, 0);
+	tt_int_op(usage, ==, 1);	/* updated by the report at 320 */
+end:
+	outbox_item_clear(&it);
+	broadcast_clear(&b);
+	test_close(&e);
+}
+
+/* Per-language variants: each member gets the text of their language. */
+static void
+test_broadcast_variants(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it;
+	struct broadcast_new	 bn;
+	const char		*langs[] = { "es" }, *texts[] = { "Hola" };
+	int			 result;
+	int64_t			 bid;
+	long			 n;
+
+	memset(&it, 0, sizeof it);
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(subscriber_join(e.db, PA, NULL, "es", &test_sms_join, 100,
+	    &result), ==, 0);
+	tt_int_op(subscriber_join(e.db, PB, NULL, "tl", &test_sms_join, 100,
+	    &result), ==, 0);
+	memset(&bn, 0, sizeof bn);
+	bn.text = "Hello";
+	bn.variant_lang = langs;
+	bn.variant_text = texts;
+	bn.nvariants = 1;
+	tt_int_op(broadcast_create(e.db, &bn, 200, &bid, &n), ==, 0);
+	tt_int_op(outbox_claim(e.db, "m1", 200, &it), ==, 1);
+	tt_str_op(it.phone, ==, PA);
+	tt_str_op(it.text, ==, "Hola");
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "m1", 200, &it), ==, 1);
+	tt_str_op(it.phone, ==, PB);
+	tt_str_op(it.text, ==, "Hello");	/* no Tagalog variant */
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
 static const struct tt_case cases[] = {
+	{ "outbox/report", test_outbox_report },
+	{ "broadcast/variants", test_broadcast_variants },
 	{ "tx/nested", test_tx_nested },
 	{ "open/create", test_open_create },
 	{ "open/newer", test_open_newer },

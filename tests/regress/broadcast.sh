@@ -1,0 +1,151 @@
+#!/bin/sh
+# tests/regress/broadcast.sh — the broadcast engine: two modems with
+# different caps, delivery reports, scheduled and expiring alerts,
+# per-language variants, STOP during an urgent broadcast, repeated kill -9.
+. "$(dirname "$0")/lib/common.sh"
+
+# total: lines in every simulator's record (replies may leave through any
+# modem)
+total() {
+	cat "$T"/*.sent 2>/dev/null | wc -l
+}
+
+# join SIM FROM COUNT [WORD]: COUNT members text WORD (JOIN) to SIM;
+# waits for their replies, through whichever modem.  Numbers are FROM,
+# FROM+1, ...
+join() {
+	before=$(total)
+	i=0
+	while [ "$i" -lt "$3" ]; do
+		sim "$1" sms "+$(($2 + i))" "${4:-JOIN}" >/dev/null
+		i=$((i + 1))
+	done
+	i=0
+	until [ "$(total)" -ge $((before + $3)) ]; do
+		i=$((i + 1))
+		if [ "$i" -gt 300 ]; then
+			fail "$1: members did not get their JOIN replies"
+			return
+		fi
+		sleep 0.1	# polling a condition
+	done
+}
+
+count() {
+	grep -c "$2" "$T/$1.sent" 2>/dev/null || true
+}
+
+# ---- two modems, different caps ------------------------------------------
+sim_start a --latency 20
+sim_start b --latency 20
+cat >"$T/g.conf" <<EOF
+[gateway]
+organization = Migrant Alliance
+reports = yes
+
+[modem a]
+device = $T/a.tty
+per_hour = 3
+
+[modem b]
+device = $T/b.tty
+EOF
+gw_start g
+join b 14155551000 12
+id=$(tam g send "Caps test" | head -n 1)
+wait_bc g "$id"
+na=$(count a "Caps test")
+nb=$(count b "Caps test")
+check "caps: all sent" 12 $((na + nb))
+if [ "$na" -le 3 ]; then ok; else fail "caps: modem a sent $na, cap 3"; fi
+tam g status >"$T/st"
+contains "caps: status shows the cap" "$T/st" "(cap 3)"
+
+# ---- delivery reports ----------------------------------------------------
+i=0
+until tam g broadcast show --json "$id" | grep -q '"delivered":12'; do
+	i=$((i + 1))
+	[ "$i" -gt 100 ] && break
+	sleep 0.1	# polling a condition
+done
+tam g broadcast show --json "$id" >"$T/bc.json"
+contains "reports: delivered" "$T/bc.json" '"delivered":12,'
+sim b fault report 70 1 >/dev/null
+sim a fault report 70 1 >/dev/null
+id=$(tam g send "Report failure test" | head -n 1)
+wait_bc g "$id"
+i=0
+until tam g broadcast show --json "$id" | grep -q '"failed":1,'; do
+	i=$((i + 1))
+	[ "$i" -gt 100 ] && break
+	sleep 0.1	# polling a condition
+done
+tam g broadcast show --json "$id" >"$T/bc.json"
+contains "reports: a failed delivery" "$T/bc.json" '"failed":1,'
+
+# ---- scheduled, and expiring ----------------------------------------------
+before=$(wc -l <"$T/b.sent")
+id=$(tam g send --at +2s "Scheduled test" | head -n 1)
+tam g broadcast show --json "$id" >"$T/bc.json"
+contains "scheduled: waits" "$T/bc.json" '"state":"queued"'
+wait_bc g "$id"
+check "scheduled: sent later" 12 "$(($(count a 'Scheduled test') +
+    $(count b 'Scheduled test')))"
+
+# ---- per-language variants ------------------------------------------------
+join b 5215512349000 2 UNIRSE
+id=$(tam g send --text-es "Prueba de variantes" "Variant test" | head -n 1)
+wait_bc g "$id"
+check "variants: Spanish" 2 "$(($(count a 'Prueba de variantes') +
+    $(count b 'Prueba de variantes')))"
+check "variants: default" 12 "$(($(count a 'Variant test') +
+    $(count b 'Variant test')))"
+
+# ---- expiry: a capped modem cannot send in time ---------------------------
+sim_start c --latency 20
+cat >"$T/e.conf" <<EOF
+[modem c]
+device = $T/c.tty
+per_hour = 3
+EOF
+gw_start e
+join c 14155552000 3
+id=$(tam e send --expires 2s "Expiry test" | head -n 1)
+wait_bc e "$id"
+tam e broadcast show --json "$id" >"$T/bc.json"
+contains "expiry: expired" "$T/bc.json" '"expired":3,'
+
+# ---- STOP during an urgent broadcast -------------------------------------
+sim_start d --latency 150
+gw_start h d
+join d 14155553000 8
+id=$(tam h send --urgent "Urgent test" | head -n 1)
+sim d sms +14155553007 "ALTO" >/dev/null
+wait_bc h "$id"
+check "urgent: nothing after STOP" 0 "$(sent_to d +14155553007 |
+    grep -c 'Urgent test')"
+
+# ---- kill -9 at three moments, restart each time ---------------------------
+before=$(wc -l <"$T/d.sent")
+id=$(tam h send "Crash test" | head -n 1)
+for k in 1 2 3; do
+	sim d wait-sent $((before + 2 * k)) 20 >/dev/null
+	kill -9 "$gw_pid"
+	wait "$gw_pid" 2>/dev/null
+	gw_start h d
+done
+wait_bc h "$id"
+dup=0
+for i in 0 1 2 3 4 5 6; do
+	c=$(sent_to d "+1415555300$i" | grep -c "Crash test")
+	if [ "$c" -lt 1 ]; then
+		fail "kill -9: +1415555300$i never got the alert"
+	fi
+	dup=$((dup + c - 1))
+done
+# at most one duplicate per crash (one modem: one message in flight)
+if [ "$dup" -le 3 ]; then ok; else fail "kill -9: $dup duplicates"; fi
+check "kill -9: opted-out member" 0 "$(sent_to d +14155553007 |
+    grep -c 'Crash test')"
+
+summary

@@ -51,6 +51,7 @@ CODEC_SRCS = \
 # Pure cores of the daemon, shared with the CLI.
 GATEWAY_CORE_SRCS = \
 	gateway/conf.c \
+	gateway/conf_file.c \
 	gateway/ctl_proto.c \
 	gateway/keyword.c
 

@@ -140,6 +140,14 @@ const struct conf_reply *conf_reply_find(const struct conf *c,
 int	 conf_lang_valid(const char *code);
 
 void	 conf_free(struct conf *c);
+
+/*
+ * conf_file.c: read and parse path.  A missing file gives the defaults
+ * unless named; errors go to stderr, each "file:line: message" (others
+ * prefixed with prog).  Returns 0 or -1.
+ */
+int	 conf_file_load(const char *path, int named, const char *prog,
+	    struct conf *c);
 void	 conf_free_errors(char **errors, size_t nerrors);
 
 #endif

@@ -123,55 +123,6 @@ gw_plan_opts(const struct gw *gw, struct plan_opts *o)
 /* ---- configuration loading -------------------------------------------- */
 
 static int
-tambulid_read(const char *path, char **buf, size_t *len)
-{
-	FILE	*f;
-	long	 n;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	if (fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
-	    n > 1024 * 1024 || fseek(f, 0, SEEK_SET) == -1) {
-		fclose(f);
-		errno = EFBIG;
-		return -1;
-	}
-	*buf = xmalloc((size_t)n + 1);
-	*len = fread(*buf, 1, (size_t)n, f);
-	fclose(f);
-	return 0;
-}
-
-/*
- * Load the configuration: the file when named (or present at the default
- * path), otherwise defaults.  Prints every error and returns -1.
- */
-static int
-tambulid_conf(const char *path, int named, struct conf *c)
-{
-	char	*buf = NULL, **errors;
-	size_t	 len, nerrors, i;
-
-	conf_defaults(c);
-	if (tambulid_read(path, &buf, &len) == -1) {
-		if (!named && errno == ENOENT)
-			return 0;
-		fprintf(stderr, "tambulid: %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	conf_free(c);
-	if (conf_parse(path, buf, len, c, &errors, &nerrors) == -1) {
-		for (i = 0; i < nerrors; i++)
-			fprintf(stderr, "%s\n", errors[i]);
-		conf_free_errors(errors, nerrors);
-		free(buf);
-		return -1;
-	}
-	free(buf);
-	return 0;
-}
-
-static int
 tambulid_keywords(struct gw *gw)
 {
 	static const struct {
@@ -330,7 +281,7 @@ tambulid_sighup(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	c = xcalloc(1, sizeof *c);
-	if (tambulid_conf(gw->conf_path, 1, c) == -1) {
+	if (conf_file_load(gw->conf_path, 1, "tambulid", c) == -1) {
 		log_warnx("reload failed: keeping the running configuration");
 		conf_free(c);
 		free(c);
@@ -447,7 +398,7 @@ main(int argc, char **argv)
 	memset(&gw, 0, sizeof gw);
 	TAILQ_INIT(&gw.modems);
 	gw.conf = xcalloc(1, sizeof *gw.conf);
-	if (tambulid_conf(conf_path, named, gw.conf) == -1)
+	if (conf_file_load(conf_path, named, "tambulid", gw.conf) == -1)
 		return 1;
 	if (named || access(conf_path, F_OK) == 0)
 		gw.conf_path = xstrdup(conf_path);

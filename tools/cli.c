@@ -17,40 +17,13 @@ int
 cli_conf(const struct cmd_ctx *ctx, struct conf *c)
 {
 	const char	*path = ctx->global.config;
-	char		*buf, **errors;
-	size_t		 len, nerrors, i;
-	FILE		*f;
-	long		 n;
 
-	conf_defaults(c);
 	if (path == NULL && access(CLI_CONF_DEFAULT, F_OK) == 0)
 		path = CLI_CONF_DEFAULT;
-	if (path != NULL) {
-		if ((f = fopen(path, "r")) == NULL) {
-			cmd_error("%s: %s", path, strerror(errno));
-			return -1;
-		}
-		fseek(f, 0, SEEK_END);
-		n = ftell(f);
-		fseek(f, 0, SEEK_SET);
-		if (n < 0 || n > 1024 * 1024) {
-			fclose(f);
-			cmd_error("%s: not a configuration file", path);
-			return -1;
-		}
-		buf = xmalloc((size_t)n + 1);
-		len = fread(buf, 1, (size_t)n, f);
-		fclose(f);
-		conf_free(c);
-		if (conf_parse(path, buf, len, c, &errors, &nerrors) == -1) {
-			for (i = 0; i < nerrors; i++)
-				fprintf(stderr, "%s\n", errors[i]);
-			conf_free_errors(errors, nerrors);
-			free(buf);
-			return -1;
-		}
-		free(buf);
-	}
+	if (path == NULL)
+		conf_defaults(c);
+	else if (conf_file_load(path, 1, "tambuli", c) == -1)
+		return -1;
 	if (ctx->global.db != NULL) {
 		free(c->database);
 		c->database = xstrdup(ctx->global.db);

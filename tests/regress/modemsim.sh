@@ -6,68 +6,14 @@
 #
 # usage: tests/regress/modemsim.sh   (from anywhere; needs bin/modemsim,
 # bin/atchat and bin/tambuli)
-set -u
-cd "$(dirname "$0")/../.." || exit 1
+. "$(dirname "$0")/lib/common.sh"
 
-for b in bin/modemsim bin/atchat bin/tambuli; do
-	if [ ! -x "$b" ]; then
-		echo "FAIL: $b is missing (build it first)"
-		exit 1
-	fi
-done
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/modemsim-test.XXXXXX") || exit 1
-pids=""
-cleanup() {
-	for p in $pids; do
-		kill "$p" 2>/dev/null
-	done
-	wait 2>/dev/null
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-failed=0
-passed=0
-fail() {
-	echo "FAIL: $*"
-	failed=$((failed + 1))
-}
-ok() {
-	passed=$((passed + 1))
-}
-
-# start NAME ARGS...: start a simulator; its tty is $T/NAME.tty, socket
-# $T/NAME.sock, records $T/NAME.sent.  Reads the ready line through a
-# FIFO, so it returns as soon as the pty exists.
 start() {
-	name=$1
-	shift
-	mkfifo "$T/$name.fifo"
-	bin/modemsim -l "$T/$name.tty" -s "$T/$name.sock" \
-	    -o "$T/$name.sent" --boot-delay 0 --latency 5 \
-	    --report-delay 5 --ussd-delay 5 "$@" \
-	    >"$T/$name.fifo" 2>"$T/$name.log" &
-	pids="$pids $!"
-	read -r line <"$T/$name.fifo"
-	case "$line" in
-	/dev/*) ;;
-	*)
-		echo "FAIL: modemsim $name did not start:"
-		cat "$T/$name.log"
-		exit 1
-		;;
-	esac
-	if [ -z "${nowait:-}" ]; then
-		ctl "$name" wait-ready 10 >/dev/null || fail "$name: wait-ready"
-	fi
+	sim_start "$@"
 }
 
 ctl() {
-	name=$1
-	shift
-	bin/modemsim ctl "$T/$name.sock" "$@"
+	sim "$@"
 }
 
 # chat NAME WHAT ATCHAT-ARGS...: one conversation that must succeed
@@ -83,8 +29,8 @@ chat() {
 	fi
 }
 
-# check WHAT COMMAND...: a command that must succeed
-check() {
+# succeeds WHAT COMMAND...: a command that must succeed
+succeeds() {
 	what=$1
 	shift
 	if "$@" >/dev/null 2>&1; then
@@ -133,25 +79,25 @@ chat g "init" "$G" \
 
 send g "$G" --to +14155550100 --report "JOIN the rally"
 chat g "status report +CDS" -n "$G" '' 're:\+CDS: [0-9]+\r\n07'
-check "g: wait-sent 1" ctl g wait-sent 1 5
+succeeds "g: wait-sent 1" ctl g wait-sent 1 5
 ctl g sent >"$T/sent.out"
-check "g: recorded recipient and text" grep -q \
+succeeds "g: recorded recipient and text" grep -q \
     '"to":"+14155550100","text":"JOIN the rally","segments":1,"encoding":"gsm7","report":true,"mr":\[0\]' \
     "$T/sent.out"
-check "g: -o file" grep -q '"text":"JOIN the rally"' "$T/g.sent"
+succeeds "g: -o file" grep -q '"text":"JOIN the rally"' "$T/g.sent"
 
 long="Rally for International Migrants Day, Dec 18, 5pm, City Hall. Bring your family and friends; know your rights. Text INFO for details or STOP to opt out of these alerts."
 send g "$G" --to +14155550101 "$long"
-check "g: wait-sent 2" ctl g wait-sent 2 5
+succeeds "g: wait-sent 2" ctl g wait-sent 2 5
 ctl g sent | tail -n 1 >"$T/sent.out"
-check "g: multipart reassembled" grep -qF \
+succeeds "g: multipart reassembled" grep -qF \
     "\"to\":\"+14155550101\",\"text\":\"$long\",\"segments\":2" \
     "$T/sent.out"
-check "g: mr per part" grep -q '"mr":\[1,2\]' "$T/sent.out"
+succeeds "g: mr per part" grep -q '"mr":\[1,2\]' "$T/sent.out"
 
 send g "$G" --to +14155550102 "Avísame — ¿dónde?"
-check "g: wait-sent 3" ctl g wait-sent 3 5
-check "g: ucs2 recorded" sh -c "bin/modemsim ctl $T/g.sock sent | tail -n 1 | grep -q '\"encoding\":\"ucs2\"'"
+succeeds "g: wait-sent 3" ctl g wait-sent 3 5
+succeeds "g: ucs2 recorded" sh -c "bin/modemsim ctl $T/g.sock sent | tail -n 1 | grep -q '\"encoding\":\"ucs2\"'"
 
 chat g "wrong length is 304" "$G" \
     'AT+CMGS=25' '> ' '0021000B914151550501F000000ECA67D209A2A3CB207998CDCE03\z\c' \
@@ -159,7 +105,7 @@ chat g "wrong length is 304" "$G" \
 chat g "ESC cancels" "$G" 'AT+CMGS=26' '> ' '0011\e\c' '\r\nOK\r\n'
 chat g "garbage PDU is 304" "$G" 'AT+CMGS=26' '> ' 'ZZ\z\c' '+CMS ERROR: 304'
 
-check "g: fail-next" ctl g fault fail-next 332
+succeeds "g: fail-next" ctl g fault fail-next 332
 chat g "forced +CMS ERROR: 332" "$G" \
     'AT+CMGS=26' '> ' '0021000B914151550501F000000ECA67D209A2A3CB207998CDCE03\z\c' \
     '+CMS ERROR: 332' \
@@ -167,13 +113,13 @@ chat g "forced +CMS ERROR: 332" "$G" \
     '+CMGS: 4'
 
 # a phone texts in: +CMTI, then read, list and delete it
-check "g: sms" ctl g sms +14155550123 Hola, quiero UNIRME
+succeeds "g: sms" ctl g sms +14155550123 Hola, quiero UNIRME
 chat g "+CMTI" -n "$G" '' '+CMTI: "SM",1'
 chat g "AT+CMGR" -p "$G" 'AT+CMGR=1' '+CMGR: 0,,' '' 'OK'
 pdu=$(sed -n '/^+CMGR:/{n;p;}' "$T/chat.out")
 bin/tambuli pdu decode "$pdu" >"$T/dec.out" 2>&1
-check "g: CMGR PDU from" grep -q '"from":"+14155550123"' "$T/dec.out"
-check "g: CMGR PDU text" grep -q '"text":"Hola, quiero UNIRME"' "$T/dec.out"
+succeeds "g: CMGR PDU from" grep -q '"from":"+14155550123"' "$T/dec.out"
+succeeds "g: CMGR PDU text" grep -q '"text":"Hola, quiero UNIRME"' "$T/dec.out"
 chat g "AT+CMGL" "$G" 'AT+CMGL=4' 're:\+CMGL: 1,1,,[0-9]+\r\n07' '' 'OK' \
     'AT+CMGL=0' '\r\nOK\r\n' \
     'AT+CMGD=1' 'OK' 'AT+CPMS?' '+CPMS: "SM",0,30' '' 'OK' \
@@ -182,16 +128,16 @@ chat g "AT+CMGL" "$G" 'AT+CMGL=4' 're:\+CMGL: 1,1,,[0-9]+\r\n07' '' 'OK' \
 # +CMT with +CSMS service 1 needs +CNMA
 chat g "mt=2" "$G" 'AT+CSMS=1' '+CSMS: 1,1,1' '' 'OK' \
     'AT+CNMI=2,2,0,1,0' 'OK' 'AT+CNMA' '+CMS ERROR: 340'
-check "g: sms for +CMT" ctl g sms +14155550124 STOP
+succeeds "g: sms for +CMT" ctl g sms +14155550124 STOP
 chat g "+CMT then +CNMA" -n "$G" '' 're:\+CMT: ,[0-9]+\r\n07' \
     'AT+CNMA' '\r\nOK\r\n'
-check "g: +CMT not stored" sh -c "bin/modemsim ctl $T/g.sock storage | grep -q '\"used\":0'"
+succeeds "g: +CMT not stored" sh -c "bin/modemsim ctl $T/g.sock storage | grep -q '\"used\":0'"
 
 # storage full: the network holds the message until a slot frees up
 chat g "back to +CMTI" "$G" 'AT+CSMS=0;+CNMI=2,1,0,1,0' 'OK'
-check "g: storage-full" ctl g fault storage-full
-check "g: sms while full" ctl g sms +14155550125 INFO
-check "g: held" sh -c "bin/modemsim ctl $T/g.sock storage | grep -q '\"used\":30,\"total\":30,\"held\":1'"
+succeeds "g: storage-full" ctl g fault storage-full
+succeeds "g: sms while full" ctl g sms +14155550125 INFO
+succeeds "g: held" sh -c "bin/modemsim ctl $T/g.sock storage | grep -q '\"used\":30,\"total\":30,\"held\":1'"
 chat g "delete frees a slot" "$G" 'AT+CMGD=3' 'OK' '' '+CMTI: "SM",3'
 chat g "delete all" "$G" 'AT+CMGD=1,4' 'OK' 'AT+CPMS?' '+CPMS: "SM",0,30'
 
@@ -209,22 +155,22 @@ chat g "USSD in GSM charset" "$G" 'AT+CSCS="GSM"' 'OK' \
 # robustness: garbage, hang and reset, reboot resets volatile settings
 chat g "garbage from the host" "$G" '\xff\x00\x01\x1bgarbage' '' \
     'AT' '\r\nOK\r\n'
-check "g: fault hang" ctl g fault hang
+succeeds "g: fault hang" ctl g fault hang
 if bin/atchat -t 1 "$G" 'AT' 'OK' >/dev/null 2>&1; then
 	fail "g: hung modem answered AT"
 else
 	ok
 fi
 chat g "AT+CFUN=1,1 resets a hung modem" "$G" 'AT+CFUN=1,1' 'OK'
-check "g: ready after reset" ctl g wait-ready 10
+succeeds "g: ready after reset" ctl g wait-ready 10
 chat g "volatile settings reset" "$G" 'AT' 'AT\r\r\nOK\r\n' \
     'AT+CNMI?' '+CNMI: 0,0,0,0,0'
-check "g: reboot" ctl g reboot
-check "g: ready after reboot" ctl g wait-ready 10
+succeeds "g: reboot" ctl g reboot
+succeeds "g: ready after reboot" ctl g wait-ready 10
 
 # unplug and replug: a new /dev/pts/N behind the same link
 old=$(readlink "$G")
-check "g: unplug" ctl g unplug
+succeeds "g: unplug" ctl g unplug
 if [ -e "$G" ] || [ -L "$G" ]; then
 	fail "g: link still there after unplug"
 else
@@ -237,15 +183,15 @@ if [ -z "$new" ] || [ "$new" = "$old" ]; then
 else
 	ok
 fi
-check "g: replug prints the path" grep -q "^$new\$" "$T/replug.out"
-check "g: ready after replug" ctl g wait-ready 10
+succeeds "g: replug prints the path" grep -q "^$new\$" "$T/replug.out"
+succeeds "g: ready after replug" ctl g wait-ready 10
 chat g "AT after replug" "$G" 'ATE0' 'OK' 'AT+CPMS?' '+CPMS: "SM",0,30'
 ctl g replug "$T/g2.tty" >/dev/null || fail "g: replug under a new name"
-check "g: new link" test -L "$T/g2.tty"
-check "g: old link gone" test ! -e "$G"
-check "g: ready after rename" ctl g wait-ready 10
+succeeds "g: new link" test -L "$T/g2.tty"
+succeeds "g: old link gone" test ! -e "$G"
+succeeds "g: ready after rename" ctl g wait-ready 10
 chat g "AT under the new name" "$T/g2.tty" 'AT' 'OK'
-check "g: status" sh -c "bin/modemsim ctl $T/g.sock status | grep -q '\"personality\":\"generic\",\"plugged\":true'"
+succeeds "g: status" sh -c "bin/modemsim ctl $T/g.sock status | grep -q '\"personality\":\"generic\",\"plugged\":true'"
 if ctl g frobnicate >/dev/null 2>&1; then
 	fail "g: unknown ctl command accepted"
 else
@@ -264,7 +210,7 @@ chat h "packed-hex USSD" "$H" 'AT+CUSD=1,"AA180C3602",15' 'OK' '' \
     '+CUSD: 0,"D9775D0E1287D961F7B80C4ACF41829A0B067381AC61769A0CAABBE96936480693D95A31596B167301",15'
 chat h "plain USSD refused" "$H" 'AT+CUSD=1,"*100#",15' 'ERROR'
 chat h "index from 0" "$H" 'AT+CNMI=2,1,0,0,0' 'OK'
-check "h: sms" ctl h sms +14155550126 JOIN
+succeeds "h: sms" ctl h sms +14155550126 JOIN
 chat h "+CMTI at 0" -n "$H" '' '+CMTI: "SM",0'
 
 # ===== simcom: boot URCs, ds=2 refused =====
@@ -281,9 +227,8 @@ chat q "PIN" -n "$T/q.tty" '' '+CPIN: SIM PIN' 'ATE0' 'OK' 'AT+CMEE=1' 'OK' \
     'AT+CPIN?' '+CPIN: SIM PIN' 'AT+CMGL=4' '+CMS ERROR: 311' \
     'AT+CPIN="0000"' '+CME ERROR: 16' \
     'AT+CPIN="1234"' 'OK' '' '+QIND: SMS DONE'
-check "q: ready after PIN" ctl q wait-ready 10
+succeeds "q: ready after PIN" ctl q wait-ready 10
 
-check "quit" ctl g quit
+succeeds "quit" ctl g quit
 
-echo "modemsim: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

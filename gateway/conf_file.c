@@ -1,0 +1,52 @@
+/*
+ * gateway/conf_file.c — reading a configuration file for conf_parse(),
+ * shared by the daemon and the CLI (conf.c itself does no I/O).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat.h"
+#include "conf.h"
+
+#define CONF_FILE_MAX	(1024 * 1024)
+
+int
+conf_file_load(const char *path, int named, const char *prog,
+    struct conf *c)
+{
+	FILE	*f;
+	char	*buf, **errors;
+	size_t	 len, nerrors, i;
+	long	 n;
+
+	conf_defaults(c);
+	if ((f = fopen(path, "r")) == NULL) {
+		if (!named && errno == ENOENT)
+			return 0;	/* no file: the defaults */
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		return -1;
+	}
+	if (fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
+	    n > CONF_FILE_MAX || fseek(f, 0, SEEK_SET) == -1) {
+		fclose(f);
+		fprintf(stderr, "%s: %s: not a configuration file (over %d "
+		    "bytes, or not a regular file)\n", prog, path,
+		    CONF_FILE_MAX);
+		return -1;
+	}
+	buf = xmalloc((size_t)n + 1);
+	len = fread(buf, 1, (size_t)n, f);
+	fclose(f);
+	conf_free(c);
+	if (conf_parse(path, buf, len, c, &errors, &nerrors) == -1) {
+		for (i = 0; i < nerrors; i++)
+			fprintf(stderr, "%s\n", errors[i]);
+		conf_free_errors(errors, nerrors);
+		free(buf);
+		return -1;
+	}
+	free(buf);
+	return 0;
+}

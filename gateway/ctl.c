@@ -460,7 +460,8 @@ ctl_free_client(struct ctl_client *c)
 {
 	struct ctl	*ctl = c->ctl;
 
-	if (c->ussd != NULL && c->ussd_reqno != 0)
+	/* a session the client left open (or was waiting on) ends with it */
+	if (c->ussd != NULL)
 		modem_ussd_cancel(c->ussd->m);
 	TAILQ_REMOVE(&ctl->clients, c, entry);
 	ctl->nclients--;

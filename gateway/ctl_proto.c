@@ -43,13 +43,13 @@ static const struct ctl_proto_verb ctl_proto_verbs[] = {
 	    "run a USSD code on a modem (- for any)" },
 	[CTL_VERB_USSD_REPLY] = { CTL_VERB_USSD_REPLY, "USSD-REPLY", 2, 2,
 	    CTL_PROTO_F_PRIVILEGED, {
-	    { CTL_ARG_INT, "session", CTL_PROTO_ID, NULL },
+	    { CTL_ARG_WORD, "modem", 0, 0, NULL },
 	    { CTL_ARG_STRING, "text", 0, 0, NULL } },
-	    "answer a USSD menu" },
+	    "answer a USSD menu (the session is the modem's)" },
 	[CTL_VERB_USSD_CANCEL] = { CTL_VERB_USSD_CANCEL, "USSD-CANCEL", 1, 1,
 	    CTL_PROTO_F_PRIVILEGED, {
-	    { CTL_ARG_INT, "session", CTL_PROTO_ID, NULL }, CTL_PROTO_NONE },
-	    "end a USSD session" },
+	    { CTL_ARG_WORD, "modem", 0, 0, NULL }, CTL_PROTO_NONE },
+	    "end a modem's USSD session" },
 	[CTL_VERB_TRACE] = { CTL_VERB_TRACE, "TRACE", 1, 1,
 	    CTL_PROTO_F_PRIVILEGED, {
 	    { CTL_ARG_WORD, "names", 0, 0, NULL }, CTL_PROTO_NONE },

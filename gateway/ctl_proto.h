@@ -54,8 +54,8 @@ enum ctl_verb {
 	CTL_VERB_KICK = 3,	/* new work in the DB: wake the scheduler */
 	CTL_VERB_WATCH = 4,	/* BROADCAST-ID: stream progress as events */
 	CTL_VERB_USSD = 5,	/* MODEM|- CODE */
-	CTL_VERB_USSD_REPLY = 6,	/* SESSION TEXT */
-	CTL_VERB_USSD_CANCEL = 7,	/* SESSION */
+	CTL_VERB_USSD_REPLY = 6,	/* MODEM TEXT */
+	CTL_VERB_USSD_CANCEL = 7,	/* MODEM */
 	CTL_VERB_TRACE = 8,	/* NAMES ("at,db", "none") */
 	CTL_VERB_LOG_DEBUG = 9,	/* on|off */
 	CTL_VERB_RELOAD = 10,

@@ -31,6 +31,16 @@ tam g inbox --json >"$T/inbox.json"
 contains "storage full: message read" "$T/inbox.json" "Is anyone there?"
 members "storage" s1 3
 
+# ---- a Huawei stick that hangs in AT+CMGL: read slot by slot -------------
+sim_start hw -p huawei
+sim hw sms +14155559903 "Hola, ¿hay reunión hoy?" >/dev/null
+sim hw fault hang-cmgl >/dev/null
+gw_start hg hw
+tam hg inbox --json >"$T/inbox.json"
+contains "huawei: stored message read" "$T/inbox.json" "reunión hoy"
+tam hg status >"$T/st"
+contains "huawei: ready" "$T/st" "modem modem1: ready"
+
 # ---- temporary error: retried and sent; permanent: recorded --------------
 sim s1 fault fail-next 332 >/dev/null
 id=$(tam g send "Temp failure test" | head -n 1)

@@ -128,6 +128,41 @@ until sent_to m1 +14155550198 | grep -q "Contact"; do
 done
 check "reply rate limit" "3" "$(sent_to m1 +14155550199 | grep -c Contact)"
 
+# ---- SIGHUP reloads the texts ----------------------------------------------
+sed -i 's/^organization = .*/organization = Alianza Migrante/' "$T/g.conf"
+kill -HUP "$gw_pid"
+i=0
+until grep -q "configuration reloaded" "$T/g.log"; do
+	i=$((i + 1))
+	[ "$i" -gt 100 ] && break
+	sleep 0.1	# polling a condition
+done
+n=$(wc -l <"$T/m1.sent")
+sim m1 sms +14155550188 "JOIN" >/dev/null
+sim m1 wait-sent $((n + 1)) 10 >/dev/null
+check "reload: new organization" \
+    "Alianza Migrante: you are subscribed to our alerts. Text STOP to stop, INFO for help." \
+    "$(sent_to m1 +14155550188)"
+
+# ---- USSD through the daemon ----------------------------------------------
+run_expect "daemon ussd balance" 0 tam g ussd '*100#'
+check "daemon ussd balance" "Your balance is \$5.00. Valid until 2026-12-31." \
+    "$(cat "$T/out")"
+run_expect "daemon ussd menu" 0 tam g ussd '*123#' 2 1
+check "daemon ussd menu" "1. Balance
+2. Bundles
+1. 100MB \$1
+2. 1GB \$5
+Bundle activated." "$(cat "$T/out")"
+run_expect "daemon ussd menu left open" 0 tam g ussd --modem modem1 '*123#'
+check "daemon ussd menu left open" "1. Balance
+2. Bundles" "$(cat "$T/out")"
+run_expect "daemon ussd unknown modem" 1 tam g ussd --modem nope '*100#'
+contains "daemon ussd unknown modem" "$T/err" "no ready modem called nope"
+tam g status --json >"$T/status.json"
+contains "status json" "$T/status.json" '"daemon":"running"'
+contains "status json" "$T/status.json" '"name":"modem1","state":"ready"'
+
 # ---- opt-out during a running broadcast ----------------------------------
 
 sim_start m2 --latency 150

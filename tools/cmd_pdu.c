@@ -455,6 +455,27 @@ cmd_pdu_trim(char **s)
 	return len;
 }
 
+/*
+ * "<tpdu_length> <HEX>" as "pdu encode" prints it (or a modem's "+CMGS"
+ * log): keep the HEX.
+ */
+static void
+cmd_pdu_strip_length(char **s, size_t *len)
+{
+	char	*p = *s, *sp = memchr(p, ' ', *len);
+	size_t	 n;
+
+	if (sp == NULL)
+		return;
+	n = (size_t)(sp - p);
+	if (n == 0 || strspn(p, "0123456789") != n)
+		return;
+	while ((size_t)(sp - p) < *len && *sp == ' ')
+		sp++;
+	*len -= (size_t)(sp - p);
+	*s = sp;
+}
+
 static int
 cmd_pdu_decode_exec(struct cmd_ctx *ctx)
 {
@@ -474,6 +495,7 @@ cmd_pdu_decode_exec(struct cmd_ctx *ctx)
 		p = line;
 		if ((len = cmd_pdu_trim(&p)) == 0)
 			continue;
+		cmd_pdu_strip_length(&p, &len);
 		bad |= cmd_pdu_decode_one(p, len) == -1;
 		fflush(stdout);
 	}

@@ -31,6 +31,7 @@
 					 * the inbox after this */
 #define GW_HOUSEKEEPING		60	/* seconds between housekeeping runs */
 #define GW_RATE_RING		32	/* submissions kept for the rate */
+#define GW_REREAD_SEC		5	/* a text not stored is read again */
 #define GW_REPORT_WINDOW	(3 * 24 * 3600)	/* status reports match
 						 * messages this recent */
 
@@ -51,6 +52,16 @@ struct gw_modem {
 	unsigned		 ref;
 	int			 mr[PLAN_MAX_SEGMENTS];
 	struct event		*ev_spacing;	/* next segment after spacing */
+	struct event		*ev_reread;	/* storage again after a
+						 * failure to store a text */
+	/* the outcome to record (retried while the database fails) */
+	int			 outcome;
+#define SEND_SENT	0
+#define SEND_RETRY	1
+#define SEND_FAILED	2
+	char			 outcome_err[256];
+	int64_t			 outcome_at;
+	struct event		*ev_pending;
 	/* caps (sched.c): segments in the current minute, hour and day */
 	const struct conf_modem	*cm;
 	long			 used_min, used_hour, used_day;
@@ -119,6 +130,7 @@ void		 send_abort(struct gw_modem *);
 void		 inbound_sms(struct modem *, const struct modem_sms *, void *);
 void		 inbound_report(struct modem *, const struct sms_msg *, void *);
 void		 inbound_housekeeping(struct gw *);
+void		 inbound_reread_cb(evutil_socket_t, short, void *);
 
 /* reply.c */
 const char	*reply_kind_name(enum reply_kind);

@@ -239,7 +239,8 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 		    gm->name, &full) == -1) {
 			log_warnx("from=%s part not stored, will be read again: "
 			    "%s", log_number(phone), db_error(gw->db));
-			return;
+			rc = -1;
+			goto ack;
 		}
 		log_debug("%s: from=%s part %u/%u ref %u%s", __func__,
 		    log_number(phone), msg->concat.part, msg->concat.parts,
@@ -249,9 +250,11 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 			/* the parts were consumed: if processing fails now the
 			 * joined text goes to the inbox as is */
 			if (inbound_process(gw, phone, full, gw_now(),
-			    gm->name, NULL) == -1)
-				(void)inbox_add(gw->db, phone, full, gw_now(),
-				    gm->name, NULL, NULL, NULL);
+			    gm->name, NULL) == -1 &&
+			    inbox_add(gw->db, phone, full, gw_now(), gm->name,
+			    NULL, NULL, NULL) == -1)
+				rc = -1;	/* the parts are gone: keep
+						 * this last one on the SIM */
 			free(full);
 		}
 		goto ack;
@@ -262,7 +265,26 @@ ack:
 	if (rc == 0) {
 		modem_sms_done(m, s->index);
 		sched_kick(gw);
+		return;
 	}
+	/* not stored (the database was busy or failing): it stays on the
+	 * SIM, and the modem's storage is read again shortly */
+	modem_sms_retry(m, s->index);
+	if (!evtimer_pending(gm->ev_reread, NULL)) {
+		struct timeval tv = { GW_REREAD_SEC, 0 };
+		evtimer_add(gm->ev_reread, &tv);
+	}
+}
+
+/* Read the modem's storage again after a failure to store a text. */
+void
+inbound_reread_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw_modem	*gm = arg;
+
+	(void)fd;
+	(void)what;
+	modem_sweep(gm->m);
 }
 
 void

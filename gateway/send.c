@@ -25,6 +25,7 @@ static void	send_progress(struct gw_modem *);
 static void
 send_release(struct gw_modem *gm)
 {
+	evtimer_del(gm->ev_spacing);
 	if (gm->plan != NULL) {
 		plan_free(gm->plan);
 		free(gm->plan);
@@ -35,12 +36,69 @@ send_release(struct gw_modem *gm)
 	sched_kick(gm->gw);
 }
 
-static void
-send_db_error(struct gw_modem *gm, const char *what)
+/*
+ * Record the outcome of the message in flight (gm->outcome) in the
+ * database.  When that fails (the database is busy or failing), the modem
+ * keeps the message, takes no other work, and tries again every second:
+ * the row must not stay "sending" until a restart (it would never be sent,
+ * and its broadcast never done), nor be sent twice.
+ */
+static int
+send_record(struct gw_modem *gm)
 {
-	/* the row stays "sending"; a restart puts it back in the queue */
-	log_warnx("outbox=%lld %s: %s", (long long)gm->item.id, what,
-	    db_error(gm->gw->db));
+	struct gw	*gw = gm->gw;
+	int64_t		 now = gw_now();
+	int		 rc = -1;
+
+	switch (gm->outcome) {
+	case SEND_SENT:
+		rc = outbox_sent(gw->db, gm->item.id, gm->name, gm->mr,
+		    gm->plan != NULL ? gm->plan->nseg : 0, gm->cm != NULL ?
+		    gm->cm->reports : gw->conf->reports, now);
+		break;
+	case SEND_RETRY:
+		rc = outbox_retry(gw->db, gm->item.id, gm->outcome_err,
+		    gm->outcome_at, now);
+		break;
+	case SEND_FAILED:
+		rc = outbox_failed(gw->db, gm->item.id, gm->outcome_err, now);
+		break;
+	}
+	return rc;
+}
+
+static void
+send_pending_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw_modem	*gm = arg;
+	struct timeval	 tv = { 1, 0 };
+
+	(void)fd;
+	(void)what;
+	if (send_record(gm) == -1) {
+		evtimer_add(gm->ev_pending, &tv);
+		return;
+	}
+	log_info("outbox=%lld outcome recorded after a database error",
+	    (long long)gm->item.id);
+	send_progress(gm);
+	send_release(gm);
+}
+
+/* Record the outcome now, or keep trying. */
+static void
+send_finish(struct gw_modem *gm)
+{
+	struct timeval	tv = { 1, 0 };
+
+	if (send_record(gm) == -1) {
+		log_warnx("outbox=%lld outcome not recorded, retrying: %s",
+		    (long long)gm->item.id, db_error(gm->gw->db));
+		evtimer_add(gm->ev_pending, &tv);
+		return;
+	}
+	send_progress(gm);
+	send_release(gm);
 }
 
 /* Give the message up for good. */
@@ -49,10 +107,9 @@ send_fail(struct gw_modem *gm, const char *err)
 {
 	log_info("outbox=%lld to=%s modem=%s result=permfail error=\"%s\"",
 	    (long long)gm->item.id, log_number(gm->item.phone), gm->name, err);
-	if (outbox_failed(gm->gw->db, gm->item.id, err, gw_now()) == -1)
-		send_db_error(gm, "failed");
-	send_progress(gm);
-	send_release(gm);
+	gm->outcome = SEND_FAILED;
+	strlcpy(gm->outcome_err, err, sizeof gm->outcome_err);
+	send_finish(gm);
 }
 
 /* Put it back in the queue, now or later. */
@@ -77,10 +134,10 @@ send_requeue(struct gw_modem *gm, const char *err, int later)
 	log_info("outbox=%lld to=%s modem=%s result=tempfail retry_in=%llds "
 	    "error=\"%s\"", (long long)gm->item.id, log_number(gm->item.phone),
 	    gm->name, (long long)delay, err);
-	if (outbox_retry(gm->gw->db, gm->item.id, err, now + delay, now) ==
-	    -1)
-		send_db_error(gm, "retry");
-	send_release(gm);
+	gm->outcome = SEND_RETRY;
+	gm->outcome_at = now + delay;
+	strlcpy(gm->outcome_err, err, sizeof gm->outcome_err);
+	send_finish(gm);
 }
 
 static void	send_segment(struct gw_modem *);
@@ -164,7 +221,10 @@ void
 send_init(struct gw_modem *gm)
 {
 	gm->ev_spacing = evtimer_new(gm->gw->base, send_spacing_cb, gm);
-	if (gm->ev_spacing == NULL)
+	gm->ev_reread = evtimer_new(gm->gw->base, inbound_reread_cb, gm);
+	gm->ev_pending = evtimer_new(gm->gw->base, send_pending_cb, gm);
+	if (gm->ev_spacing == NULL || gm->ev_reread == NULL ||
+	    gm->ev_pending == NULL)
 		fatalx("modem %s: out of memory", gm->name);
 }
 
@@ -173,7 +233,11 @@ send_free(struct gw_modem *gm)
 {
 	if (gm->ev_spacing != NULL)
 		event_free(gm->ev_spacing);
-	gm->ev_spacing = NULL;
+	if (gm->ev_reread != NULL)
+		event_free(gm->ev_reread);
+	if (gm->ev_pending != NULL)
+		event_free(gm->ev_pending);
+	gm->ev_spacing = gm->ev_reread = gm->ev_pending = NULL;
 }
 
 /*
@@ -189,17 +253,14 @@ send_done(struct gw_modem *gm)
 	int			 claimed = 0, rc;
 
 	memset(&next, 0, sizeof next);
+	gm->outcome = SEND_SENT;
 	if (db_begin(gw->db) == -1) {
-		send_db_error(gm, "sent");
-		send_release(gm);
+		send_finish(gm);
 		return;
 	}
-	if (outbox_sent(gw->db, gm->item.id, gm->name, gm->mr,
-	    gm->plan->nseg, gm->cm != NULL ? gm->cm->reports :
-	    gw->conf->reports, now) == -1) {
+	if (send_record(gm) == -1) {
 		db_rollback(gw->db);
-		send_db_error(gm, "sent");
-		send_release(gm);
+		send_finish(gm);
 		return;
 	}
 	if (!gw->stopping && sched_cap_wait(gm, now) == 0 &&
@@ -209,9 +270,10 @@ send_done(struct gw_modem *gm)
 		claimed = rc == 1;
 	}
 	if (db_commit(gw->db) == -1) {
-		send_db_error(gm, "sent");
+		/* neither the outcome nor the claim is in: record the
+		 * outcome alone, again until it sticks */
 		outbox_item_clear(&next);
-		send_release(gm);
+		send_finish(gm);
 		return;
 	}
 	send_progress(gm);
@@ -255,7 +317,8 @@ send_result(struct modem *m, uint64_t job, enum modem_result r, int mr,
 
 	(void)m;
 	(void)cms;
-	if (!gm->busy || (uint64_t)gm->item.id != job)
+	if (!gm->busy || (uint64_t)gm->item.id != job ||
+	    evtimer_pending(gm->ev_pending, NULL))
 		return;	/* a result for a message we gave up on */
 	switch (r) {
 	case MODEM_SENT:
@@ -284,6 +347,8 @@ send_result(struct modem *m, uint64_t job, enum modem_result r, int mr,
 void
 send_abort(struct gw_modem *gm)
 {
-	if (gm->busy)
+	/* an outcome waiting for the database stands: the modem's part is
+	 * over */
+	if (gm->busy && !evtimer_pending(gm->ev_pending, NULL))
 		send_requeue(gm, "modem lost", 0);
 }

@@ -273,6 +273,8 @@ tambulid_sighup(evutil_socket_t sig, short what, void *arg)
 	struct gw	*gw = arg;
 	struct conf	*c, *old;
 	struct keyword_table *kw;
+	struct gw_modem	*gm;
+	size_t		 i;
 
 	(void)sig;
 	(void)what;
@@ -298,6 +300,13 @@ tambulid_sighup(evutil_socket_t sig, short what, void *arg)
 	gw->conf->nmodems = 0;
 	old = gw->conf;
 	gw->conf = c;
+	/* the modems point into the configuration: into the new one now */
+	TAILQ_FOREACH(gm, &gw->modems, entry) {
+		gm->cm = NULL;
+		for (i = 0; i < c->nmodems; i++)
+			if (strcmp(c->modems[i].name, gm->name) == 0)
+				gm->cm = &c->modems[i];
+	}
 	kw = gw->kw;
 	if (tambulid_keywords(gw) == -1) {
 		log_warnx("reload: keyword error; keeping the old keywords");
@@ -466,7 +475,10 @@ main(int argc, char **argv)
 
 	event_base_dispatch(gw.base);
 
-	/* shutdown, in exact reverse order */
+	/* shutdown, in reverse order; the control clients go first, as
+	 * they may hold a modem (a USSD session) */
+	ctl_close(gw.ctl);
+	gw.ctl = NULL;
 	while ((gm = TAILQ_FIRST(&gw.modems)) != NULL) {
 		TAILQ_REMOVE(&gw.modems, gm, entry);
 		modem_free(gm->m);
@@ -485,7 +497,6 @@ main(int argc, char **argv)
 	event_free(gw.ev_sighup);
 	event_free(gw.ev_sigint);
 	event_free(gw.ev_sigterm);
-	ctl_close(gw.ctl);
 	event_base_free(gw.base);
 	keyword_table_free(gw.kw);
 	db_close(gw.db);

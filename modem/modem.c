@@ -274,6 +274,9 @@ static void
 modem_lost(struct modem *m, const char *why)
 {
 	modem_error(m, "port %s lost: %s", m->device, why);
+	/* the state first: a send failing in the close below is requeued
+	 * at once for another modem, not after a backoff */
+	modem_set_state(m, MODEM_BACKOFF);
 	modem_close(m);
 	if (m->cfg.once) {
 		modem_set_state(m, MODEM_FAILED);
@@ -397,8 +400,20 @@ modem_next(struct modem *m)
 		return;
 	if ((c = TAILQ_FIRST(&m->cmds)) == NULL)
 		return;
-	if ((err = at_lexer_cmd(m->lx, c->line, c->prefix, c->flags)) != NULL)
-		fatalx("modem %s: %s: %s", m->name, c->line, err);
+	if ((err = at_lexer_cmd(m->lx, c->line, c->prefix, c->flags)) != NULL) {
+		/* a command too long for the parser never goes out */
+		log_warnx("modem=%s command refused: %s", m->name, err);
+		TAILQ_REMOVE(&m->cmds, c, entry);
+		if (c->on_done != NULL)
+			c->on_done(m, c, NULL);
+		free(c->line);
+		free(c->prefix);
+		free(c->data);
+		free(c);
+		if (!m->dead && m->port != NULL)
+			modem_next(m);
+		return;
+	}
 	m->busy = 1;
 	modem_write(m, c->line, strlen(c->line));
 	modem_write(m, "\r", 1);
@@ -494,6 +509,9 @@ modem_timeout_cb(evutil_socket_t fd, short what, void *arg)
 	at_lexer_cmd(m->lx, NULL, NULL, 0);
 	m->stalls++;
 	modem_finish(m, NULL);
+	/* the callback may have given the port up (modem_fail) */
+	if (m->port == NULL || m->dead)
+		return;
 	if (m->stalls >= MODEM_STALLS_RESET && m->info.state != MODEM_PROBING)
 		modem_reset(m, "the modem stopped answering");
 }
@@ -506,6 +524,9 @@ modem_reset_done(struct modem *m, struct modem_cmd *c,
 {
 	(void)c;
 	if (ev == NULL) {
+		/* flushed by the reboot it caused: already re-initializing */
+		if (m->info.state != MODEM_RESETTING || m->port == NULL)
+			return;
 		/* not even the reset was answered: reopen the port (it may
 		 * come back under another name, through its by-id link) */
 		modem_lost(m, "no answer to reset");
@@ -515,18 +536,39 @@ modem_reset_done(struct modem *m, struct modem_cmd *c,
 	modem_retry_in(m, 8000);
 }
 
+/*
+ * The modem forgot its settings (a reboot, a SIM change): drop what is
+ * queued (a send in flight fails temporarily, so it is requeued at once:
+ * the state says the modem is not ready) and initialize again.
+ */
+void
+modem_restart(struct modem *m)
+{
+	if (m->port == NULL)
+		return;
+	modem_set_state(m, MODEM_PROBING);
+	modem_flush_cmds(m);
+	m->sending = 0;
+	if (m->port != NULL && !m->dead)
+		modem_init_start(m);
+}
+
 void
 modem_reset(struct modem *m, const char *why)
 {
-	if (m->info.state == MODEM_RESETTING)
+	if (m->info.state == MODEM_RESETTING || m->port == NULL || m->dead)
 		return;
 	modem_error(m, "resetting: %s", why);
+	/* the state first: a send failing in the flush below is then
+	 * requeued at once for another modem */
+	modem_set_state(m, MODEM_RESETTING);
 	modem_flush_cmds(m);
+	if (m->port == NULL || m->dead)
+		return;	/* a callback gave the modem up meanwhile */
 	m->stalls = 0;
 	m->sending = 0;
 	evtimer_del(m->ev_health);
 	evtimer_del(m->ev_retry);
-	modem_set_state(m, MODEM_RESETTING);
 	modem_write(m, "\x1b", 1);
 	modem_cmd(m, m->quirks && m->quirks->reset ? m->quirks->reset :
 	    "AT+CFUN=1,1", NULL, 0, 10000, NULL, modem_reset_done);
@@ -629,8 +671,9 @@ modem_urc(struct modem *m, const struct at_event *ev)
 
 	if (modem_quirks_ignored(m->quirks, ev->line))
 		return;
-	if (m->ussd_partial != NULL) {
-		/* the rest of a multi-line +CUSD answer */
+	if (m->ussd_partial != NULL && r->urc == AT_URC_OTHER) {
+		/* the rest of a multi-line +CUSD answer; recognised URCs
+		 * (+CMTI, RDY...) are still handled below */
 		modem_ussd_urc(m, ev);
 		return;
 	}
@@ -658,9 +701,7 @@ modem_urc(struct modem *m, const struct at_event *ev)
 		    (int)ev->len, ev->line);
 		if (m->info.state == MODEM_RESETTING)
 			evtimer_del(m->ev_retry);
-		modem_flush_cmds(m);
-		m->sending = 0;
-		modem_init_start(m);
+		modem_restart(m);
 		break;
 	case AT_URC_SIM_STATUS:
 		if (m->info.state == MODEM_READY &&
@@ -668,8 +709,7 @@ modem_urc(struct modem *m, const struct at_event *ev)
 		    strstr(ev->line, "1") == NULL) {
 			modem_error(m, "SIM status changed: %.*s",
 			    (int)ev->len, ev->line);
-			modem_flush_cmds(m);
-			modem_init_start(m);
+			modem_restart(m);
 		}
 		break;
 	default:

@@ -118,6 +118,8 @@ int		 modem_send(struct modem *, uint64_t, const char *, size_t);
 
 /* The owner stored the message read from this slot: delete it. */
 void		 modem_sms_done(struct modem *, int);
+/* The owner could not store it: it stays on the SIM for a later sweep. */
+void		 modem_sms_retry(struct modem *, int);
 /* Read every stored message again (CMGL). */
 void		 modem_sweep(struct modem *);
 

@@ -125,6 +125,10 @@ modem_init_ident_done(struct modem *m, struct modem_cmd *c,
 void
 modem_init_start(struct modem *m)
 {
+	if (m->port == NULL || m->dead)
+		return;	/* a retry timer reopens the port */
+	/* the sweep after initialization reads whatever is stored */
+	memset(m->slots, 0, sizeof m->slots);
 	evtimer_del(m->ev_retry);
 	evtimer_del(m->ev_health);
 	m->tries = 0;
@@ -686,7 +690,8 @@ modem_init_health_cnmi(struct modem *m, struct modem_cmd *c,
 		return;
 	log_info("modem=%s event=settings-lost cnmi=\"%s\" expected=\"%s\"",
 	    m->name, now, m->cnmi);
-	modem_init_start(m);
+	/* nothing queued may go out to a modem that lost PDU mode */
+	modem_restart(m);
 }
 
 void

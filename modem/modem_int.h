@@ -29,6 +29,7 @@
 #define MODEM_HEALTH_SEC	60
 #define MODEM_STALLS_RESET	2	/* timeouts in a row before a reset */
 #define MODEM_BACKOFF_MAX	30
+#define MODEM_SLOTS		1024	/* storage indexes tracked */
 
 /* A quirk profile (modem_quirks.c). */
 struct modem_quirks {
@@ -103,6 +104,8 @@ struct modem {
 	int			 cscs_known;	/* +CSCS set by us */
 	int			 ussd_active;
 	char			*ussd_partial;	/* unterminated +CUSD text */
+	uint8_t			 slots[MODEM_SLOTS / 8]; /* delivered, not
+					 * deleted yet (modem_sms.c) */
 	struct modem_hunt	*hunt;		/* looking for our IMEI */
 	int			 sweeping;
 	int			 reg_cs, reg_eps; /* last stat, -1 unknown */
@@ -118,6 +121,7 @@ void	modem_fail(struct modem *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	modem_retry_in(struct modem *, int);
 void	modem_reset(struct modem *, const char *);
+void	modem_restart(struct modem *);
 int	modem_final_ok(const struct at_event *);
 const char *modem_final_text(const struct at_event *, char *, size_t);
 char	*modem_unquote(const char *, size_t, char *, size_t);

@@ -41,7 +41,9 @@ modem_sms_sent(struct modem *m, struct modem_cmd *c,
 	int			 mr = -1, cms = -1;
 
 	m->sending = 0;
-	if (modem_final_ok(ev)) {
+	/* an OK before the "> " prompt belongs to something else (a late
+	 * answer after a timeout): this message never went out */
+	if (modem_final_ok(ev) && c->prompted) {
 		if ((v = strchr(c->first, ':')) != NULL)
 			mr = (int)strtol(v + 1, NULL, 10);
 		m->info.sent++;
@@ -51,7 +53,7 @@ modem_sms_sent(struct modem *m, struct modem_cmd *c,
 	}
 	m->info.failed++;
 	r = MODEM_TEMPFAIL;
-	if (ev == NULL)
+	if (ev == NULL || modem_final_ok(ev))
 		snprintf(buf, sizeof buf, "%s", c->prompted ?
 		    "no answer after the message was written" :
 		    m->port == NULL ? "modem lost" : "no \"> \" prompt");
@@ -86,6 +88,30 @@ modem_send(struct modem *m, uint64_t job, const char *hex, size_t tpdu_len)
 	return 0;
 }
 
+/*
+ * Slots delivered to the owner whose deletion is not done yet: a slot
+ * listed by AT+CMGL and announced by +CMTI at once is handed over once,
+ * and deleted once (a second AT+CMGD could delete a new text that took
+ * the slot in between).
+ */
+static int
+modem_sms_slot_busy(const struct modem *m, int index)
+{
+	return index >= 0 && index < MODEM_SLOTS &&
+	    (m->slots[index / 8] & (1u << (index % 8))) != 0;
+}
+
+static void
+modem_sms_slot_set(struct modem *m, int index, int on)
+{
+	if (index < 0 || index >= MODEM_SLOTS)
+		return;
+	if (on)
+		m->slots[index / 8] |= (uint8_t)(1u << (index % 8));
+	else
+		m->slots[index / 8] &= (uint8_t)~(1u << (index % 8));
+}
+
 /* Decode and hand over one stored or delivered message. */
 static void
 modem_sms_deliver(struct modem *m, int index, const char *hex, size_t len)
@@ -97,6 +123,9 @@ modem_sms_deliver(struct modem *m, int index, const char *hex, size_t len)
 	const char		*err = NULL;
 	long			 n;
 
+	if (modem_sms_slot_busy(m, index))
+		return;	/* already handed over, its deletion pending */
+	modem_sms_slot_set(m, index, 1);
 	msg = xmalloc(sizeof *msg);
 	h = xstrndup(hex, len);
 	memset(&s, 0, sizeof s);
@@ -121,6 +150,7 @@ modem_sms_deliver(struct modem *m, int index, const char *hex, size_t len)
 		/* one of ours left in storage: nothing to deliver */
 		log_debug("%s: modem=%s slot=%d stored outgoing message",
 		    __func__, m->name, index);
+		modem_sms_slot_set(m, index, 0);
 	} else {
 		m->info.received++;
 		if (m->cb.sms != NULL)
@@ -151,15 +181,35 @@ modem_sms_read(struct modem *m, int index)
 	    NULL)->arg = index;
 }
 
+/* The owner could not store it: leave it on the SIM, read it again. */
+void
+modem_sms_retry(struct modem *m, int index)
+{
+	modem_sms_slot_set(m, index, 0);
+}
+
+static void
+modem_sms_deleted(struct modem *m, struct modem_cmd *c,
+    const struct at_event *ev)
+{
+	(void)ev;
+	/* the slot may hold a new message from now on */
+	modem_sms_slot_set(m, c->arg, 0);
+}
+
 void
 modem_sms_done(struct modem *m, int index)
 {
 	char	line[32];
 
-	if (index < 0 || m->cfg.keep_sms || m->port == NULL)
+	if (index < 0 || m->port == NULL)
 		return;
+	if (m->cfg.keep_sms) {
+		modem_sms_slot_set(m, index, 0);
+		return;
+	}
 	snprintf(line, sizeof line, "AT+CMGD=%d", index);
-	modem_cmd(m, line, NULL, 0, 0, NULL, NULL);
+	modem_cmd(m, line, NULL, 0, 0, NULL, modem_sms_deleted)->arg = index;
 	if (m->info.storage_used > 0)
 		m->info.storage_used--;
 }
@@ -225,7 +275,22 @@ modem_sweep(struct modem *m)
 	modem_sms_sweep(m);
 }
 
-/* Read a status report stored in another memory (+CDSI: "SR",n). */
+static void
+modem_sms_cmgr_report_line(struct modem *m, struct modem_cmd *c,
+    const struct at_event *ev)
+{
+	(void)c;
+	if (ev->pdu == NULL)
+		return;
+	/* no slot: the delete is queued right here, in this memory */
+	modem_sms_deliver(m, -1, ev->pdu, ev->pdulen);
+}
+
+/*
+ * Read a status report stored in another memory (+CDSI: "SR",n), and
+ * delete it there, before storage is switched back: a delete queued
+ * later would hit slot n of the SIM store, maybe an unread text.
+ */
 static void
 modem_sms_read_in(struct modem *m, const char *mem, int index)
 {
@@ -233,7 +298,13 @@ modem_sms_read_in(struct modem *m, const char *mem, int index)
 
 	snprintf(line, sizeof line, "AT+CPMS=\"%s\"", mem);
 	modem_cmd(m, line, NULL, 0, 0, NULL, NULL);
-	modem_sms_read(m, index);
+	snprintf(line, sizeof line, "AT+CMGR=%d", index);
+	modem_cmd(m, line, "+CMGR:", 0, MODEM_T_READ,
+	    modem_sms_cmgr_report_line, NULL);
+	if (!m->cfg.keep_sms) {
+		snprintf(line, sizeof line, "AT+CMGD=%d", index);
+		modem_cmd(m, line, NULL, 0, 0, NULL, NULL);
+	}
 	modem_cmd(m, "AT+CPMS=\"SM\",\"SM\",\"SM\"", NULL, 0, 0, NULL, NULL);
 }
 

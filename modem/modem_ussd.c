@@ -103,14 +103,20 @@ modem_ussd_command(struct modem *m, const char *code, char *out,
 			o += (size_t)snprintf(out + o, outlen - o, "%04X",
 			    cp[i]);
 		}
-		if (o + 5 >= outlen) {
+		if (i < n || o + 5 >= outlen || o + 5 >= AT_LEXER_CMD_MAX) {
 			*err = "USSD code too long";
 			return -1;
 		}
 		snprintf(out + o, outlen - o, "\",15");
 		return 0;
 	}
-	return ussd_request(code, rc, out, outlen, err) < 0 ? -1 : 0;
+	if (ussd_request(code, rc, out, outlen, err) < 0)
+		return -1;
+	if (strlen(out) >= AT_LEXER_CMD_MAX) {
+		*err = "USSD code too long";
+		return -1;
+	}
+	return 0;
 }
 
 static int

@@ -385,7 +385,10 @@ db_open(const char *path, int busy_ms, char **cause)
 		free(db);
 		return NULL;
 	}
-	sqlite3_busy_timeout(db->h, busy_ms);
+	/* opening and migrating may wait for another process doing the
+	 * same (a CLI and the daemon starting on a new database); the
+	 * caller's short timeout applies from then on */
+	sqlite3_busy_timeout(db->h, 10000);
 	sqlite3_extended_result_codes(db->h, 0);
 	/*
 	 * WAL: readers never block the writer.  synchronous=FULL: a commit
@@ -403,6 +406,7 @@ db_open(const char *path, int busy_ms, char **cause)
 		db_close(db);
 		return NULL;
 	}
+	sqlite3_busy_timeout(db->h, busy_ms);
 	return db;
 }
 

@@ -124,13 +124,15 @@ SAN_OBJS = $(LIB_SRCS:%.c=$(B)/san/%.o)
 CLI_OBJS = $(CLI_SRCS:%.c=$(B)/%.o)
 SIM_OBJS = $(SIM_SRCS:%.c=$(B)/%.o)
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
+# the programs again, with AddressSanitizer + UBSan, for the regress suite
+SAN_PROGS = bin/san/tambulid bin/san/tambuli bin/san/modemsim bin/san/atchat
 UNIT_BINS = $(UNIT_TESTS:%=bin/test_%)
 SAN_BINS = $(UNIT_TESTS:%=bin/san/test_%)
 REPLAY_BINS = $(FUZZ_TARGETS:%=bin/san/replay_%)
 FUZZ_BINS = $(FUZZ_TARGETS:%=bin/fuzz/fuzz_%)
 
-.PHONY: all deps demo check unit sanitize replay regress fuzz bench debug \
-	install clean
+.PHONY: all deps demo check unit sanitize replay regress sanitize-regress \
+	fuzz bench debug install clean
 # keep the objects of pattern rules (and keep make quiet after the tests)
 .SECONDARY:
 .DEFAULT_GOAL := all
@@ -147,6 +149,22 @@ bin/tambuli: $(CLI_OBJS) $(LIB)
 bin/tambulid: $(DAEMON_OBJS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $(DAEMON_OBJS) $(LIB) $(LDFLAGS) $(PKG_LIBS)
+
+bin/san/tambulid: $(DAEMON_SRCS:%.c=$(B)/san/%.o) $(SANLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+
+bin/san/tambuli: $(CLI_SRCS:%.c=$(B)/san/%.o) $(SANLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+
+bin/san/modemsim: $(SIM_SRCS:%.c=$(B)/san/%.o) $(SANLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS) -lutil
+
+bin/san/atchat: $(B)/san/tools/atchat.o $(SANLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS)
 
 bin/modemsim: $(SIM_OBJS) $(LIB)
 	@mkdir -p $(@D)
@@ -204,7 +222,10 @@ replay: deps $(REPLAY_BINS)
 regress: deps all
 	@tests/run.sh regress
 
-check: deps all $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS)
+sanitize-regress: deps $(SAN_PROGS)
+	@tests/run.sh regress-san
+
+check: deps all $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS) $(SAN_PROGS)
 	@tests/run.sh all
 
 demo: deps all

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/run.sh — run the test suites and print one summary line.
 #
-# usage: tests/run.sh all|unit|sanitize|replay|regress
+# usage: tests/run.sh all|unit|sanitize|replay|regress|regress-san
 #
 # Each unit test program ends with "N passed, N failed"; every fuzz corpus
 # replay and every regress script counts as one test.  Output of a failing
@@ -75,13 +75,26 @@ regress() {
 	one "demo" sh tools/demo.sh
 }
 
+# the end-to-end scripts against the AddressSanitizer + UBSan programs:
+# any finding aborts the process, which fails the script
+regress_san() {
+	[ -x bin/san/tambulid ] || return 0
+	for t in tests/regress/*.sh; do
+		[ -f "$t" ] || continue
+		one "asan+ubsan regress $(basename "$t" .sh)" env BIN=bin/san \
+		    ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \
+		    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 sh "$t"
+	done
+}
+
 case ${1:-all} in
 unit)		unit ;;
 sanitize)	sanitize ;;
 replay)		replay ;;
 regress)	regress ;;
-all)		unit; sanitize; replay; regress ;;
-*)		echo "usage: tests/run.sh all|unit|sanitize|replay|regress" >&2
+regress-san)	regress_san ;;
+all)		unit; sanitize; replay; regress; regress_san ;;
+*)		echo "usage: tests/run.sh all|unit|sanitize|replay|regress|regress-san" >&2
 		exit 2 ;;
 esac
 

@@ -5,6 +5,7 @@
 # what each phone received.  "make demo" runs it; so does "make check".
 set -u
 cd "$(dirname "$0")/.." || exit 1
+BIN=${BIN:-bin}
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/tambuli-demo.XXXXXX") || exit 1
 sim_pid=""
@@ -27,10 +28,10 @@ say() {
 	printf '\n== %s\n' "$*"
 }
 sim() {
-	bin/modemsim ctl "$T/sim.sock" "$@"
+	"$BIN"/modemsim ctl "$T/sim.sock" "$@"
 }
 tambuli() {
-	bin/tambuli --db "$T/tambuli.db" --socket "$T/tambuli.sock" "$@"
+	"$BIN"/tambuli --db "$T/tambuli.db" --socket "$T/tambuli.sock" "$@"
 }
 # phone NUMBER TEXT: a member texts the gateway
 phone() {
@@ -52,7 +53,7 @@ CONF
 
 say "starting the simulated modem (modemsim)"
 mkfifo "$T/sim.fifo"
-bin/modemsim -p quectel -l "$T/modem" -s "$T/sim.sock" -o "$T/sent.jsonl" \
+"$BIN"/modemsim -p quectel -l "$T/modem" -s "$T/sim.sock" -o "$T/sent.jsonl" \
     --latency 50 >"$T/sim.fifo" 2>"$T/sim.log" &
 sim_pid=$!
 read -r tty <"$T/sim.fifo" || fail "modemsim did not start"
@@ -60,7 +61,7 @@ echo "  modem on $tty (linked at $T/modem)"
 sim wait-ready 20 >/dev/null || fail "the simulated modem did not boot"
 
 say "starting the gateway (tambulid)"
-bin/tambulid -c "$T/tambuli.conf" --db "$T/tambuli.db" \
+"$BIN"/tambulid -c "$T/tambuli.conf" --db "$T/tambuli.db" \
     --socket "$T/tambuli.sock" --modem "$T/modem" >"$T/tambulid.log" 2>&1 &
 gw_pid=$!
 i=0

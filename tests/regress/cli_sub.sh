@@ -7,7 +7,7 @@
 
 : >"$T/t.conf"
 tb() {
-	bin/tambuli -c "$T/t.conf" --db "$T/x.db" --socket "$T/none.sock" "$@"
+	"$BIN"/tambuli -c "$T/t.conf" --db "$T/x.db" --socket "$T/none.sock" "$@"
 }
 # the timestamps of a JSON document, in ISO 8601 UTC, become "T"
 stamps() {

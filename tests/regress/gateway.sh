@@ -16,7 +16,7 @@ organisation = typo
 [modem m1]
 baud = fast
 EOF
-run_expect "tambulid -n bad config" 1 bin/tambulid -n -c "$T/bad.conf"
+run_expect "tambulid -n bad config" 1 "$BIN"/tambulid -n -c "$T/bad.conf"
 contains "config error line" "$T/err" "$T/bad.conf:2:"
 contains "config error line" "$T/err" "$T/bad.conf:3:"
 contains "config error line" "$T/err" "$T/bad.conf:4:"
@@ -31,7 +31,7 @@ forward = +14155550177
 [modem sim]
 device = /dev/null
 EOF
-run_expect "tambulid -n good config" 0 bin/tambulid -n -c "$T/good.conf"
+run_expect "tambulid -n good config" 0 "$BIN"/tambulid -n -c "$T/good.conf"
 check "tambulid -n good config" "configuration OK" "$(cat "$T/out")"
 
 # ---- keywords, replies, inbox ---------------------------------------------
@@ -50,7 +50,7 @@ check "database mode" "600" "$(stat -c %a "$T/g.db")"
 check "socket mode" "660" "$(stat -c %a "$T/g.sock")"
 
 # a second daemon on the same socket is refused
-run_expect "second daemon" 1 bin/tambulid --db "$T/g2.db" \
+run_expect "second daemon" 1 "$BIN"/tambulid --db "$T/g2.db" \
     --socket "$T/g.sock"
 contains "second daemon" "$T/err" "another tambulid is running"
 

@@ -7,34 +7,34 @@
 # probe, every personality
 for p in generic huawei simcom quectel; do
 	sim_start "$p" -p "$p"
-	run_expect "probe $p" 0 bin/tambuli modem probe "$T/$p.tty"
+	run_expect "probe $p" 0 "$BIN"/tambuli modem probe "$T/$p.tty"
 	contains "probe $p" "$T/out" "sim: ready"
 	contains "probe $p" "$T/out" "registration: home"
 	contains "probe $p" "$T/out" "profile: $p"
 	contains "probe $p" "$T/out" "storage: 0/"
 	contains "probe $p" "$T/out" "smsc: +"
 	# USSD: plain text (generic, UCS2 charset), packed hex (huawei)
-	run_expect "ussd $p" 0 bin/tambuli modem ussd "$T/$p.tty" '*100#'
+	run_expect "ussd $p" 0 "$BIN"/tambuli modem ussd "$T/$p.tty" '*100#'
 	check "ussd $p" "Your balance is \$5.00. Valid until 2026-12-31." \
 	    "$(cat "$T/out")"
 done
 
 # a menu: answered in order, or left open and cancelled
-run_expect "ussd menu" 0 bin/tambuli modem ussd "$T/generic.tty" '*123#' 2 1
+run_expect "ussd menu" 0 "$BIN"/tambuli modem ussd "$T/generic.tty" '*123#' 2 1
 check "ussd menu" "1. Balance
 2. Bundles
 1. 100MB \$1
 2. 1GB \$5
 Bundle activated." "$(cat "$T/out")"
-run_expect "ussd menu open" 0 bin/tambuli modem ussd "$T/huawei.tty" '*123#'
+run_expect "ussd menu open" 0 "$BIN"/tambuli modem ussd "$T/huawei.tty" '*123#'
 check "ussd menu open" "1. Balance
 2. Bundles" "$(cat "$T/out")"
-run_expect "ussd unknown code" 1 bin/tambuli modem ussd "$T/generic.tty" '*999#'
+run_expect "ussd unknown code" 1 "$BIN"/tambuli modem ussd "$T/generic.tty" '*999#'
 contains "ussd unknown code" "$T/err" "does not support"
 
 # send: multipart UCS-2, through two personalities
 for p in generic simcom; do
-	run_expect "send $p" 0 bin/tambuli modem send "$T/$p.tty" \
+	run_expect "send $p" 0 "$BIN"/tambuli modem send "$T/$p.tty" \
 	    "+1 (415) 555-0100" "Asamblea mañana — todos bienvenidos. $(printf 'z%.0s' $(seq 1 60))"
 	sim "$p" wait-sent 1 5 >/dev/null || fail "send $p: nothing recorded"
 	contains "send $p" "$T/$p.sent" '"to":"+14155550100"'
@@ -42,43 +42,43 @@ for p in generic simcom; do
 	contains "send $p" "$T/$p.sent" '"encoding":"ucs2"'
 	contains "send $p" "$T/$p.sent" "Asamblea mañana — todos bienvenidos."
 done
-run_expect "send bad number" 1 bin/tambuli modem send "$T/generic.tty" \
+run_expect "send bad number" 1 "$BIN"/tambuli modem send "$T/generic.tty" \
     "call me" "hi"
 contains "send bad number" "$T/err" "invalid number"
 
 # read: stored messages with sender, time and text; --delete empties
 sim quectel sms +14155550123 "JOIN" >/dev/null
 sim quectel sms +639171234567 "Salamat po sa impormasyon" >/dev/null
-run_expect "read" 0 bin/tambuli modem read "$T/quectel.tty"
+run_expect "read" 0 "$BIN"/tambuli modem read "$T/quectel.tty"
 contains "read" "$T/out" "from:  +14155550123"
 contains "read" "$T/out" "text:  JOIN"
 contains "read" "$T/out" "text:  Salamat po sa impormasyon"
-run_expect "read --delete" 0 bin/tambuli modem read --delete \
+run_expect "read --delete" 0 "$BIN"/tambuli modem read --delete \
     "$T/quectel.tty"
-run_expect "read empty" 0 bin/tambuli modem read "$T/quectel.tty"
+run_expect "read empty" 0 "$BIN"/tambuli modem read "$T/quectel.tty"
 check "read empty" "no messages stored" "$(cat "$T/out")"
 
 # faults
 nowait=1 sim_start pin --pin 1234
-run_expect "probe pin" 1 bin/tambuli modem probe "$T/pin.tty"
+run_expect "probe pin" 1 "$BIN"/tambuli modem probe "$T/pin.tty"
 contains "probe pin" "$T/err" "SIM PIN required"
-run_expect "probe --pin" 0 bin/tambuli modem probe --pin 1234 "$T/pin.tty"
+run_expect "probe --pin" 0 "$BIN"/tambuli modem probe --pin 1234 "$T/pin.tty"
 contains "probe --pin" "$T/out" "sim: ready"
 
 nowait=1 sim_start nosim --no-sim
-run_expect "probe no SIM" 1 bin/tambuli modem probe "$T/nosim.tty"
+run_expect "probe no SIM" 1 "$BIN"/tambuli modem probe "$T/nosim.tty"
 contains "probe no SIM" "$T/err" "no SIM"
 
-run_expect "probe missing port" 1 bin/tambuli modem probe "$T/none.tty"
+run_expect "probe missing port" 1 "$BIN"/tambuli modem probe "$T/none.tty"
 contains "probe missing port" "$T/err" "No such file"
 
 sim_start busy
 exec 9<>"$T/busy.tty"
 flock -n 9 || true
-run_expect "probe held port" 1 bin/tambuli modem probe "$T/busy.tty"
+run_expect "probe held port" 1 "$BIN"/tambuli modem probe "$T/busy.tty"
 contains "probe held port" "$T/err" "another program holds the port"
 exec 9<&-
 
-run_expect "modem list" 0 bin/tambuli modem list
+run_expect "modem list" 0 "$BIN"/tambuli modem list
 
 summary

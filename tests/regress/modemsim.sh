@@ -1,11 +1,11 @@
 #!/bin/sh
 # tests/regress/modemsim.sh — the simulated modem, driven like a host
-# drives a real one: AT conversations through bin/atchat, phones and faults
+# drives a real one: AT conversations through "$BIN"/atchat, phones and faults
 # through "modemsim ctl".  Waits on conditions (ready lines, wait-ready,
 # wait-sent, expected replies), never on fixed sleeps.
 #
-# usage: tests/regress/modemsim.sh   (from anywhere; needs bin/modemsim,
-# bin/atchat and bin/tambuli)
+# usage: tests/regress/modemsim.sh   (from anywhere; needs "$BIN"/modemsim,
+# "$BIN"/atchat and "$BIN"/tambuli)
 . "$(dirname "$0")/lib/common.sh"
 
 start() {
@@ -21,7 +21,7 @@ chat() {
 	name=$1
 	what=$2
 	shift 2
-	if bin/atchat "$@" >"$T/chat.out" 2>"$T/chat.err"; then
+	if "$BIN"/atchat "$@" >"$T/chat.out" 2>"$T/chat.err"; then
 		ok
 	else
 		fail "$name: $what"
@@ -45,7 +45,7 @@ send() {
 	name=$1
 	tty=$2
 	shift 2
-	bin/tambuli pdu encode "$@" >"$T/pdus" || {
+	"$BIN"/tambuli pdu encode "$@" >"$T/pdus" || {
 		fail "$name: tambuli pdu encode $*"
 		return
 	}
@@ -97,7 +97,7 @@ succeeds "g: mr per part" grep -q '"mr":\[1,2\]' "$T/sent.out"
 
 send g "$G" --to +14155550102 "Avísame — ¿dónde?"
 succeeds "g: wait-sent 3" ctl g wait-sent 3 5
-succeeds "g: ucs2 recorded" sh -c "bin/modemsim ctl $T/g.sock sent | tail -n 1 | grep -q '\"encoding\":\"ucs2\"'"
+succeeds "g: ucs2 recorded" sh -c ""$BIN"/modemsim ctl $T/g.sock sent | tail -n 1 | grep -q '\"encoding\":\"ucs2\"'"
 
 chat g "wrong length is 304" "$G" \
     'AT+CMGS=25' '> ' '0021000B914151550501F000000ECA67D209A2A3CB207998CDCE03\z\c' \
@@ -117,7 +117,7 @@ succeeds "g: sms" ctl g sms +14155550123 Hola, quiero UNIRME
 chat g "+CMTI" -n "$G" '' '+CMTI: "SM",1'
 chat g "AT+CMGR" -p "$G" 'AT+CMGR=1' '+CMGR: 0,,' '' 'OK'
 pdu=$(sed -n '/^+CMGR:/{n;p;}' "$T/chat.out")
-bin/tambuli pdu decode "$pdu" >"$T/dec.out" 2>&1
+"$BIN"/tambuli pdu decode "$pdu" >"$T/dec.out" 2>&1
 succeeds "g: CMGR PDU from" grep -q '"from":"+14155550123"' "$T/dec.out"
 succeeds "g: CMGR PDU text" grep -q '"text":"Hola, quiero UNIRME"' "$T/dec.out"
 chat g "AT+CMGL" "$G" 'AT+CMGL=4' 're:\+CMGL: 1,1,,[0-9]+\r\n07' '' 'OK' \
@@ -131,13 +131,13 @@ chat g "mt=2" "$G" 'AT+CSMS=1' '+CSMS: 1,1,1' '' 'OK' \
 succeeds "g: sms for +CMT" ctl g sms +14155550124 STOP
 chat g "+CMT then +CNMA" -n "$G" '' 're:\+CMT: ,[0-9]+\r\n07' \
     'AT+CNMA' '\r\nOK\r\n'
-succeeds "g: +CMT not stored" sh -c "bin/modemsim ctl $T/g.sock storage | grep -q '\"used\":0'"
+succeeds "g: +CMT not stored" sh -c ""$BIN"/modemsim ctl $T/g.sock storage | grep -q '\"used\":0'"
 
 # storage full: the network holds the message until a slot frees up
 chat g "back to +CMTI" "$G" 'AT+CSMS=0;+CNMI=2,1,0,1,0' 'OK'
 succeeds "g: storage-full" ctl g fault storage-full
 succeeds "g: sms while full" ctl g sms +14155550125 INFO
-succeeds "g: held" sh -c "bin/modemsim ctl $T/g.sock storage | grep -q '\"used\":30,\"total\":30,\"held\":1'"
+succeeds "g: held" sh -c ""$BIN"/modemsim ctl $T/g.sock storage | grep -q '\"used\":30,\"total\":30,\"held\":1'"
 chat g "delete frees a slot" "$G" 'AT+CMGD=3' 'OK' '' '+CMTI: "SM",3'
 chat g "delete all" "$G" 'AT+CMGD=1,4' 'OK' 'AT+CPMS?' '+CPMS: "SM",0,30'
 
@@ -156,7 +156,7 @@ chat g "USSD in GSM charset" "$G" 'AT+CSCS="GSM"' 'OK' \
 chat g "garbage from the host" "$G" '\xff\x00\x01\x1bgarbage' '' \
     'AT' '\r\nOK\r\n'
 succeeds "g: fault hang" ctl g fault hang
-if bin/atchat -t 1 "$G" 'AT' 'OK' >/dev/null 2>&1; then
+if "$BIN"/atchat -t 1 "$G" 'AT' 'OK' >/dev/null 2>&1; then
 	fail "g: hung modem answered AT"
 else
 	ok
@@ -191,7 +191,7 @@ succeeds "g: new link" test -L "$T/g2.tty"
 succeeds "g: old link gone" test ! -e "$G"
 succeeds "g: ready after rename" ctl g wait-ready 10
 chat g "AT under the new name" "$T/g2.tty" 'AT' 'OK'
-succeeds "g: status" sh -c "bin/modemsim ctl $T/g.sock status | grep -q '\"personality\":\"generic\",\"plugged\":true'"
+succeeds "g: status" sh -c ""$BIN"/modemsim ctl $T/g.sock status | grep -q '\"personality\":\"generic\",\"plugged\":true'"
 if ctl g frobnicate >/dev/null 2>&1; then
 	fail "g: unknown ctl command accepted"
 else

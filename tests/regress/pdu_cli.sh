@@ -3,7 +3,7 @@
 # decode JSON, plan report, errors and exit codes.
 . "$(dirname "$0")/lib/common.sh"
 
-P="bin/tambuli pdu"
+P=""$BIN"/tambuli pdu"
 
 # encode: one "<tpdu_length> <HEX>" line per segment, SMSC part "00"
 run_expect "encode" 0 $P encode --to +14155550100 "Hello world"

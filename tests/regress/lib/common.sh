@@ -5,7 +5,9 @@
 # instead of sleeping, and pass/fail counting with a summary at the end.
 
 cd "$(dirname "$0")/../.." || exit 1
-for b in bin/modemsim bin/atchat bin/tambuli; do
+# BIN=bin/san runs the same tests against the sanitizer build
+BIN=${BIN:-bin}
+for b in "$BIN"/modemsim "$BIN"/atchat "$BIN"/tambuli; do
 	if [ ! -x "$b" ]; then
 		echo "FAIL: $b is missing (build it first)"
 		exit 1
@@ -45,7 +47,7 @@ sim_start() {
 	shift
 	rm -f "$T/$name.fifo"
 	mkfifo "$T/$name.fifo"
-	bin/modemsim -l "$T/$name.tty" -s "$T/$name.sock" \
+	"$BIN"/modemsim -l "$T/$name.tty" -s "$T/$name.sock" \
 	    -o "$T/$name.sent" --boot-delay 0 --latency 5 \
 	    --report-delay 5 --ussd-delay 5 "$@" \
 	    >"$T/$name.fifo" 2>"$T/$name.log" &
@@ -67,7 +69,7 @@ sim_start() {
 sim() {
 	name=$1
 	shift
-	bin/modemsim ctl "$T/$name.sock" "$@"
+	"$BIN"/modemsim ctl "$T/$name.sock" "$@"
 }
 
 # check WHAT EXPECTED ACTUAL: exact comparison
@@ -120,7 +122,7 @@ gw_start() {
 	set -- $(for m in "$@"; do echo "--modem $T/$m.tty"; done)
 	conf=""
 	[ -f "$T/$gname.conf" ] && conf="-c $T/$gname.conf"
-	bin/tambulid $conf --db "$T/$gname.db" --socket "$T/$gname.sock" "$@" \
+	"$BIN"/tambulid $conf --db "$T/$gname.db" --socket "$T/$gname.sock" "$@" \
 	    >>"$T/$gname.log" 2>&1 &
 	gw_pid=$!
 	pids="$pids $gw_pid"
@@ -149,7 +151,7 @@ gw_wait_ready() {
 tam() {
 	gname=$1
 	shift
-	bin/tambuli --db "$T/$gname.db" --socket "$T/$gname.sock" "$@"
+	"$BIN"/tambuli --db "$T/$gname.db" --socket "$T/$gname.sock" "$@"
 }
 
 # sent_to SIM NUMBER: what the phone received, one text per line

@@ -130,6 +130,16 @@ static const char *db_migrations[] = {
 	"CREATE INDEX outbox_parts_mr ON outbox_parts(modem, mr, sent_at);"
 	"CREATE INDEX outbox_expiry ON outbox(expires_at) "
 	"  WHERE state = 'queued' AND expires_at IS NOT NULL;",
+	/* 2 -> 3: the parts of completed messages, kept a day, so a part
+	 * the network delivers twice is recognised, not a new message */
+	"CREATE TABLE inbound_done ("
+	"  phone TEXT NOT NULL,"
+	"  ref INTEGER NOT NULL,"
+	"  parts INTEGER NOT NULL,"
+	"  part INTEGER NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  done_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (phone, ref, parts, part)) WITHOUT ROWID;",
 };
 
 #define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION	2
+#define DB_SCHEMA_VERSION	3
 
 struct db;
 
@@ -244,7 +244,8 @@ int	 inbox_mark_handled(struct db *, const char *);
 /*
  * Store one part of a concatenated message.  When all parts are there,
  * *complete is the joined text (allocated) and the parts are gone; else
- * NULL.  A part seen twice is stored once.
+ * NULL.  A part seen twice is stored once; a part of a message completed
+ * in the last day, with the same text, is a duplicate and ignored.
  */
 int	 inbox_part_add(struct db *, const char *, unsigned, unsigned,
 	    unsigned, const char *, int64_t, const char *, char **);

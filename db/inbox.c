@@ -158,7 +158,7 @@ inbox_part_add(struct db *db, const char *phone, unsigned ref,
 {
 	sqlite3_stmt	*s;
 	long		 have;
-	int		 missing;
+	int		 missing, rc, same;
 
 	*complete = NULL;
 	/* a part outside 1..parts would be counted towards completion and
@@ -167,6 +167,40 @@ inbox_part_add(struct db *db, const char *phone, unsigned ref,
 		return db_failf(db, "invalid part %u of %u", part, parts);
 	if (db_begin(db) == -1)
 		return -1;
+	/* a part of a message already completed: the same text is the
+	 * network delivering it twice; another text is a new message that
+	 * reuses the reference (8-bit references wrap) */
+	if ((s = db_stmt(db, DB_ST_DONE_GET,
+	    "SELECT text = ?5 FROM inbound_done WHERE phone = ?1 AND ref = ?2 "
+	    "AND parts = ?3 AND part = ?4")) == NULL)
+		goto fail;
+	db_bind_text(s, 1, phone);
+	sqlite3_bind_int(s, 2, (int)ref);
+	sqlite3_bind_int(s, 3, (int)parts);
+	sqlite3_bind_int(s, 4, (int)part);
+	db_bind_text(s, 5, text);
+	rc = sqlite3_step(s);
+	same = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(db, "parts");
+		goto fail;
+	}
+	if (same == 1) {
+		db_rollback(db);
+		return 0;
+	}
+	if (same == 0) {
+		if ((s = db_stmt(db, DB_ST_DONE_DEL,
+		    "DELETE FROM inbound_done WHERE phone = ?1 AND ref = ?2 AND "
+		    "parts = ?3")) == NULL)
+			goto fail;
+		db_bind_text(s, 1, phone);
+		sqlite3_bind_int(s, 2, (int)ref);
+		sqlite3_bind_int(s, 3, (int)parts);
+		if (db_step_done(db, s, "parts") == -1)
+			goto fail;
+	}
 	if ((s = db_stmt(db, DB_ST_PART_ADD,
 	    "INSERT OR IGNORE INTO inbound_parts (phone, ref, parts, part, "
 	    "text, received_at, modem) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"))
@@ -199,6 +233,18 @@ inbox_part_add(struct db *db, const char *phone, unsigned ref,
 		if ((*complete = inbox_part_join(db, phone, ref, parts,
 		    &missing)) == NULL)
 			goto fail;
+		if ((s = db_stmt(db, DB_ST_DONE_ADD,
+		    "INSERT OR REPLACE INTO inbound_done (phone, ref, parts, "
+		    "part, text, done_at) SELECT phone, ref, parts, part, text, "
+		    "?4 FROM inbound_parts WHERE phone = ?1 AND ref = ?2 AND "
+		    "parts = ?3")) == NULL)
+			goto fail;
+		db_bind_text(s, 1, phone);
+		sqlite3_bind_int(s, 2, (int)ref);
+		sqlite3_bind_int(s, 3, (int)parts);
+		sqlite3_bind_int64(s, 4, now);
+		if (db_step_done(db, s, "parts") == -1)
+			goto fail;
 		if (inbox_part_delete(db, phone, ref, parts) == -1)
 			goto fail;
 	}
@@ -228,6 +274,13 @@ inbox_part_expire(struct db *db, int64_t before,
 	char		*text;
 	int		 rc, missing;
 
+	/* completed messages are remembered for a day */
+	if ((s = db_stmt(db, DB_ST_DONE_PURGE,
+	    "DELETE FROM inbound_done WHERE done_at < ?1 - 86400")) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, before);
+	if (db_step_done(db, s, "parts") == -1)
+		return -1;
 	if ((s = db_stmt(db, DB_ST_PART_OLD,
 	    "SELECT phone, ref, parts, MIN(received_at), "
 	    "COALESCE(MAX(modem), '') FROM inbound_parts GROUP BY phone, ref, "

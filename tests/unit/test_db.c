@@ -369,7 +369,7 @@ test_open_create(void)
 	tt_int_op(test_int(e.db, "PRAGMA synchronous"), ==, 2);	/* FULL */
 	tt_int_op(test_int(e.db, "PRAGMA foreign_keys"), ==, 1);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM sqlite_master WHERE "
-	    "type = 'table'"), ==, 11);
+	    "type = 'table'"), ==, 12);
 	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat(name) "
 	    "FROM lists"), ==, "default");
 
@@ -386,7 +386,7 @@ test_open_create(void)
 	tt_int_op(test_int(e.db, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM lists"), ==, 1);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM sqlite_master WHERE "
-	    "type = 'table'"), ==, 11);
+	    "type = 'table'"), ==, 12);
 	tt_int_op(db_setting_get(e.db, "org", buf, sizeof buf), ==, 1);
 	tt_str_op(buf, ==, "Migrant Alliance");
 	tt_str_op(test_str(e.db, buf, sizeof buf, "PRAGMA journal_mode"), ==,
@@ -404,7 +404,7 @@ test_open_newer(void)
 	struct db	*db = NULL;
 
 	tt_int_op(test_open(&e), ==, 0);
-	tt_int_op(test_exec(e.db, "PRAGMA user_version = 3"), ==, 0);
+	tt_int_op(test_exec(e.db, "PRAGMA user_version = 4"), ==, 0);
 	db_close(e.db);
 	e.db = NULL;
 
@@ -2175,7 +2175,42 @@ end:
 	test_close(&e);
 }
 
+/* A part delivered again after its message completed is a duplicate;
+ * a new message reusing the reference is not. */
+static void
+test_part_duplicate(void)
+{
+	struct test_env	 e;
+	char		*full = NULL;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(inbox_part_add(e.db, PA, 9, 2, 1, "Hello ", 100, "m1",
+	    &full), ==, 0);
+	tt_assert(full == NULL);
+	tt_int_op(inbox_part_add(e.db, PA, 9, 2, 2, "world", 101, "m1",
+	    &full), ==, 0);
+	tt_str_op(full, ==, "Hello world");
+	free(full);
+	full = NULL;
+	/* the network delivers part 2 again: nothing new */
+	tt_int_op(inbox_part_add(e.db, PA, 9, 2, 2, "world", 200, "m1",
+	    &full), ==, 0);
+	tt_assert(full == NULL);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 0);
+	/* a new message with the same reference */
+	tt_int_op(inbox_part_add(e.db, PA, 9, 2, 1, "Second ", 300, "m1",
+	    &full), ==, 0);
+	tt_assert(full == NULL);
+	tt_int_op(inbox_part_add(e.db, PA, 9, 2, 2, "text", 301, "m1",
+	    &full), ==, 0);
+	tt_str_op(full, ==, "Second text");
+end:
+	free(full);
+	test_close(&e);
+}
+
 static const struct tt_case cases[] = {
+	{ "inbox/part-duplicate", test_part_duplicate },
 	{ "outbox/report", test_outbox_report },
 	{ "broadcast/variants", test_broadcast_variants },
 	{ "tx/nested", test_tx_nested },

@@ -150,10 +150,16 @@ inbound_process(struct gw *gw, const char *phone, const char *text,
 			goto fail;
 		log_info("from=%s keyword=%s result=opted-out cancelled=%ld",
 		    log_number(phone), kr.keyword, cancelled);
-		/* one confirmation, then silence */
+		/* one confirmation, then silence: even past the reply
+		 * limit (it is one per opt-out, so it cannot ping-pong) */
 		if (sub.status != SUBSCRIBER_OPTED_OUT &&
-		    inbound_reply(gw, may, phone, lang, REPLY_STOP, OUTBOX_SYSTEM,
+		    inbound_reply(gw, 1, phone, lang, REPLY_STOP, OUTBOX_SYSTEM,
 		    NULL, kr.keyword) == -1)
+			goto fail;
+		/* the keyword's language is the member's, opted out too */
+		if (kr.lang[0] && strcmp(kr.lang, sub.language) != 0 &&
+		    subscriber_set_language(gw->db, phone, kr.lang, &c,
+		    gw_now()) == -1)
 			goto fail;
 		break;
 	case KEYWORD_INFO:

@@ -46,16 +46,17 @@ static const struct at_error_entry at_error_cms[] = {
 	{ 10, P, "call barred" },
 	{ 11, T, "reserved" },
 	/*
-	 * "Does not wish to accept this short message" — in practice
-	 * networks and SMSCs return 21 for prepaid balance and policy
-	 * rejections that clear later, so retry (capped).
+	 * The destination's side refused the message (TS 24.011 RP-cause
+	 * 21): the issue's rule "a malformed or barred destination is
+	 * permanent".  Some prepaid networks use it for policy refusals
+	 * too; those would need a top-up, not a retry a minute later.
 	 */
-	{ 21, T, "short message transfer rejected" },
+	{ 21, P, "short message transfer rejected" },
 	{ 22, T, "memory capacity exceeded" },
 	{ 27, T, "destination out of order" },	/* transient by nature */
-	/* our SIM is not known in the visited network (IMSI unknown): a
-	 * re-registration cures it; no fault of the destination */
-	{ 28, M, "unidentified subscriber" },
+	/* the subscriber the message is for is not known (TS 24.011
+	 * RP-cause 28): retrying the same destination cannot succeed */
+	{ 28, P, "unidentified subscriber" },
 	/* the PLMN does not support the requested facility: no retry or
 	 * modem choice changes the message that asked for it */
 	{ 29, P, "facility rejected" },

@@ -72,10 +72,13 @@ modem_new(struct event_base *base, const struct modem_config *cfg,
 	m->base = base;
 	m->cfg = *cfg;
 	m->name = xstrdup(cfg->name ? cfg->name : cfg->device);
+	/* the port in use (m->device) may become another one, found by
+	 * IMEI; the configured path stays in its own copy */
 	m->device = xstrdup(cfg->device);
+	m->conf_device = xstrdup(cfg->device);
 	m->pin = cfg->pin ? xstrdup(cfg->pin) : NULL;
 	m->cfg.name = m->name;
-	m->cfg.device = m->device;
+	m->cfg.device = m->conf_device;
 	m->cfg.pin = m->pin;
 	m->cb = *cb;
 	m->arg = arg;
@@ -182,7 +185,18 @@ modem_open(struct modem *m)
 	struct serial_cfg c = { m->cfg.baud, m->cfg.rtscts };
 
 	modem_set_state(m, MODEM_OPENING);
-	if ((m->port = serial_open(m->device, &c, &cause)) == NULL) {
+	/* the configured path first: a port found elsewhere by IMEI is
+	 * only a stand-in until the configured one is back */
+	if (strcmp(m->device, m->cfg.device) != 0 &&
+	    (m->port = serial_open(m->cfg.device, &c, &cause)) != NULL) {
+		free(m->device);
+		m->device = xstrdup(m->cfg.device);
+	} else if (m->port == NULL) {
+		free(cause);
+		cause = NULL;
+		m->port = serial_open(m->device, &c, &cause);
+	}
+	if (m->port == NULL) {
 		snprintf(m->info.last_error, sizeof m->info.last_error, "%s",
 		    cause);
 		if (m->cfg.once) {
@@ -303,6 +317,7 @@ modem_free_cb(evutil_socket_t fd, short what, void *arg)
 	free(m->ussd_partial);
 	free(m->name);
 	free(m->device);
+	free(m->conf_device);
 	free(m->pin);
 	free(m);
 }

@@ -73,7 +73,8 @@ struct modem {
 	struct event_base	*base;
 	struct modem_config	 cfg;
 	char			*name;
-	char			*device;
+	char			*device;	/* the port in use */
+	char			*conf_device;	/* the configured path */
 	char			*pin;
 	struct modem_cb		 cb;
 	void			*arg;

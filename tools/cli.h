@@ -58,7 +58,8 @@ int		 client_request(struct client *, enum ctl_verb,
 /* Wait for the next event (blocking, up to ms; 0: none in time, -1). */
 int		 client_event(struct client *, int,
 		    void (*)(const struct ctl_proto_item *, void *), void *);
-/* Best effort: tell a running daemon there is new work. */
-void		 client_kick(const char *);
+/* Best effort: tell a running daemon there is new work; -1 when no
+ * daemon answers (the work waits in the database). */
+int		 client_kick(const char *);
 
 #endif

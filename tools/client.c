@@ -206,7 +206,7 @@ client_close(struct client *c)
 	free(c);
 }
 
-void
+int
 client_kick(const char *path)
 {
 	struct client	*c;
@@ -215,8 +215,9 @@ client_kick(const char *path)
 
 	if ((c = client_open(path, &cause)) == NULL) {
 		free(cause);
-		return;	/* the daemon picks the work up when it starts */
+		return -1;	/* the daemon picks it up when it starts */
 	}
 	(void)client_request(c, CTL_VERB_KICK, NULL, NULL, NULL, NULL, &text);
 	client_close(c);
+	return 0;
 }

@@ -212,6 +212,31 @@ cmd_help_exec(struct cmd_ctx *ctx)
 	return CMD_USAGE;
 }
 
+/* "unknown command", naming the subcommands of a family ("pdu"). */
+static void
+cmd_unknown(char **words, int nwords)
+{
+	const struct cmd_entry	**e;
+	char			  subs[256] = "";
+	size_t			  len = strlen(words[0]);
+
+	for (e = cmd_table; *e != NULL; e++) {
+		if (strncmp((*e)->name, words[0], len) == 0 &&
+		    (*e)->name[len] == ' ') {
+			if (subs[0] != '\0')
+				strlcat(subs, ", ", sizeof subs);
+			strlcat(subs, (*e)->name + len + 1, sizeof subs);
+		}
+	}
+	if (subs[0] != '\0')
+		cmd_error("%s: %s%s (one of: %s)", words[0], nwords > 1 ?
+		    "unknown subcommand " : "missing subcommand",
+		    nwords > 1 ? words[1] : "", subs);
+	else
+		cmd_error("unknown command: %s (try \"tambuli help\")",
+		    words[0]);
+}
+
 static int
 cmd_opt_index(const struct cmd_entry *e, const char *name, size_t len)
 {
@@ -304,9 +329,7 @@ cmd_run(int argc, char **argv)
 		return CMD_USAGE;
 	}
 	if ((e = cmd_find(words, nwords, &used)) == NULL) {
-		cmd_error("unknown command: %s%s%s (try \"tambuli help\")",
-		    words[0], nwords > 1 ? " " : "",
-		    nwords > 1 ? words[1] : "");
+		cmd_unknown(words, nwords);
 		free(words);
 		return CMD_USAGE;
 	}

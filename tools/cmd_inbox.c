@@ -211,6 +211,11 @@ cmd_inbox_reply_exec(struct cmd_ctx *ctx)
 	int			 rc = CMD_FAIL;
 
 	text = cmd_inbox_text(ctx);
+	if (text[0] != '\0' && text[strspn(text, " \t\r\n")] == '\0') {
+		cmd_error("reply: the text is blank");
+		free(text);
+		return CMD_FAIL;
+	}
 	if (cli_conf(ctx, &c) == -1) {
 		free(text);
 		return CMD_FAIL;

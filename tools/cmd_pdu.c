@@ -591,7 +591,7 @@ cmd_pdu_plan_exec(struct cmd_ctx *ctx)
 	struct plan_opts	 o, alt;
 	const char		*err;
 	char			*text, enc[80], ch[5];
-	size_t			 i, k, total, single_cap;
+	size_t			 i, k, total, single_cap, hdr;
 	int			 rc;
 
 	if ((rc = cmd_pdu_opts(ctx, &o)) != CMD_OK)
@@ -608,9 +608,13 @@ cmd_pdu_plan_exec(struct cmd_ctx *ctx)
 	printf("characters: %zu\n", p->nchars);
 	printf("encoding:   %s\n", enc);
 	printf("segments:   %zu\n", p->nseg);
-	printf("units:      %zu %s, %zu per segment%s\n", p->units,
-	    cmd_pdu_unit_name(p->encoding, p->units), p->capacity,
-	    p->nseg > 1 ? " (each part carries a 6-octet header)" : "");
+	hdr = (p->nseg > 1 ? 5 : 0) + (p->locking ? 3 : 0) +
+	    (p->single ? 3 : 0);
+	printf("units:      %zu %s, %zu per segment", p->units,
+	    cmd_pdu_unit_name(p->encoding, p->units), p->capacity);
+	if (hdr > 0)
+		printf(" (each part carries a %zu-octet header)", hdr + 1);
+	printf("\n");
 	printf("last:       %zu used, %zu left in the last segment\n",
 	    p->last_used, p->last_left);
 	if (p->replaced || p->stripped)

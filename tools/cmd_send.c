@@ -368,7 +368,11 @@ cmd_send_at(const char *s, int64_t now, int64_t *at)
 	    *end == '\0') ||
 	    ((end = strptime(s, "%Y-%m-%dT%H:%M", &tm)) != NULL &&
 	    *end == '\0')) {
+		int mday = tm.tm_mday, mon = tm.tm_mon;
 		*at = (int64_t)mktime(&tm);
+		/* mktime turns February 30 into March 2: refuse it */
+		if (tm.tm_mday != mday || tm.tm_mon != mon)
+			return -1;
 		return 0;
 	}
 	return -1;
@@ -394,8 +398,8 @@ cmd_send_exec(struct cmd_ctx *ctx)
 	if ((v = cmd_get(ctx, "at")) != NULL &&
 	    (cmd_send_at(v, now, &at) == -1 || at < now - 60)) {
 		cmd_error("send: --at %s: %s", v, at != 0 && at < now - 60 ?
-		    "that time is past" : "expected now, +30m, 18:30 or "
-		    "2026-12-18 17:00");
+		    "that time is past" : "expected now, +30m, 18:30 or a "
+		    "valid date like 2026-12-18 17:00");
 		return CMD_USAGE;
 	}
 	if ((v = cmd_get(ctx, "expires")) != NULL &&
@@ -405,6 +409,11 @@ cmd_send_exec(struct cmd_ctx *ctx)
 		return CMD_USAGE;
 	}
 	text = cmd_join_args(ctx);
+	if (text[0] != '\0' && text[strspn(text, " \t\r\n")] == '\0') {
+		cmd_error("send: the text is blank");
+		free(text);
+		return CMD_FAIL;
+	}
 	if (cli_conf(ctx, &c) == -1) {
 		free(text);
 		return CMD_FAIL;
@@ -471,7 +480,10 @@ cmd_send_exec(struct cmd_ctx *ctx)
 		printf("expires: %s (unsent messages are dropped then)\n",
 		    cli_time(bn.expires_at, when, sizeof when));
 	fflush(stdout);
-	client_kick(c.socket);
+	if (client_kick(c.socket) == -1)
+		fprintf(stderr, "tambuli: the daemon is not running: broadcast "
+		    "%lld is stored and goes out when tambulid starts\n",
+		    (long long)id);
 	rc = CMD_OK;
 	if (cmd_isset(ctx, "wait"))
 		rc = cmd_send_progress(db, id);
@@ -512,7 +524,8 @@ cmd_send_json_broadcast(struct json *j, const struct broadcast *b)
 	json_kv_int(j, "recipients", b->recipients);
 	json_kv_int(j, "queued", b->queued);
 	json_kv_int(j, "sending", b->sending);
-	json_kv_int(j, "sent", b->sent);
+	/* sent: handed to the network, delivered ones included */
+	json_kv_int(j, "sent", b->sent + b->delivered);
 	json_kv_int(j, "delivered", b->delivered);
 	json_kv_int(j, "failed", b->failed);
 	json_kv_int(j, "skipped", b->skipped);
@@ -636,7 +649,7 @@ cmd_send_show_exec(struct cmd_ctx *ctx)
 		printf("recipients: %ld\n", b.recipients);
 		printf("queued:     %ld (%ld being sent)\n", b.queued +
 		    b.sending, b.sending);
-		printf("sent:       %ld\n", b.sent);
+		printf("sent:       %ld\n", b.sent + b.delivered);
 		printf("delivered:  %ld\n", b.delivered);
 		printf("failed:     %ld\n", b.failed);
 		printf("skipped:    %ld (opted out or no longer subscribed)\n",

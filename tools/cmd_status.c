@@ -224,8 +224,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 		if (code == CTL_CODE_OK)
 			printf("daemon: running\n");
 		else
-			printf("daemon: not running (%s)\n", cause ? cause :
-			    "no answer");
+			printf("daemon: %s\n", cause ? cause : "no answer");
 		for (i = 0; i < st.n; i++) {
 			const struct cmd_status_modem *m = &st.m[i];
 			sig = cmd_status_get(m, "signal");

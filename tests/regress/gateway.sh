@@ -127,6 +127,17 @@ until sent_to m1 +14155550198 | grep -q "Contact"; do
 	sleep 0.1	# polling a condition
 done
 check "reply rate limit" "3" "$(sent_to m1 +14155550199 | grep -c Contact)"
+# the STOP confirmation still goes out past the limit, in the keyword's
+# language, which the opted-out number keeps
+n=$(wc -l <"$T/m1.sent")
+sim m1 sms +14155550199 "BAJA" >/dev/null
+sim m1 wait-sent $((n + 1)) 10 >/dev/null
+check "STOP past the reply limit" \
+    "Migrant Alliance: ya no te enviaremos mensajes. Para volver a suscribirte responde UNIRSE." \
+    "$(sent_to m1 +14155550199 | tail -n 1)"
+tam g subscribers list --json >"$T/subs.json"
+contains "opted-out language" "$T/subs.json" \
+    '"phone":"+14155550199","status":"opted-out","language":"es"'
 
 # ---- SIGHUP reloads the texts ----------------------------------------------
 sed -i 's/^organization = .*/organization = Alianza Migrante/' "$T/g.conf"

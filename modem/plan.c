@@ -149,7 +149,7 @@ static int
 plan_cost_gsm7(const struct plan_opts *o, const uint32_t *cp, size_t n,
     struct plan_cand *c, uint32_t *out, size_t *nout)
 {
-	uint32_t	r[PLAN_REPL_MAX];
+	uint32_t	r[PLAN_REPL_MAX], *rs;
 	size_t		i, u, nr, k = 0, total = 0;
 	int		kind;
 
@@ -168,10 +168,17 @@ plan_cost_gsm7(const struct plan_opts *o, const uint32_t *cp, size_t n,
 			c->replaced++;
 		else
 			c->stripped++;
-		memcpy(out + k, r, nr * sizeof *r);
+		/* " 1/2" keeps "2½" from reading "21/2", but after a space
+		 * (or at the start) its own space would double one */
+		rs = r;
+		if (nr > 0 && rs[0] == ' ' && (k == 0 || out[k - 1] == ' ')) {
+			rs++;
+			nr--;
+		}
+		memcpy(out + k, rs, nr * sizeof *rs);
 		k += nr;
 		while (nr > 0)
-			total += plan_units(SMS_ENC_GSM7, r[--nr], c->locking,
+			total += plan_units(SMS_ENC_GSM7, rs[--nr], c->locking,
 			    c->single);
 	}
 	if (k == 0)

@@ -61,5 +61,7 @@ int		 client_event(struct client *, int,
 /* Best effort: tell a running daemon there is new work; -1 when no
  * daemon answers (the work waits in the database). */
 int		 client_kick(const char *);
+/* Modems of the running daemon that are ready now, or -1. */
+int		 client_ready_modems(const char *);
 
 #endif

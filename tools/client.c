@@ -221,3 +221,32 @@ client_kick(const char *path)
 	client_close(c);
 	return 0;
 }
+
+static void
+client_count_ready(const char *line, void *arg)
+{
+	int	*n = arg;
+
+	/* "modem NAME state ready ..." */
+	if (strncmp(line, "modem ", 6) == 0 && strstr(line, " state ready ") !=
+	    NULL)
+		(*n)++;
+}
+
+int
+client_ready_modems(const char *path)
+{
+	struct client	*c;
+	const char	*text;
+	char		*cause = NULL;
+	int		 n = 0, code;
+
+	if ((c = client_open(path, &cause)) == NULL) {
+		free(cause);
+		return -1;
+	}
+	code = client_request(c, CTL_VERB_STATUS, NULL, client_count_ready,
+	    NULL, &n, &text);
+	client_close(c);
+	return code == CTL_CODE_OK ? n : -1;
+}

@@ -144,8 +144,13 @@ cmd_send_preview(const struct conf *c, const struct plan *p, long n,
     const char *list)
 {
 	long	segs = (long)p->nseg * n, secs;
-	int	modems = c->nmodems > 0 ? (int)c->nmodems : 1;
+	int	modems;
 	size_t	i;
+
+	/* the running daemon knows which modems are up; else the
+	 * configuration says how many there will be */
+	if ((modems = client_ready_modems(c->socket)) <= 0)
+		modems = c->nmodems > 0 ? (int)c->nmodems : 1;
 
 	printf("recipients: %ld (list %s)\n", n, list ? list : "default");
 	printf("encoding: %s\n", cmd_send_encoding_name(p->encoding));

@@ -230,6 +230,9 @@ static const struct choice_case choice_cases[] = {
 	/* force UCS-2 on ASCII */
 	{ "hello", { PLAN_FORCE_UCS2, 0, 0, 0 }, SMS_ENC_UCS2, 0, 0, "hello",
 	  0, 0 },
+	/* a fraction's space is not doubled after a space */
+	{ "\xe2\x80\xa2 \xc2\xbd and 2\xc2\xbd", { PLAN_AUTO, 1, 0, 0 },
+	  SMS_ENC_GSM7, 0, 0, "- 1/2 and 2 1/2", 3, 0 },
 	/* zero-width space removed by smart */
 	{ "a\xe2\x80\x8b" "b", { PLAN_AUTO, 1, 0, 0 }, SMS_ENC_GSM7, 0, 0,
 	  "ab", 1, 0 },

@@ -366,6 +366,10 @@ cmd_modem_ussd_answer(struct modem *m, int status, const char *text,
 	case 0:
 	case 2:
 	case 3:
+		if (r->nreplies > 0)
+			fprintf(stderr, "tambuli: USSD: the session ended; "
+			    "%d reply argument%s not used\n", r->nreplies,
+			    r->nreplies == 1 ? "" : "s");
 		cmd_modem_finish(r, CMD_OK);
 		return;
 	case 4:

@@ -329,6 +329,11 @@ cmd_status_ussd_exec(struct cmd_ctx *ctx)
 			break;
 		}
 		if (status != 1) {
+			if (i < ctx->argc)
+				fprintf(stderr, "tambuli: ussd: the session "
+				    "ended; %d reply argument%s not used\n",
+				    ctx->argc - i, ctx->argc - i == 1 ? "" :
+				    "s");
 			rc = status == 5 ? CMD_FAIL : CMD_OK;
 			if (status == 5)
 				cmd_error("ussd: the network timed out");

@@ -17,7 +17,7 @@ enum db_stmt_id {
 	DB_ST_SUB_LANG, DB_ST_SUB_DELETE, DB_ST_SUB_LISTS,
 	DB_ST_LIST_ID, DB_ST_LIST_CREATE, DB_ST_LIST_ALL,
 	DB_ST_MEMBER_ADD, DB_ST_MEMBER_DEL_ALL, DB_ST_CONSENT,
-	DB_ST_OUTBOX_SKIP_PHONE, DB_ST_OUTBOX_SKIP_DONE, DB_ST_SUB_ALL,
+	DB_ST_OUTBOX_SKIP_PHONE, DB_ST_SUB_ALL,
 	DB_ST_SUB_BY_LIST, DB_ST_SUB_COUNT,
 	/* outbox.c */
 	DB_ST_BC_INSERT, DB_ST_BC_EXPAND, DB_ST_BC_SET_RECIPIENTS,
@@ -30,7 +30,7 @@ enum db_stmt_id {
 	DB_ST_OB_DEPTH, DB_ST_OB_BROADCAST_OF,
 	DB_ST_OB_PART_ADD, DB_ST_OB_PART_FIND, DB_ST_OB_PART_STATUS,
 	DB_ST_OB_PART_LEFT, DB_ST_OB_DELIVERED, DB_ST_OB_USAGE,
-	DB_ST_BC_VARIANT, DB_ST_OB_EXPIRE, DB_ST_OB_EXPIRE_DONE,
+	DB_ST_BC_VARIANT, DB_ST_OB_EXPIRE, DB_ST_BC_FINISH,
 	DB_ST_OB_NEXT_EXPIRY,
 	/* inbox.c */
 	DB_ST_IN_ADD, DB_ST_IN_LIST, DB_ST_IN_LIST_ALL, DB_ST_IN_HANDLED,
@@ -54,6 +54,8 @@ int		 db_fail(struct db *, const char *);
 int		 db_failf(struct db *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 db_step_done(struct db *, sqlite3_stmt *, const char *);
+/* outbox.c */
+int		 db_broadcasts_finish(struct db *);
 int64_t		 db_list_id(struct db *, const char *);
 void		 db_bind_text(sqlite3_stmt *, int, const char *);
 const char	*db_col_text(sqlite3_stmt *, int);

@@ -352,6 +352,25 @@ outbox_set_state(struct db *db, int64_t id, const char *state,
 	return db_step_done(db, s, "outbox state");
 }
 
+/*
+ * Every unfinished broadcast with nothing left queued or sending is done
+ * (after rows were skipped or expired in bulk; there are few unfinished
+ * broadcasts, so this is cheap).
+ */
+int
+db_broadcasts_finish(struct db *db)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_BC_FINISH,
+	    "UPDATE broadcasts SET state = 'done' WHERE state IN "
+	    "('queued', 'sending') AND NOT EXISTS (SELECT 1 FROM outbox "
+	    "o WHERE o.broadcast_id = broadcasts.id AND o.state IN "
+	    "('queued', 'sending'))")) == NULL)
+		return -1;
+	return db_step_done(db, s, "broadcast done");
+}
+
 /* A broadcast whose rows are all final is done. */
 static int
 outbox_broadcast_done(struct db *db, int64_t bid)
@@ -757,16 +776,8 @@ outbox_expire(struct db *db, int64_t now, long *n, int64_t *next)
 	if (db_step_done(db, s, "expire") == -1)
 		goto fail;
 	*n = sqlite3_changes(db->h);
-	if (*n > 0) {
-		if ((s = db_stmt(db, DB_ST_OB_EXPIRE_DONE,
-		    "UPDATE broadcasts SET state = 'done' WHERE state IN "
-		    "('queued', 'sending') AND NOT EXISTS (SELECT 1 FROM outbox "
-		    "o WHERE o.broadcast_id = broadcasts.id AND o.state IN "
-		    "('queued', 'sending'))")) == NULL)
-			goto fail;
-		if (db_step_done(db, s, "expire") == -1)
-			goto fail;
-	}
+	if (*n > 0 && db_broadcasts_finish(db) == -1)
+		goto fail;
 	if ((s = db_stmt(db, DB_ST_OB_NEXT_EXPIRY,
 	    "SELECT MIN(expires_at) FROM outbox INDEXED BY outbox_expiry "
 	    "WHERE state = 'queued' AND expires_at IS NOT NULL")) == NULL)

@@ -201,19 +201,8 @@ subscriber_optout(struct db *db, const char *phone, const struct consent *c,
 	*cancelled = sqlite3_changes(db->h);
 	/* a broadcast whose last queued rows were just skipped is done:
 	 * no claim will ever look at it again */
-	if (*cancelled > 0) {
-		if ((s = db_stmt(db, DB_ST_OUTBOX_SKIP_DONE,
-		    "UPDATE broadcasts SET state = 'done' WHERE state IN "
-		    "('queued', 'sending') AND id IN (SELECT broadcast_id "
-		    "FROM outbox WHERE phone = ?1 AND state = 'skipped' AND "
-		    "broadcast_id IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM "
-		    "outbox o WHERE o.broadcast_id = broadcasts.id AND "
-		    "o.state IN ('queued', 'sending'))")) == NULL)
-			goto fail;
-		db_bind_text(s, 1, phone);
-		if (db_step_done(db, s, "opt out") == -1)
-			goto fail;
-	}
+	if (*cancelled > 0 && db_broadcasts_finish(db) == -1)
+		goto fail;
 	if (subscriber_consent(db, phone, "opt-out", NULL, c, now) == -1)
 		goto fail;
 	return db_commit(db);

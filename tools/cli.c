@@ -92,3 +92,46 @@ cli_plan_opts(const struct conf *c, struct plan_opts *o)
 	if (c->encoding == CONF_ENC_STRIP_ACCENTS)
 		o->strip_accents = 1;
 }
+
+/*
+ * A duration: "45s", "30m", "12h", "2d", "3w", or a plain number of unit
+ * seconds.  At least one unit, at most max seconds.  -1 when malformed.
+ */
+int
+cli_duration(const char *s, int64_t unit, int64_t max, int64_t *secs)
+{
+	const char	*err;
+	char		 buf[24];
+	size_t		 len = strlen(s);
+	long long	 v, mult = unit;
+
+	if (len == 0 || len >= sizeof buf)
+		return -1;
+	memcpy(buf, s, len + 1);
+	switch (buf[len - 1]) {
+	case 's':
+		mult = 1;
+		break;
+	case 'm':
+		mult = 60;
+		break;
+	case 'h':
+		mult = 3600;
+		break;
+	case 'd':
+		mult = 86400;
+		break;
+	case 'w':
+		mult = 7 * 86400;
+		break;
+	default:
+		len++;	/* no suffix to cut */
+		break;
+	}
+	buf[len - 1] = '\0';
+	v = strtonum(buf, 1, max, &err);
+	if (err != NULL || v > max / mult)
+		return -1;
+	*secs = v * mult;
+	return 0;
+}

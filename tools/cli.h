@@ -36,6 +36,7 @@ struct db	*cli_db(const struct conf *);
  * error message naming the number. */
 int		 cli_phone(const struct conf *, const char *, char *, size_t);
 int64_t		 cli_now(void);
+int		 cli_duration(const char *, int64_t, int64_t, int64_t *);
 /* "2026-11-29 09:15" in local time */
 const char	*cli_time(int64_t, char *, size_t);
 /* Plan options from the configured encoding policy. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "cmd.h"
 #include "compat.h"
 #include "json.h"
@@ -176,42 +177,6 @@ cmd_pdu_number(const char *in, char *out, size_t outlen, const char *what)
 	return CMD_OK;
 }
 
-/* "30m", "12h", "2d", "3w", or plain minutes. */
-static int
-cmd_pdu_duration(const char *s, int *minutes)
-{
-	char		 buf[16];
-	const char	*errstr;
-	size_t		 len = strlen(s);
-	long long	 v, mult = 1;
-
-	if (len == 0 || len >= sizeof buf)
-		return -1;
-	memcpy(buf, s, len + 1);
-	switch (buf[len - 1]) {
-	case 'm':
-		buf[len - 1] = '\0';
-		break;
-	case 'h':
-		mult = 60;
-		buf[len - 1] = '\0';
-		break;
-	case 'd':
-		mult = 24 * 60;
-		buf[len - 1] = '\0';
-		break;
-	case 'w':
-		mult = 7 * 24 * 60;
-		buf[len - 1] = '\0';
-		break;
-	}
-	v = strtonum(buf, 1, 63 * 7 * 24 * 60, &errstr);
-	if (errstr != NULL || v * mult > 63LL * 7 * 24 * 60)
-		return -1;
-	*minutes = (int)(v * mult);
-	return 0;
-}
-
 /* A reference that is the same for the same text: reproducible output. */
 static unsigned
 cmd_pdu_ref(const char *text)
@@ -236,6 +201,7 @@ cmd_pdu_encode_exec(struct cmd_ctx *ctx)
 	const char		*err, *v;
 	size_t			 i, len, tpdu_len;
 	long long		 ref;
+	int64_t			 vp;
 	int			 rc;
 
 	if ((rc = cmd_pdu_opts(ctx, &o)) != CMD_OK)
@@ -255,11 +221,14 @@ cmd_pdu_encode_exec(struct cmd_ctx *ctx)
 			return CMD_FAIL;
 		s.smsc = smsc;
 	}
-	if ((v = cmd_get(ctx, "validity")) != NULL &&
-	    cmd_pdu_duration(v, &s.vp_minutes) == -1) {
-		cmd_error("pdu encode: invalid --validity %s (expected e.g. "
-		    "30m, 12h, 2d, 3w; at most 63 weeks)", v);
-		return CMD_USAGE;
+	/* plain numbers are minutes; at most 63 weeks (TS 23.040) */
+	if ((v = cmd_get(ctx, "validity")) != NULL) {
+		if (cli_duration(v, 60, 63LL * 7 * 86400, &vp) == -1) {
+			cmd_error("pdu encode: invalid --validity %s (expected "
+			    "e.g. 30m, 12h, 2d, 3w; at most 63 weeks)", v);
+			return CMD_USAGE;
+		}
+		s.vp_minutes = (int)((vp + 59) / 60);
 	}
 
 	text = cmd_join_args(ctx);

@@ -21,6 +21,7 @@
 
 #define CMD_SEND_SEC_PER_SEGMENT	4	/* one modem: 3-6 s a segment */
 #define CMD_SEND_SIM_DAY		1000	/* carriers flag more a day */
+#define CMD_SEND_MAX_SECS		(10LL * 365 * 86400)
 
 static int	cmd_send_exec(struct cmd_ctx *);
 static int	cmd_send_list_exec(struct cmd_ctx *);
@@ -289,46 +290,6 @@ cmd_send_progress(struct db *db, int64_t id)
 	}
 }
 
-/* "30m", "6h", "2d", "1w", or seconds. */
-static int
-cmd_send_duration(const char *s, int64_t *secs)
-{
-	const char	*err;
-	char		 buf[24];
-	size_t		 len = strlen(s);
-	long long	 v, mult = 1;
-
-	if (len == 0 || len >= sizeof buf)
-		return -1;
-	memcpy(buf, s, len + 1);
-	switch (buf[len - 1]) {
-	case 's':
-		buf[len - 1] = '\0';
-		break;
-	case 'm':
-		mult = 60;
-		buf[len - 1] = '\0';
-		break;
-	case 'h':
-		mult = 3600;
-		buf[len - 1] = '\0';
-		break;
-	case 'd':
-		mult = 86400;
-		buf[len - 1] = '\0';
-		break;
-	case 'w':
-		mult = 7 * 86400;
-		buf[len - 1] = '\0';
-		break;
-	}
-	v = strtonum(buf, 1, 10LL * 365 * 86400, &err);
-	if (err != NULL || v * mult > 10LL * 365 * 86400)
-		return -1;
-	*secs = v * mult;
-	return 0;
-}
-
 /*
  * When to send: "now", "+DURATION", "HH:MM" (today, or tomorrow when
  * past), "YYYY-MM-DD HH:MM[:SS]" or with a T, in local time.
@@ -346,7 +307,7 @@ cmd_send_at(const char *s, int64_t now, int64_t *at)
 		return 0;
 	}
 	if (s[0] == '+') {
-		if (cmd_send_duration(s + 1, &d) == -1)
+		if (cli_duration(s + 1, 1, CMD_SEND_MAX_SECS, &d) == -1)
 			return -1;
 		*at = now + d;
 		return 0;
@@ -408,7 +369,7 @@ cmd_send_exec(struct cmd_ctx *ctx)
 		return CMD_USAGE;
 	}
 	if ((v = cmd_get(ctx, "expires")) != NULL &&
-	    cmd_send_duration(v, &expires) == -1) {
+	    cli_duration(v, 1, CMD_SEND_MAX_SECS, &expires) == -1) {
 		cmd_error("send: --expires %s: expected a duration like 30m, "
 		    "6h or 2d", v);
 		return CMD_USAGE;

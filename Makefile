@@ -56,6 +56,7 @@ GATEWAY_CORE_SRCS = \
 	gateway/keyword.c
 
 DB_SRCS = \
+	db/backup.c \
 	db/db.c \
 	db/inbox.c \
 	db/outbox.c \
@@ -94,6 +95,7 @@ CLI_SRCS = \
 	tools/cli.c \
 	tools/client.c \
 	tools/cmd.c \
+	tools/cmd_admin.c \
 	tools/cmd_send.c \
 	tools/cmd_status.c \
 	tools/cmd_modem.c \

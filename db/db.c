@@ -487,3 +487,30 @@ db_list_id(struct db *db, const char *name)
 	sqlite3_reset(s);
 	return id;
 }
+
+/*
+ * The newest time recorded anywhere in the store (0 when empty): a system
+ * clock behind it has gone backwards (a Pi booting without a network
+ * clock).
+ */
+int
+db_latest_time(struct db *db, int64_t *t)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	*t = 0;
+	if ((s = db_stmt(db, DB_ST_LATEST_TIME,
+	    "SELECT max(t) FROM ("
+	    "  SELECT max(updated_at) AS t FROM subscribers"
+	    "  UNION ALL SELECT max(at) FROM consent_events"
+	    "  UNION ALL SELECT max(received_at) FROM inbox"
+	    "  UNION ALL SELECT max(created_at) FROM broadcasts"
+	    "  UNION ALL SELECT max(updated_at) FROM outbox)")) == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*t = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW ? 0 : db_fail(db, "latest time");
+}

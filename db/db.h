@@ -39,6 +39,17 @@ void		 db_rollback(struct db *);
 int		 db_busy(const struct db *);	/* last error was SQLITE_BUSY */
 int		 db_setting_get(struct db *, const char *, char *, size_t);
 int		 db_setting_set(struct db *, const char *, const char *);
+/* The newest time recorded in the store, 0 when empty. */
+int		 db_latest_time(struct db *, int64_t *);
+
+/* backup.c */
+/*
+ * Write a consistent snapshot of the open database to path (online backup
+ * API; the daemon may keep writing), mode 0600, one self-contained file,
+ * checked, synced and renamed into place.  Refuses the database's own
+ * files.  0, or -1 with *cause (allocated).
+ */
+int		 backup_db(struct db *, const char *, char **);
 
 /* ---- subscribers and lists (subscriber.c) ---- */
 

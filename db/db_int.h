@@ -11,7 +11,7 @@
 /* Every statement, prepared once per handle on first use. */
 enum db_stmt_id {
 	DB_ST_BEGIN, DB_ST_COMMIT, DB_ST_ROLLBACK,
-	DB_ST_SETTING_GET, DB_ST_SETTING_SET,
+	DB_ST_SETTING_GET, DB_ST_SETTING_SET, DB_ST_LATEST_TIME,
 	/* subscriber.c */
 	DB_ST_SUB_GET, DB_ST_SUB_INSERT, DB_ST_SUB_ACTIVATE, DB_ST_SUB_OPTOUT,
 	DB_ST_SUB_LANG, DB_ST_SUB_DELETE, DB_ST_SUB_LISTS,
@@ -54,6 +54,8 @@ int		 db_fail(struct db *, const char *);
 int		 db_failf(struct db *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 db_step_done(struct db *, sqlite3_stmt *, const char *);
+/* backup.c */
+int		 backup_write(sqlite3 *, const char *, const char *, char **);
 /* outbox.c */
 int		 db_broadcasts_finish(struct db *);
 int64_t		 db_list_id(struct db *, const char *);

@@ -47,6 +47,8 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_sub_lists_entry,
 	&cmd_inbox_entry,
 	&cmd_inbox_reply_entry,
+	&cmd_admin_backup_entry,
+	&cmd_admin_doctor_entry,
 	&cmd_help_entry,
 	NULL
 };

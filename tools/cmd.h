@@ -74,6 +74,10 @@ int		 cmd_error(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 char		*cmd_join_args(const struct cmd_ctx *);
 
+/* cmd_admin.c */
+extern const struct cmd_entry cmd_admin_backup_entry;
+extern const struct cmd_entry cmd_admin_doctor_entry;
+
 /* cmd_modem.c */
 extern const struct cmd_entry cmd_modem_list_entry;
 extern const struct cmd_entry cmd_modem_probe_entry;

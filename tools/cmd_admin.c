@@ -1,0 +1,376 @@
+/*
+ * tools/cmd_admin.c — the operator's commands: "tambuli backup" (a
+ * consistent snapshot while the daemon runs) and "tambuli doctor" (one
+ * line per check of what usually goes wrong on a Pi, with what to do).
+ */
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/timex.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "compat.h"
+
+#define CMD_ADMIN_USER		"tambuli"	/* the service's user */
+#define CMD_ADMIN_FREE_FAIL	(10LL << 20)	/* bytes */
+#define CMD_ADMIN_FREE_WARN	(100LL << 20)
+#define CMD_ADMIN_CLOCK_MIN	1767225600	/* 2026-01-01: older is wrong */
+#define CMD_ADMIN_CLOCK_SLACK	300		/* seconds */
+
+static int	cmd_admin_backup_exec(struct cmd_ctx *);
+static int	cmd_admin_doctor_exec(struct cmd_ctx *);
+
+const struct cmd_entry cmd_admin_backup_entry = {
+	.name = "backup",
+	.args = "FILE",
+	.help = "write a consistent snapshot of the database to FILE (mode "
+	    "0600), safe while the daemon runs and sends",
+	.opts = NULL,
+	.min_args = 1,
+	.max_args = 1,
+	.flags = CMD_OFFLINE_OK,
+	.exec = cmd_admin_backup_exec,
+};
+
+const struct cmd_entry cmd_admin_doctor_entry = {
+	.name = "doctor",
+	.args = "",
+	.help = "check the configuration, database, daemon, modems and clock; "
+	    "one line each (ok, warn, fail) with what to do; exit 1 on a fail",
+	.opts = NULL,
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OFFLINE_OK,
+	.exec = cmd_admin_doctor_exec,
+};
+
+/* ===== backup ===== */
+
+static int
+cmd_admin_backup_exec(struct cmd_ctx *ctx)
+{
+	struct conf	 c;
+	struct db	*db;
+	struct stat	 st;
+	char		*cause;
+	int		 rc = CMD_OK;
+
+	memset(&c, 0, sizeof c);
+	if (cli_conf(ctx, &c) == -1)
+		return CMD_FAIL;
+	if ((db = cli_db(&c)) == NULL) {
+		conf_free(&c);
+		return CMD_FAIL;
+	}
+	if (backup_db(db, ctx->argv[0], &cause) == -1) {
+		rc = cmd_error("backup %s", cause);
+		free(cause);
+	} else if (stat(ctx->argv[0], &st) == 0)
+		printf("backup of %s written to %s (%lld bytes)\n", c.database,
+		    ctx->argv[0], (long long)st.st_size);
+	db_close(db);
+	conf_free(&c);
+	return rc;
+}
+
+/* ===== doctor ===== */
+
+struct cmd_admin_doc {
+	int	fails;
+	int	warns;
+};
+
+static void
+cmd_admin_say(struct cmd_admin_doc *d, const char *level, const char *what,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+cmd_admin_say(struct cmd_admin_doc *d, const char *level, const char *what,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	if (strcmp(level, "fail") == 0)
+		d->fails++;
+	else if (strcmp(level, "warn") == 0)
+		d->warns++;
+	printf("%-4s  %-13s ", level, what);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* The user the daemon runs as: the service user when it exists. */
+static const struct passwd *
+cmd_admin_daemon_user(void)
+{
+	const struct passwd	*pw;
+
+	if ((pw = getpwnam(CMD_ADMIN_USER)) != NULL)
+		return pw;
+	return getpwuid(geteuid());
+}
+
+/* May user pw open path for reading and writing (mode bits, groups)? */
+static int
+cmd_admin_user_rw(const struct passwd *pw, const struct stat *st)
+{
+	gid_t	groups[256];
+	int	n = (int)(sizeof groups / sizeof groups[0]), i;
+
+	if (pw->pw_uid == 0)
+		return 1;
+	if (st->st_uid == pw->pw_uid)
+		return (st->st_mode & 0600) == 0600;
+	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) == -1)
+		n = 0;
+	for (i = 0; i < n; i++)
+		if (groups[i] == st->st_gid)
+			return (st->st_mode & 0060) == 0060;
+	return (st->st_mode & 0006) == 0006;
+}
+
+/*
+ * Processes that have path open, as "name (pid N)" joined by ", ", into
+ * buf; the count.  Only what /proc lets us see (root sees all).
+ * *daemon is set when tambulid is one of them.
+ */
+static int
+cmd_admin_holders(const char *path, int *daemon, char *buf, size_t len)
+{
+	DIR		*proc, *fds;
+	struct dirent	*p, *f;
+	char		 dir[300], link[PATH_MAX], comm[300], fd[PATH_MAX + 300];
+	char		 name[64];
+	ssize_t		 n;
+	FILE		*fp;
+	int		 count = 0, hit;
+
+	buf[0] = '\0';
+	*daemon = 0;
+	if ((proc = opendir("/proc")) == NULL)
+		return 0;
+	while ((p = readdir(proc)) != NULL) {
+		if (p->d_name[0] < '1' || p->d_name[0] > '9')
+			continue;
+		snprintf(dir, sizeof dir, "/proc/%s/fd", p->d_name);
+		if ((fds = opendir(dir)) == NULL)
+			continue;
+		hit = 0;
+		while (!hit && (f = readdir(fds)) != NULL) {
+			snprintf(fd, sizeof fd, "%s/%s", dir, f->d_name);
+			if ((n = readlink(fd, link, sizeof link - 1)) <= 0)
+				continue;
+			link[n] = '\0';
+			hit = strcmp(link, path) == 0;
+		}
+		closedir(fds);
+		if (!hit)
+			continue;
+		snprintf(comm, sizeof comm, "/proc/%s/comm", p->d_name);
+		strlcpy(name, "?", sizeof name);
+		if ((fp = fopen(comm, "r")) != NULL) {
+			if (fgets(name, sizeof name, fp) != NULL)
+				name[strcspn(name, "\n")] = '\0';
+			fclose(fp);
+		}
+		if (strcmp(name, "tambulid") == 0)
+			*daemon = 1;
+		/* the simulator keeps its own pty's other end open: it is
+		 * the modem, not a program competing for it */
+		if (strcmp(name, "modemsim") == 0)
+			continue;
+		if (count++ > 0)
+			strlcat(buf, ", ", len);
+		snprintf(fd, sizeof fd, "%s (pid %s)", name, p->d_name);
+		strlcat(buf, fd, len);
+	}
+	closedir(proc);
+	return count;
+}
+
+static void
+cmd_admin_doc_db(struct cmd_admin_doc *d, const struct conf *c)
+{
+	struct stat	 st;
+	struct statvfs	 vfs;
+	struct db	*db;
+	char		*cause, *dir, *slash;
+	long long	 avail;
+	int64_t		 newest, now = cli_now();
+
+	if (stat(c->database, &st) == -1) {
+		cmd_admin_say(d, "fail", "database", "%s: %s: start tambulid "
+		    "(it creates the database), or restore a backup there",
+		    c->database, strerror(errno));
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		cmd_admin_say(d, "fail", "database", "%s is not a regular file",
+		    c->database);
+		return;
+	}
+	if (st.st_mode & 0007)
+		cmd_admin_say(d, "fail", "permissions", "%s is mode %04o: "
+		    "anyone on this machine can read members' numbers; "
+		    "chmod o-rwx %s", c->database, (unsigned)(st.st_mode &
+		    07777), c->database);
+	else
+		cmd_admin_say(d, "ok", "permissions", "%s is mode %04o",
+		    c->database, (unsigned)(st.st_mode & 07777));
+	if (access(c->database, R_OK | W_OK) == -1)
+		cmd_admin_say(d, "fail", "database", "%s: %s for this user: "
+		    "join the group that owns it (usermod -aG GROUP $USER, "
+		    "then log in again)", c->database, strerror(errno));
+	else if ((db = db_open(c->database, 5000, &cause)) == NULL) {
+		cmd_admin_say(d, "fail", "database", "%s", cause);
+		free(cause);
+	} else {
+		cmd_admin_say(d, "ok", "database", "%s (%lld kB)", c->database,
+		    (long long)st.st_size / 1024);
+		if (db_latest_time(db, &newest) == 0 && newest >
+		    now + CMD_ADMIN_CLOCK_SLACK)
+			cmd_admin_say(d, "fail", "clock", "the database holds "
+			    "records from %lld s in the future: the clock is "
+			    "behind (a Pi without a network clock boots with "
+			    "its last shutdown time); set it: date -s "
+			    "'YYYY-MM-DD HH:MM'", (long long)(newest - now));
+		db_close(db);
+	}
+	dir = xstrdup(c->database);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		slash[slash == dir ? 1 : 0] = '\0';
+	else
+		strlcpy(dir, ".", 2);
+	if (statvfs(dir, &vfs) == 0) {
+		avail = (long long)vfs.f_bavail * (long long)vfs.f_frsize;
+		cmd_admin_say(d, avail < CMD_ADMIN_FREE_FAIL ? "fail" :
+		    avail < CMD_ADMIN_FREE_WARN ? "warn" : "ok", "disk",
+		    "%lld MB free on the database's filesystem%s",
+		    avail >> 20, avail < CMD_ADMIN_FREE_WARN ? ": free some "
+		    "space (old logs: journalctl --vacuum-size=50M)" : "");
+	}
+	free(dir);
+}
+
+static void
+cmd_admin_doc_daemon(struct cmd_admin_doc *d, const struct conf *c)
+{
+	int	n;
+
+	if ((n = client_ready_modems(c->socket)) == -1)
+		cmd_admin_say(d, "fail", "daemon", "no tambulid answers on %s: "
+		    "systemctl start tambulid; journalctl -u tambulid says why "
+		    "it stopped", c->socket);
+	else
+		cmd_admin_say(d, n > 0 ? "ok" : "warn", "daemon", "tambulid "
+		    "answers on %s; %d modem%s ready%s", c->socket, n,
+		    n == 1 ? "" : "s", n > 0 ? "" : ": messages wait in the "
+		    "queue (tambuli status says why)");
+}
+
+static void
+cmd_admin_doc_modem(struct cmd_admin_doc *d, const struct conf_modem *m,
+    const struct passwd *pw)
+{
+	struct stat	 st;
+	char		 real[PATH_MAX], holders[512], what[64];
+	int		 n, daemon;
+
+	snprintf(what, sizeof what, "modem %s", m->name);
+	if (realpath(m->device, real) == NULL || stat(real, &st) == -1) {
+		cmd_admin_say(d, "fail", what, "%s: %s: is it plugged in (a "
+		    "powered hub)? tambuli modem list shows the ports",
+		    m->device, strerror(errno));
+		return;
+	}
+	if (!S_ISCHR(st.st_mode)) {
+		cmd_admin_say(d, "fail", what, "%s is not a serial device",
+		    m->device);
+		return;
+	}
+	if (pw != NULL && !cmd_admin_user_rw(pw, &st)) {
+		cmd_admin_say(d, "fail", what, "%s (%s) cannot be opened by "
+		    "user %s: add it to the device's group (usermod -aG "
+		    "dialout %s) or install the udev rule", m->device, real,
+		    pw->pw_name, pw->pw_name);
+		return;
+	}
+	n = cmd_admin_holders(real, &daemon, holders, sizeof holders);
+	if (n > (daemon ? 1 : 0))
+		cmd_admin_say(d, "fail", what, "%s is held by %s: %s", real,
+		    holders, strstr(holders, "ModemManager") != NULL ?
+		    "stop ModemManager (systemctl disable --now "
+		    "ModemManager) or install tambuli's udev rule" :
+		    "stop that program");
+	else
+		cmd_admin_say(d, "ok", what, "%s (%s)%s", m->device, real,
+		    daemon ? ", in use by tambulid" : "");
+}
+
+static void
+cmd_admin_doc_clock(struct cmd_admin_doc *d)
+{
+	struct timex	tx;
+	time_t		now = time(NULL);
+	char		buf[64];
+	int		state;
+
+	memset(&tx, 0, sizeof tx);
+	state = adjtimex(&tx);
+	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M %Z", localtime(&now));
+	if ((int64_t)now < CMD_ADMIN_CLOCK_MIN)
+		cmd_admin_say(d, "fail", "clock", "the system clock says %s: "
+		    "set it (date -s 'YYYY-MM-DD HH:MM'); scheduled alerts and "
+		    "daily caps depend on it", buf);
+	else if (state == TIME_ERROR)
+		cmd_admin_say(d, "warn", "clock", "%s, not synchronized to a "
+		    "time source: compare it with a phone", buf);
+	else
+		cmd_admin_say(d, "ok", "clock", "%s, synchronized", buf);
+}
+
+static int
+cmd_admin_doctor_exec(struct cmd_ctx *ctx)
+{
+	struct cmd_admin_doc	 d = { 0, 0 };
+	struct conf		 c;
+	const struct passwd	*pw;
+	size_t			 i;
+
+	memset(&c, 0, sizeof c);
+	if (cli_conf(ctx, &c) == -1) {
+		cmd_admin_say(&d, "fail", "configuration", "errors above: fix "
+		    "them (tambulid -n -c FILE checks a file)");
+		return CMD_FAIL;
+	}
+	cmd_admin_say(&d, "ok", "configuration", "%s, %zu modem%s",
+	    ctx->global.config != NULL ? ctx->global.config :
+	    access(CLI_CONF_DEFAULT, F_OK) == 0 ? CLI_CONF_DEFAULT :
+	    "(no file: defaults)", c.nmodems, c.nmodems == 1 ? "" : "s");
+	cmd_admin_doc_db(&d, &c);
+	cmd_admin_doc_daemon(&d, &c);
+	pw = cmd_admin_daemon_user();
+	for (i = 0; i < c.nmodems; i++)
+		cmd_admin_doc_modem(&d, &c.modems[i], pw);
+	if (c.nmodems == 0)
+		cmd_admin_say(&d, "warn", "modems", "none configured: add a "
+		    "[modem NAME] section with device = /dev/serial/by-id/...");
+	cmd_admin_doc_clock(&d);
+	conf_free(&c);
+	printf("%d failed, %d warning%s\n", d.fails, d.warns,
+	    d.warns == 1 ? "" : "s");
+	return d.fails > 0 ? CMD_FAIL : CMD_OK;
+}

@@ -1,12 +1,20 @@
 /*
- * gateway/log.c — the log sink: stderr in the foreground, syslog for a
- * detached daemon.  errno is preserved across calls.
+ * gateway/log.c — the log sink: stderr, as plain lines (the CLI), as
+ * timestamped lines (a daemon on a terminal or writing to a file), or with
+ * the sd-daemon priority prefix "<N>" and no timestamp when stderr is the
+ * journal ($JOURNAL_STREAM names stderr's device:inode; the journal stamps
+ * lines itself and files them by priority); or syslog.  errno is preserved
+ * across calls.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "compat.h"
 #include "log.h"
@@ -16,10 +24,26 @@
 static struct {
 	const char	*name;
 	int		 debug;
-	int		 syslog;
+	enum log_to	 to;
 	int		 traces;
 	int		 quiet;
-} log_state = { "tambuli", 0, 0, 0, 0 };
+} log_state = { "tambuli", 0, LOG_TO_STDERR, 0, 0 };
+
+/* Is stderr the stream $JOURNAL_STREAM ("DEV:INODE") names? */
+static int
+log_stderr_is_journal(void)
+{
+	const char		*v = getenv("JOURNAL_STREAM");
+	struct stat		 st;
+	unsigned long long	 dev, ino;
+	char			 end;
+
+	if (v == NULL || sscanf(v, "%llu:%llu%c", &dev, &ino, &end) != 2 ||
+	    fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
 
 void
 log_set_quiet(int q)
@@ -28,13 +52,21 @@ log_set_quiet(int q)
 }
 
 void
-log_init(const char *name, int debug, int use_syslog)
+log_init(const char *name, int debug, enum log_to to)
 {
 	log_state.name = name;
 	log_state.debug = debug;
-	log_state.syslog = use_syslog;
-	if (use_syslog)
+	if (to == LOG_TO_DAEMON && log_stderr_is_journal())
+		to = LOG_TO_JOURNAL;
+	log_state.to = to;
+	if (to == LOG_TO_SYSLOG)
 		openlog(name, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+enum log_to
+log_get_to(void)
+{
+	return log_state.to;
 }
 
 void
@@ -97,6 +129,44 @@ log_parse_traces(const char *s, const char **bad)
 	return mask;
 }
 
+/* One line, as the sink wants it; errmsg (may be NULL) ends it. */
+static void
+log_emit(int pri, const char *prefix, const char *msg, const char *errmsg)
+{
+	char		stamp[32];
+	time_t		now;
+	struct tm	tm;
+	const char	*sep = errmsg != NULL ? ": " : "";
+
+	if (errmsg == NULL)
+		errmsg = "";
+	switch (log_state.to) {
+	case LOG_TO_SYSLOG:
+		syslog(pri, "%s%s%s%s", prefix, msg, sep, errmsg);
+		return;
+	case LOG_TO_JOURNAL:
+		fprintf(stderr, "<%d>%s%s%s%s\n", pri, prefix, msg, sep, errmsg);
+		break;
+	case LOG_TO_DAEMON:
+		now = time(NULL);
+		if (localtime_r(&now, &tm) == NULL ||
+		    strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+			stamp[0] = '\0';
+		fprintf(stderr, "%s %s: %s%s%s%s\n", stamp, log_state.name,
+		    prefix, msg, sep, errmsg);
+		break;
+	case LOG_TO_STDERR:
+		fprintf(stderr, "%s: %s%s%s%s\n", log_state.name, prefix, msg,
+		    sep, errmsg);
+		break;
+	}
+	fflush(stderr);
+}
+
+static void
+log_vwrite(int pri, const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 log_vwrite(int pri, const char *prefix, const char *fmt, va_list ap)
 {
@@ -106,12 +176,7 @@ log_vwrite(int pri, const char *prefix, const char *fmt, va_list ap)
 	if (log_state.quiet && pri > LOG_CRIT)
 		return;
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	if (log_state.syslog)
-		syslog(pri, "%s%s", prefix, buf);
-	else {
-		fprintf(stderr, "%s: %s%s\n", log_state.name, prefix, buf);
-		fflush(stderr);
-	}
+	log_emit(pri, prefix, buf, NULL);
 	errno = saved;
 }
 
@@ -127,13 +192,7 @@ log_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	if (log_state.syslog)
-		syslog(LOG_WARNING, "%s: %s", buf, strerror(saved));
-	else {
-		fprintf(stderr, "%s: %s: %s\n", log_state.name, buf,
-		    strerror(saved));
-		fflush(stderr);
-	}
+	log_emit(LOG_WARNING, "", buf, strerror(saved));
 	errno = saved;
 }
 
@@ -191,11 +250,7 @@ fatal(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	if (log_state.syslog)
-		syslog(LOG_CRIT, "fatal: %s: %s", buf, strerror(saved));
-	else
-		fprintf(stderr, "%s: fatal: %s: %s\n", log_state.name, buf,
-		    strerror(saved));
+	log_emit(LOG_CRIT, "fatal: ", buf, strerror(saved));
 	exit(1);
 }
 

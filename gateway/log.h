@@ -1,8 +1,10 @@
 /*
  * gateway/log.h — logging: fixed levels plus named traces.
  *
- * Foreground processes log to stderr (journald adds its own timestamps),
- * a daemon detached from a terminal to syslog.  Debug lines start with
+ * Processes log to stderr: the CLI as plain lines, the daemon with a
+ * timestamp on each line, or, when stderr is the journal, with the
+ * sd-daemon priority prefix "<N>" and no timestamp (the journal stamps
+ * lines itself).  Debug lines start with
  * __func__.  Operational events are key=value with stable ids.  Library
  * code (db/, the pure cores) never logs; the boundary that decides what
  * to do with an error logs it, once.
@@ -19,7 +21,15 @@
 #define TRACE_CTL	0x04	/* control socket requests */
 #define TRACE_SCHED	0x08
 
-void	log_init(const char *, int, int);	/* name, debug, syslog */
+enum log_to {
+	LOG_TO_STDERR,		/* "name: message" (the CLI) */
+	LOG_TO_DAEMON,		/* the journal if stderr is it, else stamped */
+	LOG_TO_JOURNAL,		/* "<N>message" */
+	LOG_TO_SYSLOG,
+};
+
+void	log_init(const char *, int, enum log_to);	/* name, debug */
+enum log_to log_get_to(void);
 void	log_set_debug(int);
 /* quiet: only fatal errors (a CLI reports failures itself) */
 void	log_set_quiet(int);

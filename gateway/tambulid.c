@@ -434,7 +434,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 
-	log_init("tambulid", debug, 0);
+	log_init("tambulid", debug, LOG_TO_DAEMON);
 	log_set_traces(traces);
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);

@@ -205,7 +205,14 @@ modem_open(struct modem *m)
 			modem_set_state(m, MODEM_FAILED);
 			return;
 		}
-		log_debug("%s: modem=%s %s", __func__, m->name, cause);
+		/* why the port cannot be opened (no such device, permission
+		 * denied, held by another program), once per change: the
+		 * retries every few seconds repeat it silently */
+		if (m->open_error == NULL || strcmp(m->open_error, cause) != 0) {
+			log_warnx("modem=%s cannot open: %s", m->name, cause);
+			free(m->open_error);
+			m->open_error = xstrdup(cause);
+		}
 		free(cause);
 		modem_set_state(m, MODEM_BACKOFF);
 		/* gone from this name: look for our IMEI elsewhere */
@@ -218,6 +225,8 @@ modem_open(struct modem *m)
 	}
 	log_info("modem=%s port=%s backend=%s", m->name, m->device,
 	    serial_backend(m->port));
+	free(m->open_error);
+	m->open_error = NULL;
 	m->ev_read = event_new(m->base, serial_fd(m->port),
 	    EV_READ | EV_PERSIST, modem_read_cb, m);
 	m->ev_write = event_new(m->base, serial_fd(m->port), EV_WRITE,
@@ -319,6 +328,7 @@ modem_free_cb(evutil_socket_t fd, short what, void *arg)
 	free(m->device);
 	free(m->conf_device);
 	free(m->pin);
+	free(m->open_error);
 	free(m);
 }
 

@@ -76,6 +76,8 @@ struct modem {
 	char			*device;	/* the port in use */
 	char			*conf_device;	/* the configured path */
 	char			*pin;
+	char			*open_error;	/* last reason the port did not
+						 * open, logged once */
 	struct modem_cb		 cb;
 	void			*arg;
 	struct modem_info	 info;

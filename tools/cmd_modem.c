@@ -196,7 +196,7 @@ cmd_modem_setup(struct cmd_ctx *ctx, struct cmd_modem_run *r,
 	r->rc = CMD_FAIL;
 	if (cmd_number(ctx, "baud", 1200, 4000000, 115200, &baud) == -1)
 		return -1;
-	log_init("tambuli", cmd_isset(ctx, "verbose"), 0);
+	log_init("tambuli", cmd_isset(ctx, "verbose"), LOG_TO_STDERR);
 	if (cmd_isset(ctx, "verbose"))
 		log_set_traces(TRACE_AT);
 	else

@@ -86,6 +86,7 @@ LIB_SRCS = $(CODEC_SRCS) $(GATEWAY_CORE_SRCS) $(DB_SRCS) $(SUPPORT_SRCS) \
 DAEMON_SRCS = \
 	gateway/ctl.c \
 	gateway/inbound.c \
+	gateway/priv.c \
 	gateway/reply.c \
 	gateway/sched.c \
 	gateway/send.c \

@@ -120,7 +120,11 @@ static const struct conf_directive conf_table[] = {
 	GW("reports", CONF_T_BOOL, 0, 0, "yes", reports,
 	    "request delivery reports"),
 	GW("group", CONF_T_STRING, 0, 32, "", group,
-	    "unix group allowed to use the control socket"),
+	    "unix group of the organizers: may use the socket and the "
+	    "database (default: tambuli, if that group exists)"),
+	GW("user", CONF_T_STRING, 0, 32, "", user,
+	    "the user tambulid becomes when started as root (tambuli in the "
+	    "packaged configuration; root: stay root on purpose)"),
 
 	KW("join", kw_join, "extra words that subscribe (WORD or WORD:LANG)"),
 	KW("stop", kw_stop, "extra words that opt out (WORD or WORD:LANG)"),

@@ -97,7 +97,8 @@ struct conf {
 	int		 autoreply_limit;	/* per number per hour */
 	struct conf_numbers forward;
 	int		 reports;
-	char		*group;		/* "" = the daemon's own group */
+	char		*group;		/* "" = tambuli, if it exists */
+	char		*user;		/* to become when started as root */
 
 	/* [keywords] */
 	struct conf_keywords kw_join;

@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -332,6 +333,33 @@ ctl_do_ussd(struct ctl_client *c, const struct ctl_request *req)
 		modem_ussd_reply(gm->m, req->argv[1].s);
 }
 
+/*
+ * May this client change state?  Root, the daemon's own user, or a member
+ * of the organizers' group: SO_PEERCRED gives only the primary group, so
+ * the peer's supplementary groups are looked up too.
+ */
+static int
+ctl_allowed(const struct ctl_client *c)
+{
+	const struct passwd	*pw;
+	gid_t			 groups[64];
+	int			 n = 64, i;
+
+	if (c->uid == 0 || c->uid == geteuid())
+		return 1;
+	if (!c->ctl->has_group)
+		return 0;
+	if (c->gid == c->ctl->group)
+		return 1;
+	if ((pw = getpwuid(c->uid)) == NULL ||
+	    getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) == -1)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (groups[i] == c->ctl->group)
+			return 1;
+	return 0;
+}
+
 static void
 ctl_dispatch(struct ctl_client *c, const char *line, size_t len)
 {
@@ -354,9 +382,8 @@ ctl_dispatch(struct ctl_client *c, const char *line, size_t len)
 		goto out;
 	}
 	v = ctl_proto_verb(req->verb);
-	if (v != NULL && (v->flags & CTL_PROTO_F_PRIVILEGED) && c->uid != 0 &&
-	    c->uid != geteuid() && !(c->ctl->has_group &&
-	    c->gid == c->ctl->group)) {
+	if (v != NULL && (v->flags & CTL_PROTO_F_PRIVILEGED) &&
+	    !ctl_allowed(c)) {
 		ctl_final(c, CTL_CODE_NOT_ALLOWED, "%s is not allowed for uid "
 		    "%u", v->name, (unsigned)c->uid);
 		goto out;
@@ -570,7 +597,8 @@ ctl_open(struct gw *gw, const char *path, char **cause)
 {
 	struct sockaddr_un	 sun;
 	struct ctl		*ctl;
-	struct group		*gr;
+	char			*err;
+	gid_t			 gid;
 	mode_t			 old;
 	int			 fd;
 
@@ -620,16 +648,17 @@ ctl_open(struct gw *gw, const char *path, char **cause)
 	ctl->fd = fd;
 	ctl->path = xstrdup(path);
 	TAILQ_INIT(&ctl->clients);
-	if (gw->conf->group != NULL && *gw->conf->group != '\0') {
-		if ((gr = getgrnam(gw->conf->group)) == NULL)
-			log_warnx("control socket: no group %s",
-			    gw->conf->group);
-		else {
-			ctl->group = gr->gr_gid;
-			ctl->has_group = 1;
-			if (chown(path, (uid_t)-1, gr->gr_gid) == -1)
-				log_warn("control socket: chown %s", path);
-		}
+	switch (priv_group(gw->conf, &gid, &err)) {
+	case -1:
+		log_warnx("control socket: %s", err);
+		free(err);
+		break;
+	case 0:
+		ctl->group = gid;
+		ctl->has_group = 1;
+		if (chown(path, (uid_t)-1, gid) == -1)
+			log_warn("control socket: chown %s", path);
+		break;
 	}
 	ctl->ev_accept = event_new(gw->base, fd, EV_READ | EV_PERSIST,
 	    ctl_accept_cb, ctl);

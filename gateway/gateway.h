@@ -10,6 +10,7 @@
 #define GATEWAY_H
 
 #include <sys/queue.h>
+#include <sys/types.h>
 
 #include <event2/event.h>
 
@@ -131,6 +132,12 @@ void		 inbound_sms(struct modem *, const struct modem_sms *, void *);
 void		 inbound_report(struct modem *, const struct sms_msg *, void *);
 void		 inbound_housekeeping(struct gw *);
 void		 inbound_reread_cb(evutil_socket_t, short, void *);
+
+/* priv.c */
+int		 priv_group(const struct conf *, gid_t *, char **);
+int		 priv_check(const struct conf *, char **);
+void		 priv_files(const struct conf *, const char *);
+int		 priv_drop(const struct conf *, const char *const *, char **);
 
 /* reply.c */
 const char	*reply_kind_name(enum reply_kind);

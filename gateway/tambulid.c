@@ -340,6 +340,29 @@ tambulid_house_cb(evutil_socket_t fd, short what, void *arg)
 	evtimer_add(gw->ev_house, &tv);
 }
 
+/* ---- privileges -------------------------------------------------------- */
+
+/* Hand the files opened as root to the service user, and become it. */
+static void
+tambulid_drop(struct gw *gw)
+{
+	char		*files[4], *cause;
+	const char	*own[5];
+	size_t		 i;
+
+	xasprintf(&files[0], "%s", gw->conf->database);
+	xasprintf(&files[1], "%s-wal", gw->conf->database);
+	xasprintf(&files[2], "%s-shm", gw->conf->database);
+	xasprintf(&files[3], "%s", gw->conf->socket);
+	for (i = 0; i < 4; i++)
+		own[i] = files[i];
+	own[4] = NULL;
+	if (priv_drop(gw->conf, own, &cause) == -1)
+		fatalx("%s", cause);
+	for (i = 0; i < 4; i++)
+		free(files[i]);
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 int
@@ -440,6 +463,8 @@ main(int argc, char **argv)
 	umask(077);
 
 	/* start-up, in dependency order */
+	if (priv_check(gw.conf, &cause) == -1)
+		fatalx("%s", cause);
 	if ((gw.db = db_open(gw.conf->database, 250, &cause)) == NULL)
 		fatalx("database %s", cause);
 	if (outbox_recover(gw.db, gw_now(), &n) == -1)
@@ -453,6 +478,10 @@ main(int argc, char **argv)
 		fatalx("cannot create the event loop");
 	if ((gw.ctl = ctl_open(&gw, gw.conf->socket, &cause)) == NULL)
 		fatalx("control socket: %s", cause);
+	/* the store is the organizers' group's and nobody else's; then, if
+	 * started as root, become the service user */
+	priv_files(gw.conf, NULL);
+	tambulid_drop(&gw);
 	gw.ev_sigterm = evsignal_new(gw.base, SIGTERM, tambulid_sigterm, &gw);
 	gw.ev_sigint = evsignal_new(gw.base, SIGINT, tambulid_sigterm, &gw);
 	gw.ev_sighup = evsignal_new(gw.base, SIGHUP, tambulid_sighup, &gw);

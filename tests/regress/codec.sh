@@ -1,0 +1,73 @@
+#!/bin/sh
+# tests/regress/codec.sh — SMS codec conformance through the CLI and the
+# gateway: the <length> a modem prints before a PDU (TS 27.005) decides
+# whether SMSC information is there; status report parameters (TS 23.040
+# §9.2.3.27); malformed UCS-2; accent stripping only where it makes GSM
+# 7-bit fit; a surrogate pair split across two parts of a message.
+. "$(dirname "$0")/lib/common.sh"
+
+P=""$BIN"/tambuli pdu"
+
+# ---- the announced TPDU length ---------------------------------------------
+# the same deliver ("Hi!" from +141555501000), 22 TPDU octets, with SMSC
+# information (8 octets) and bare
+SC=0791448720003023
+TP=040C9141515505010000007121819000002B03C87408
+run_expect "len: with SMSC" 0 sh -c "echo '22 $SC$TP' | $P decode"
+contains "len: with SMSC" "$T/out" '"smsc":"+447802000332","from":"+141555501000"'
+contains "len: with SMSC text" "$T/out" '"text":"Hi!"'
+run_expect "len: bare TPDU" 0 sh -c "echo '22 $TP' | $P decode"
+contains "len: bare TPDU" "$T/out" '"smsc":null,"from":"+141555501000"'
+contains "len: bare TPDU text" "$T/out" '"text":"Hi!"'
+# the length as an argument, too
+run_expect "len: bare TPDU argument" 0 $P decode "22 $TP"
+contains "len: bare TPDU argument" "$T/out" '"text":"Hi!"'
+# a length that fits neither reading: an error naming it, exit 1
+run_expect "len: mismatch" 1 sh -c "echo '23 $TP' | $P decode"
+check "len: mismatch" \
+    "{\"error\":\"PDU of 22 octets does not match the announced TPDU length 23, with or without SMSC information\",\"pdu\":\"$TP\"}" \
+    "$(cat "$T/out")"
+# the other PDUs of the input are still decoded
+run_expect "len: mismatch among others" 1 sh -c \
+    "printf '21 %s\n22 %s\n' $TP $TP | $P decode"
+check "len: mismatch among others" 2 "$(wc -l <"$T/out")"
+contains "len: mismatch among others" "$T/out" '"text":"Hi!"'
+# no length: SMSC information first, as before
+run_expect "len: none" 0 $P decode "$SC$TP"
+contains "len: none" "$T/out" '"smsc":"+447802000332"'
+# a bare deliver whose first octet (04) would be read as an SMSC length
+BARE=040B914151550100F00000712181900000000CC8329BFD06DDDF72363904
+run_expect "len: bare deliver" 0 $P decode "30 $BARE"
+check "len: bare deliver" \
+    '{"type":"deliver","smsc":null,"from":"+14155510000","pid":0,"dcs":0,"class":null,"encoding":"gsm7","text":"Hello world!","timestamp":"2017-12-18T09:00:00+00:00","concat":null,"report":false}' \
+    "$(cat "$T/out")"
+
+# ---- status reports ----------------------------------------------------------
+R=0006050B914151550501F0712181900000007121819001000000
+# TP-PI 03: TP-PID 0x41 and TP-DCS 0x08, no user data
+run_expect "report: pid dcs" 0 $P decode "${R}034108"
+check "report: pid dcs" \
+    '{"type":"status-report","smsc":null,"to":"+14155550100","recipient":"+14155550100","reference":5,"status":0,"timestamp":"2017-12-18T09:00:00+00:00","discharge_time":"2017-12-18T09:10:00+00:00","pid":65,"dcs":8,"concat":null}' \
+    "$(cat "$T/out")"
+# TP-PI 07 but the PDU ends before the user data: still a report
+run_expect "report: user data cut" 0 $P decode "${R}074108"
+contains "report: user data cut" "$T/out" '"reference":5,"status":0,'
+contains "report: user data cut pid" "$T/out" '"pid":65,"dcs":8,'
+run_expect "report: user data short" 0 $P decode "${R}07410804004100"
+contains "report: user data short" "$T/out" '"status":0,'
+# the same, failed (TP-ST 0x41) and bare with its length
+run_expect "report: bare failed" 0 $P decode \
+    "30 06050B914151550501F07121819000000071218190010000410741080400"
+contains "report: bare failed" "$T/out" '"smsc":null,"to":"+14155550100"'
+contains "report: bare failed status" "$T/out" '"status":65,'
+# complete user data
+run_expect "report: user data" 0 $P decode "${R}0700080400410042"
+contains "report: user data" "$T/out" '"pid":0,"dcs":8,"class":null,"encoding":"ucs2","text":"AB"'
+
+# ---- malformed UCS-2 ---------------------------------------------------------
+U=00040B914151550100F00008712181900000000300410042
+run_expect "ucs2 odd" 1 $P decode "$U"
+check "ucs2 odd" \
+    "{\"error\":\"UCS-2 user data has an odd number of octets\",\"pdu\":\"$U\"}" \
+    "$(cat "$T/out")"
+summary

@@ -112,9 +112,14 @@ modem_sms_slot_set(struct modem *m, int index, int on)
 		m->slots[index / 8] &= (uint8_t)~(1u << (index % 8));
 }
 
-/* Decode and hand over one stored or delivered message. */
+/*
+ * Decode and hand over one stored or delivered message.  tpdu_len is the
+ * <length> of its header (-1 if none): it tells whether the PDU starts
+ * with SMSC information (TS 27.005 §3.1); some modems leave it out.
+ */
 static void
-modem_sms_deliver(struct modem *m, int index, const char *hex, size_t len)
+modem_sms_deliver(struct modem *m, int index, const char *hex, size_t len,
+    int tpdu_len)
 {
 	struct modem_sms	 s;
 	struct sms_msg		*msg;
@@ -131,8 +136,19 @@ modem_sms_deliver(struct modem *m, int index, const char *hex, size_t len)
 	memset(&s, 0, sizeof s);
 	s.index = index;
 	s.pdu_hex = h;
-	if ((n = pdu_from_hex(h, len, buf, sizeof buf, &err)) == -1 ||
-	    pdu_decode(buf, (size_t)n, msg, &err) == -1) {
+	if ((n = pdu_from_hex(h, len, buf, sizeof buf, &err)) >= 0 &&
+	    tpdu_len >= 0 && (size_t)n > 0 &&
+	    pdu_len_smsc(buf, (size_t)n, (size_t)tpdu_len) == -1) {
+		/* a wrong <length> must not lose the message: read it the
+		 * usual way, SMSC information first */
+		log_warnx("modem=%s slot=%d length %d fits neither a bare "
+		    "TPDU nor one after SMSC information (%ld octets)",
+		    m->name, index, tpdu_len, n);
+		tpdu_len = -1;
+	}
+	if (n == -1 || (tpdu_len >= 0 ?
+	    pdu_decode_len(buf, (size_t)n, (size_t)tpdu_len, msg, &err) :
+	    pdu_decode(buf, (size_t)n, msg, &err)) == -1) {
 		s.msg = NULL;
 		s.error = err;
 		log_warnx("modem=%s slot=%d undecodable message: %s", m->name,
@@ -168,7 +184,8 @@ modem_sms_cmgr_line(struct modem *m, struct modem_cmd *c,
 {
 	if (ev->pdu == NULL)
 		return;	/* an empty slot */
-	modem_sms_deliver(m, c->arg, ev->pdu, ev->pdulen);
+	modem_sms_deliver(m, c->arg, ev->pdu, ev->pdulen,
+	    ev->resp.pdu_len);
 }
 
 static void
@@ -229,7 +246,8 @@ modem_sms_cmgl_line(struct modem *m, struct modem_cmd *c,
 	index = strtol(v + 1, &end, 10);
 	if (end == v + 1 || index < 0 || index > 100000)
 		return;
-	modem_sms_deliver(m, (int)index, ev->pdu, ev->pdulen);
+	modem_sms_deliver(m, (int)index, ev->pdu, ev->pdulen,
+	    ev->resp.pdu_len);
 }
 
 static void
@@ -283,7 +301,7 @@ modem_sms_cmgr_report_line(struct modem *m, struct modem_cmd *c,
 	if (ev->pdu == NULL)
 		return;
 	/* no slot: the delete is queued right here, in this memory */
-	modem_sms_deliver(m, -1, ev->pdu, ev->pdulen);
+	modem_sms_deliver(m, -1, ev->pdu, ev->pdulen, ev->resp.pdu_len);
 }
 
 /*
@@ -325,11 +343,13 @@ modem_sms_urc(struct modem *m, const struct at_event *ev)
 		break;
 	case AT_URC_MSG:
 		if (ev->pdu != NULL)
-			modem_sms_deliver(m, -1, ev->pdu, ev->pdulen);
+			modem_sms_deliver(m, -1, ev->pdu, ev->pdulen,
+			    r->pdu_len);
 		break;
 	case AT_URC_STATUS_REPORT:
 		if (ev->pdu != NULL)
-			modem_sms_deliver(m, -1, ev->pdu, ev->pdulen);
+			modem_sms_deliver(m, -1, ev->pdu, ev->pdulen,
+			    r->pdu_len);
 		break;
 	case AT_URC_STATUS_REPORT_INDEX:
 		if (index < 0)

@@ -420,6 +420,16 @@ pdu_decode(const uint8_t *pdu, size_t len, struct sms_msg *m,
 }
 
 int
+pdu_len_smsc(const uint8_t *pdu, size_t len, size_t tpdu_len)
+{
+	if (len == tpdu_len)
+		return 0;
+	if (len > tpdu_len && len - tpdu_len - 1 == pdu[0])
+		return 1;
+	return -1;
+}
+
+int
 pdu_decode_len(const uint8_t *pdu, size_t len, size_t tpdu_len,
     struct sms_msg *m, const char **err)
 {
@@ -432,12 +442,15 @@ pdu_decode_len(const uint8_t *pdu, size_t len, size_t tpdu_len,
 		*err = "empty PDU";
 		return -1;
 	}
-	if (len == tpdu_len)		/* no SMSC information */
+	switch (pdu_len_smsc(pdu, len, tpdu_len)) {
+	case 0:		/* no SMSC information */
 		return pdu_tpdu_decode(&r, m, err);
-	if (len > tpdu_len && len - tpdu_len - 1 == pdu[0]) {
+	case 1:
 		if (pdu_smsc_decode(&r, m, err) == -1)
 			return -1;
 		return pdu_tpdu_decode(&r, m, err);
+	default:
+		break;
 	}
 	snprintf(msg, sizeof msg, "PDU of %zu octets does not match the "
 	    "announced TPDU length %zu, with or without SMSC information",

@@ -130,6 +130,9 @@ int	 pdu_decode(const uint8_t *pdu, size_t len, struct sms_msg *m,
  */
 int	 pdu_decode_len(const uint8_t *pdu, size_t len, size_t tpdu_len,
 	    struct sms_msg *m, const char **err);
+/* Which reading the announced length gives: 1 SMSC information first,
+ * 0 a bare TPDU, -1 neither. */
+int	 pdu_len_smsc(const uint8_t *pdu, size_t len, size_t tpdu_len);
 
 /*
  * Convert hex (case-insensitive, no separators) to bytes.  Returns the

@@ -70,4 +70,31 @@ run_expect "ucs2 odd" 1 $P decode "$U"
 check "ucs2 odd" \
     "{\"error\":\"UCS-2 user data has an odd number of octets\",\"pdu\":\"$U\"}" \
     "$(cat "$T/out")"
+# ---- through the gateway -----------------------------------------------------
+# inbox_wait NAME COUNT: until the inbox (all of it) has COUNT messages
+inbox_wait() {
+	i=0
+	while :; do
+		tam "$1" inbox --all --json >"$T/inbox.json" 2>&1
+		[ "$(grep -o '"id":' "$T/inbox.json" | wc -l)" -ge "$2" ] && return 0
+		i=$((i + 1))
+		if [ "$i" -gt 300 ]; then
+			fail "inbox of $1 has not $2 messages:"
+			sed 's/^/    /' "$T/inbox.json" | head -20
+			return 1
+		fi
+		sleep 0.1	# polling a condition, not a fixed wait
+	done
+}
+
+sim_start m1
+gw_start g m1
+
+# a bare TPDU (no SMSC information) with its true length: read, not
+# taken for SMSC information
+sim m1 pdu 30 "$BARE" >/dev/null || fail "sim pdu bare"
+inbox_wait g 1
+contains "gateway: bare TPDU" "$T/inbox.json" \
+    '"from":"+14155510000","text":"Hello world!"'
+
 summary

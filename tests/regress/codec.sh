@@ -97,4 +97,18 @@ inbox_wait g 1
 contains "gateway: bare TPDU" "$T/inbox.json" \
     '"from":"+14155510000","text":"Hello world!"'
 
+# a UCS-2 message in two parts whose emoji (U+1F600, D83D DE00) straddles
+# them: "Hi " + D83D | DE00 + "!" comes out whole
+P1=440B914151550100F00008712181900000000E0500032A0201004800690020D83D
+P2=440B914151550100F00008712181900000000A0500032A0202DE000021
+sim m1 pdu 33 "$P1" >/dev/null || fail "sim pdu part 1"
+sim m1 pdu 29 "$P2" >/dev/null || fail "sim pdu part 2"
+inbox_wait g 2
+contains "gateway: split surrogate pair" "$T/inbox.json" \
+    '"from":"+14155510000","text":"Hi 😀!"'
+# each part alone: U+FFFD where its half of the pair is, no failure
+run_expect "part alone" 0 $P decode "33 $P1" "29 $P2"
+contains "part 1 alone" "$T/out" '"text":"Hi �","timestamp"'
+contains "part 2 alone" "$T/out" '"text":"�!","timestamp"'
+
 summary

@@ -70,6 +70,29 @@ run_expect "ucs2 odd" 1 $P decode "$U"
 check "ucs2 odd" \
     "{\"error\":\"UCS-2 user data has an odd number of octets\",\"pdu\":\"$U\"}" \
     "$(cat "$T/out")"
+# ---- accent stripping only where it makes GSM 7-bit fit ---------------------
+# the dotless ı is a letter, not an accented i: without the Turkish tables
+# the text needs UCS-2, and then nothing is changed, ş and the quotes too
+TR="“Işık” bugün"
+run_expect "strip: Turkish" 0 sh -c "$P encode --strip-accents '$TR' | $P decode"
+contains "strip: Turkish" "$T/out" "\"encoding\":\"ucs2\",\"text\":\"$TR\""
+run_expect "strip smart: Turkish" 0 sh -c \
+    "$P encode --smart --strip-accents '$TR' | $P decode"
+contains "strip smart: Turkish" "$T/out" "\"encoding\":\"ucs2\",\"text\":\"$TR\""
+# with them: GSM 7-bit, exact; smart still fixes the quotes
+run_expect "strip: Turkish shift" 0 sh -c \
+    "$P encode --smart --strip-accents --shift tr '$TR' | $P decode"
+contains "strip: Turkish shift" "$T/out" '"encoding":"gsm7","text":"\"Işık\" bugün"'
+# where stripping does make it fit, it strips
+run_expect "strip: Spanish" 0 sh -c "$P encode --strip-accents 'Café rápido' | $P decode"
+contains "strip: Spanish" "$T/out" '"encoding":"gsm7","text":"Café rapido"'
+# accents next to Chinese: UCS-2, untouched
+run_expect "strip: Chinese" 0 sh -c "$P encode --smart --strip-accents 'Rápido “你好”' | $P decode"
+contains "strip: Chinese" "$T/out" '"encoding":"ucs2","text":"Rápido “你好”"'
+run_expect "plan: Turkish" 0 $P plan --strip-accents "$TR"
+contains "plan: Turkish" "$T/out" "encoding:   UCS-2 (UTF-16)"
+contains "plan: Turkish" "$T/out" "'ı' (U+0131) at 4"
+
 # ---- through the gateway -----------------------------------------------------
 # inbox_wait NAME COUNT: until the inbox (all of it) has COUNT messages
 inbox_wait() {
@@ -88,6 +111,11 @@ inbox_wait() {
 }
 
 sim_start m1
+cat >"$T/g.conf" <<'EOF'
+[gateway]
+organization = Migrant Alliance
+encoding = strip-accents
+EOF
 gw_start g m1
 
 # a bare TPDU (no SMSC information) with its true length: read, not
@@ -110,5 +138,20 @@ contains "gateway: split surrogate pair" "$T/inbox.json" \
 run_expect "part alone" 0 $P decode "33 $P1" "29 $P2"
 contains "part 1 alone" "$T/out" '"text":"Hi �","timestamp"'
 contains "part 2 alone" "$T/out" '"text":"�!","timestamp"'
+
+# the gateway's strip-accents policy: the same rule
+sim m1 sms +14155550111 JOIN >/dev/null
+sim m1 wait-sent 1 20 >/dev/null || fail "JOIN reply not sent"
+id=$(tam g send "$TR" | head -n 1)
+wait_bc g "$id"
+sim m1 wait-sent 2 20 >/dev/null || fail "alert not sent"
+grep '"to":"+14155550111"' "$T/m1.sent" | tail -n 1 >"$T/alert"
+contains "gateway strip: Turkish exact" "$T/alert" "\"text\":\"$TR\""
+contains "gateway strip: UCS-2" "$T/alert" '"encoding":"ucs2"'
+id=$(tam g send "Café rápido" | head -n 1)
+wait_bc g "$id"
+sim m1 wait-sent 3 20 >/dev/null || fail "alert not sent"
+grep '"to":"+14155550111"' "$T/m1.sent" | tail -n 1 >"$T/alert"
+contains "gateway strip: Spanish" "$T/alert" '"text":"Café rapido"'
 
 summary

@@ -113,6 +113,38 @@ modem_sms_slot_set(struct modem *m, int index, int on)
 }
 
 /*
+ * Decode by the header's <length>, which tells whether the PDU starts
+ * with SMSC information (TS 27.005 §3.1: it counts the TPDU only; some
+ * modems leave the SMSC information out).  A length that fits neither
+ * reading, or a bare reading that fails where the usual one works, is a
+ * modem counting wrong: the message is read SMSC information first
+ * rather than lost.
+ */
+static int
+modem_sms_decode(struct modem *m, int index, const uint8_t *buf, size_t n,
+    int tpdu_len, struct sms_msg *msg, const char **err)
+{
+	const char	*e2;
+	int		 r;
+
+	if (tpdu_len < 0 || n == 0)
+		return pdu_decode(buf, n, msg, err);
+	if ((r = pdu_len_smsc(buf, n, (size_t)tpdu_len)) == 1)
+		return pdu_decode(buf, n, msg, err);
+	if (r == 0 && pdu_decode_len(buf, n, (size_t)tpdu_len, msg, err) == 0)
+		return 0;
+	if (pdu_decode(buf, n, msg, &e2) == -1) {
+		if (r == -1)
+			*err = e2;
+		return -1;
+	}
+	log_warnx("modem=%s slot=%d header length %d does not fit its PDU "
+	    "of %zu octets: read with SMSC information first", m->name, index,
+	    tpdu_len, n);
+	return 0;
+}
+
+/*
  * Decode and hand over one stored or delivered message.  tpdu_len is the
  * <length> of its header (-1 if none): it tells whether the PDU starts
  * with SMSC information (TS 27.005 §3.1); some modems leave it out.
@@ -136,19 +168,9 @@ modem_sms_deliver(struct modem *m, int index, const char *hex, size_t len,
 	memset(&s, 0, sizeof s);
 	s.index = index;
 	s.pdu_hex = h;
-	if ((n = pdu_from_hex(h, len, buf, sizeof buf, &err)) >= 0 &&
-	    tpdu_len >= 0 && (size_t)n > 0 &&
-	    pdu_len_smsc(buf, (size_t)n, (size_t)tpdu_len) == -1) {
-		/* a wrong <length> must not lose the message: read it the
-		 * usual way, SMSC information first */
-		log_warnx("modem=%s slot=%d length %d fits neither a bare "
-		    "TPDU nor one after SMSC information (%ld octets)",
-		    m->name, index, tpdu_len, n);
-		tpdu_len = -1;
-	}
-	if (n == -1 || (tpdu_len >= 0 ?
-	    pdu_decode_len(buf, (size_t)n, (size_t)tpdu_len, msg, &err) :
-	    pdu_decode(buf, (size_t)n, msg, &err)) == -1) {
+	if ((n = pdu_from_hex(h, len, buf, sizeof buf, &err)) == -1 ||
+	    modem_sms_decode(m, index, buf, (size_t)n, tpdu_len, msg,
+	    &err) == -1) {
 		s.msg = NULL;
 		s.error = err;
 		log_warnx("modem=%s slot=%d undecodable message: %s", m->name,

@@ -134,6 +134,13 @@ sim m1 pdu 29 "$P2" >/dev/null || fail "sim pdu part 2"
 inbox_wait g 2
 contains "gateway: split surrogate pair" "$T/inbox.json" \
     '"from":"+14155510000","text":"Hi 😀!"'
+# a modem that counts the SMSC information in its <length> (30, not 22),
+# or prints a length that fits nothing: the message is still read
+sim m1 pdu 30 "$SC$TP" >/dev/null || fail "sim pdu wrong length"
+sim m1 pdu 5 "$SC$TP" >/dev/null || fail "sim pdu wrong length"
+inbox_wait g 4
+check "gateway: wrong lengths" 2 \
+    "$(grep -o '"from":"+141555501000","text":"Hi!"' "$T/inbox.json" | wc -l)"
 # each part alone: U+FFFD where its half of the pair is, no failure
 run_expect "part alone" 0 $P decode "33 $P1" "29 $P2"
 contains "part 1 alone" "$T/out" '"text":"Hi �","timestamp"'

@@ -161,4 +161,23 @@ sim m1 wait-sent 3 20 >/dev/null || fail "alert not sent"
 grep '"to":"+14155550111"' "$T/m1.sent" | tail -n 1 >"$T/alert"
 contains "gateway strip: Spanish" "$T/alert" '"text":"Café rapido"'
 
+# a bare status report whose announced user data is cut off: the daemon
+# still takes its status (no match here: reference 200 was never sent)
+RP=06C80B914151550511F171218190000000712181900100004107000005C834
+sim m1 pdu 31 "$RP" >/dev/null || fail "sim pdu report"
+i=0
+until grep -q 'status-report mr=200 .*status=65' "$T/g.log"; do
+	i=$((i + 1))
+	if [ "$i" -gt 300 ]; then
+		fail "report with cut user data not taken:"
+		tail -5 "$T/g.log" | sed 's/^/    /'
+		break
+	fi
+	sleep 0.1	# polling a condition, not a fixed wait
+done
+[ "$i" -le 300 ] && ok
+tam g inbox --all --json >"$T/inbox.json" 2>&1
+check "report not in the inbox" 0 \
+    "$(grep -o 'undecodable' "$T/inbox.json" | wc -l)"
+
 summary

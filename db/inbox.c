@@ -228,12 +228,14 @@ inbox_part_add_ucs2(struct db *db, const char *phone, unsigned ref,
 		return db_failf(db, "invalid part %u of %u", part, parts);
 	if (db_begin(db) == -1)
 		return -1;
-	/* a part of a message already completed: the same text is the
-	 * network delivering it twice; another text is a new message that
-	 * reuses the reference (8-bit references wrap) */
+	/* a part of a message already completed: the same text (and
+	 * UTF-16, when both are known: a part completed before schema v4
+	 * has none) is the network delivering it twice; another text is a
+	 * new message that reuses the reference (8-bit references wrap) */
 	if ((s = db_stmt(db, DB_ST_DONE_GET,
-	    "SELECT text = ?5 AND ucs2 IS ?6 FROM inbound_done WHERE "
-	    "phone = ?1 AND ref = ?2 AND parts = ?3 AND part = ?4")) == NULL)
+	    "SELECT text = ?5 AND (ucs2 IS ?6 OR ucs2 IS NULL) FROM "
+	    "inbound_done WHERE phone = ?1 AND ref = ?2 AND parts = ?3 AND "
+	    "part = ?4")) == NULL)
 		goto fail;
 	db_bind_text(s, 1, phone);
 	sqlite3_bind_int(s, 2, (int)ref);

@@ -2005,6 +2005,16 @@ test_in_parts_ucs2(void)
 	    sizeof hi2, 103, "ttyUSB0", &t), ==, 0);
 	tt_assert(t == NULL);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 1);
+	/* a part completed before schema v4 has no UTF-16: its text
+	 * decides */
+	tt_int_op(test_exec(e.db, "INSERT INTO inbound_done (phone, ref, "
+	    "parts, part, text, done_at) VALUES ('" PD "', 3, 2, 1, 'old', "
+	    "100)"), ==, 0);
+	tt_int_op(inbox_part_add_ucs2(e.db, PD, 3, 2, 1, "old",
+	    (const uint8_t *)"\0o\0l\0d", 6, 104, NULL, &t), ==, 0);
+	tt_assert(t == NULL);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts WHERE "
+	    "phone = '" PD "'"), ==, 0);
 
 	/* GSM, then UCS-2 halves of a pair, then an empty UCS-2 part */
 	tt_int_op(inbox_part_add(e.db, PB, 7, 4, 1, "abc ", 110, NULL, &t),

@@ -476,6 +476,15 @@ cmd_pdu_decode_exec(struct cmd_ctx *ctx)
 			p = ctx->argv[i];
 			len = cmd_pdu_trim(&p);
 			tl = cmd_pdu_strip_length(&p, &len);
+			/* "LENGTH HEX" as two arguments: 1-3 digits are no
+			 * PDU (one octet at most) */
+			if (tl < 0 && len >= 1 && len <= 3 &&
+			    strspn(p, "0123456789") == len &&
+			    i + 1 < ctx->argc) {
+				tl = strtol(p, NULL, 10);
+				p = ctx->argv[++i];
+				len = cmd_pdu_trim(&p);
+			}
 			bad |= cmd_pdu_decode_one(p, len, tl) == -1;
 		}
 		return bad ? CMD_FAIL : CMD_OK;

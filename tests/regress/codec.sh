@@ -22,6 +22,11 @@ contains "len: bare TPDU text" "$T/out" '"text":"Hi!"'
 # the length as an argument, too
 run_expect "len: bare TPDU argument" 0 $P decode "22 $TP"
 contains "len: bare TPDU argument" "$T/out" '"text":"Hi!"'
+run_expect "len: bare TPDU two arguments" 0 $P decode 22 "$TP" 22 "$SC$TP"
+check "len: bare TPDU two arguments" 2 \
+    "$(grep -c '"from":"+141555501000","pid":0,"dcs":0,"class":null,"encoding":"gsm7","text":"Hi!"' "$T/out")"
+run_expect "len: mismatch two arguments" 1 $P decode 23 "$TP"
+contains "len: mismatch two arguments" "$T/out" '"error":"PDU of 22 octets does not match the announced TPDU length 23'
 # a length that fits neither reading: an error naming it, exit 1
 run_expect "len: mismatch" 1 sh -c "echo '23 $TP' | $P decode"
 check "len: mismatch" \

@@ -140,6 +140,10 @@ static const char *db_migrations[] = {
 	"  text TEXT NOT NULL,"
 	"  done_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (phone, ref, parts, part)) WITHOUT ROWID;",
+	/* 3 -> 4: the UTF-16 octets of a UCS-2 part, so that a surrogate
+	 * pair split between two parts is joined before decoding */
+	"ALTER TABLE inbound_parts ADD COLUMN ucs2 BLOB;"
+	"ALTER TABLE inbound_done ADD COLUMN ucs2 BLOB;",
 };
 
 #define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION	3
+#define DB_SCHEMA_VERSION	4
 
 struct db;
 
@@ -260,6 +260,16 @@ int	 inbox_mark_handled(struct db *, const char *);
  */
 int	 inbox_part_add(struct db *, const char *, unsigned, unsigned,
 	    unsigned, const char *, int64_t, const char *, char **);
+/*
+ * The same for a UCS-2 part: ucs2 holds its user data (ucs2_len octets of
+ * big-endian UTF-16, header excluded), text its decoding alone.  The
+ * complete message joins the UTF-16 of adjacent UCS-2 parts before
+ * decoding it, so a surrogate pair split between parts (TS 23.040 does
+ * not forbid it, and some phones do it) comes out whole.
+ */
+int	 inbox_part_add_ucs2(struct db *, const char *, unsigned, unsigned,
+	    unsigned, const char *, const uint8_t *, size_t, int64_t,
+	    const char *, char **);
 /*
  * Messages whose parts are older than before and still incomplete: the
  * parts present, joined with "[...]" where one is missing, are handed to

@@ -7,6 +7,7 @@
 
 #include "compat.h"
 #include "db_int.h"
+#include "utf8.h"
 
 int
 inbox_add(struct db *db, const char *phone, const char *text, int64_t at,
@@ -84,55 +85,93 @@ inbox_mark_handled(struct db *db, const char *phone)
 	return db_step_done(db, s, "inbox");
 }
 
-/* The parts of one message, joined in order; "[...]" marks a gap. */
+/* A growing string. */
+struct inbox_buf {
+	char	*s;
+	size_t	 len;
+};
+
+static void
+inbox_buf_add(struct inbox_buf *b, const char *t, size_t n)
+{
+	b->s = xreallocarray(b->s, b->len + n + 1, 1);
+	memcpy(b->s + b->len, t, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* Decode the UTF-16 gathered from adjacent UCS-2 parts onto b. */
+static void
+inbox_buf_utf16(struct inbox_buf *b, uint8_t **u, size_t *ulen)
+{
+	if (*ulen == 0)
+		return;
+	/* at most 3 UTF-8 octets for each unit (4 for a pair of 2) */
+	b->s = xreallocarray(b->s, b->len + *ulen / 2 * 3 + 1, 1);
+	b->len += utf16be_to_utf8(*u, *ulen, b->s + b->len);
+	*ulen = 0;
+}
+
+/*
+ * The parts of one message, joined in order; "[...]" marks a gap.  The
+ * UTF-16 of adjacent UCS-2 parts is joined before it is decoded: a
+ * surrogate pair may straddle two parts.
+ */
 static char *
 inbox_part_join(struct db *db, const char *phone, unsigned ref,
     unsigned parts, int *missing)
 {
-	sqlite3_stmt	*s;
-	char		*out = NULL;
-	size_t		 len = 0, n;
-	unsigned	 expect = 1, part;
-	const char	*t;
-	int		 rc;
+	sqlite3_stmt		*s;
+	struct inbox_buf	 b = { NULL, 0 };
+	uint8_t			*u = NULL;
+	const uint8_t		*blob;
+	size_t			 ulen = 0, n;
+	unsigned		 expect = 1, part;
+	int			 rc;
 
 	*missing = 0;
 	if ((s = db_stmt(db, DB_ST_PART_TEXTS,
-	    "SELECT part, text FROM inbound_parts WHERE phone = ?1 AND "
+	    "SELECT part, text, ucs2 FROM inbound_parts WHERE phone = ?1 AND "
 	    "ref = ?2 AND parts = ?3 ORDER BY part")) == NULL)
 		return NULL;
 	db_bind_text(s, 1, phone);
 	sqlite3_bind_int(s, 2, (int)ref);
 	sqlite3_bind_int(s, 3, (int)parts);
-	out = xstrdup("");
+	inbox_buf_add(&b, "", 0);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		part = (unsigned)sqlite3_column_int(s, 0);
-		t = db_col_text(s, 1);
-		n = strlen(t);
 		if (part != expect) {
+			inbox_buf_utf16(&b, &u, &ulen);
 			*missing = 1;
-			out = xreallocarray(out, len + 6 + 1, 1);
-			memcpy(out + len, "[...]", 5);
-			len += 5;
-			out[len] = '\0';
+			inbox_buf_add(&b, "[...]", 5);
 		}
-		out = xreallocarray(out, len + n + 1, 1);
-		memcpy(out + len, t, n + 1);
-		len += n;
 		expect = part + 1;
+		if (sqlite3_column_type(s, 2) == SQLITE_BLOB) {
+			n = (size_t)sqlite3_column_bytes(s, 2);
+			blob = sqlite3_column_blob(s, 2);
+			u = xreallocarray(u, ulen + n + 1, 1);
+			if (n > 0)
+				memcpy(u + ulen, blob, n);
+			ulen += n;
+			continue;
+		}
+		inbox_buf_utf16(&b, &u, &ulen);
+		inbox_buf_add(&b, db_col_text(s, 1),
+		    strlen(db_col_text(s, 1)));
 	}
 	sqlite3_reset(s);
+	inbox_buf_utf16(&b, &u, &ulen);
+	free(u);
 	if (rc != SQLITE_DONE) {
-		free(out);
+		free(b.s);
 		db_fail(db, "parts");
 		return NULL;
 	}
 	if (expect <= parts) {
 		*missing = 1;
-		out = xreallocarray(out, len + 6, 1);
-		memcpy(out + len, "[...]", 6);
+		inbox_buf_add(&b, "[...]", 5);
 	}
-	return out;
+	return b.s;
 }
 
 static int
@@ -151,10 +190,32 @@ inbox_part_delete(struct db *db, const char *phone, unsigned ref,
 	return db_step_done(db, s, "parts");
 }
 
+/* A UCS-2 part's octets, or SQL NULL for a part of another coding. */
+static void
+inbox_bind_ucs2(sqlite3_stmt *s, int i, const uint8_t *ucs2, size_t len)
+{
+	static const uint8_t	none[1];
+
+	if (ucs2 == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_blob(s, i, len > 0 ? (const void *)ucs2 : none,
+		    (int)len, SQLITE_TRANSIENT);
+}
+
 int
 inbox_part_add(struct db *db, const char *phone, unsigned ref,
     unsigned parts, unsigned part, const char *text, int64_t now,
     const char *modem, char **complete)
+{
+	return inbox_part_add_ucs2(db, phone, ref, parts, part, text, NULL, 0,
+	    now, modem, complete);
+}
+
+int
+inbox_part_add_ucs2(struct db *db, const char *phone, unsigned ref,
+    unsigned parts, unsigned part, const char *text, const uint8_t *ucs2,
+    size_t ucs2_len, int64_t now, const char *modem, char **complete)
 {
 	sqlite3_stmt	*s;
 	long		 have;
@@ -167,18 +228,21 @@ inbox_part_add(struct db *db, const char *phone, unsigned ref,
 		return db_failf(db, "invalid part %u of %u", part, parts);
 	if (db_begin(db) == -1)
 		return -1;
-	/* a part of a message already completed: the same text is the
-	 * network delivering it twice; another text is a new message that
-	 * reuses the reference (8-bit references wrap) */
+	/* a part of a message already completed: the same text (and
+	 * UTF-16, when both are known: a part completed before schema v4
+	 * has none) is the network delivering it twice; another text is a
+	 * new message that reuses the reference (8-bit references wrap) */
 	if ((s = db_stmt(db, DB_ST_DONE_GET,
-	    "SELECT text = ?5 FROM inbound_done WHERE phone = ?1 AND ref = ?2 "
-	    "AND parts = ?3 AND part = ?4")) == NULL)
+	    "SELECT text = ?5 AND (ucs2 IS ?6 OR ucs2 IS NULL) FROM "
+	    "inbound_done WHERE phone = ?1 AND ref = ?2 AND parts = ?3 AND "
+	    "part = ?4")) == NULL)
 		goto fail;
 	db_bind_text(s, 1, phone);
 	sqlite3_bind_int(s, 2, (int)ref);
 	sqlite3_bind_int(s, 3, (int)parts);
 	sqlite3_bind_int(s, 4, (int)part);
 	db_bind_text(s, 5, text);
+	inbox_bind_ucs2(s, 6, ucs2, ucs2_len);
 	rc = sqlite3_step(s);
 	same = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : -1;
 	sqlite3_reset(s);
@@ -203,8 +267,8 @@ inbox_part_add(struct db *db, const char *phone, unsigned ref,
 	}
 	if ((s = db_stmt(db, DB_ST_PART_ADD,
 	    "INSERT OR IGNORE INTO inbound_parts (phone, ref, parts, part, "
-	    "text, received_at, modem) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"))
-	    == NULL)
+	    "text, received_at, modem, ucs2) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+	    "?7, ?8)")) == NULL)
 		goto fail;
 	db_bind_text(s, 1, phone);
 	sqlite3_bind_int(s, 2, (int)ref);
@@ -213,6 +277,7 @@ inbox_part_add(struct db *db, const char *phone, unsigned ref,
 	db_bind_text(s, 5, text);
 	sqlite3_bind_int64(s, 6, now);
 	db_bind_text(s, 7, modem);
+	inbox_bind_ucs2(s, 8, ucs2, ucs2_len);
 	if (db_step_done(db, s, "part") == -1)
 		goto fail;
 	if ((s = db_stmt(db, DB_ST_PART_COUNT,
@@ -235,9 +300,9 @@ inbox_part_add(struct db *db, const char *phone, unsigned ref,
 			goto fail;
 		if ((s = db_stmt(db, DB_ST_DONE_ADD,
 		    "INSERT OR REPLACE INTO inbound_done (phone, ref, parts, "
-		    "part, text, done_at) SELECT phone, ref, parts, part, text, "
-		    "?4 FROM inbound_parts WHERE phone = ?1 AND ref = ?2 AND "
-		    "parts = ?3")) == NULL)
+		    "part, text, ucs2, done_at) SELECT phone, ref, parts, part, "
+		    "text, ucs2, ?4 FROM inbound_parts WHERE phone = ?1 AND "
+		    "ref = ?2 AND parts = ?3")) == NULL)
 			goto fail;
 		db_bind_text(s, 1, phone);
 		sqlite3_bind_int(s, 2, (int)ref);

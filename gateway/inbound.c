@@ -240,9 +240,13 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 		goto ack;
 	}
 	if (msg->concat.present && msg->concat.parts > 1) {
-		if (inbox_part_add(gw->db, phone, msg->concat.ref,
-		    msg->concat.parts, msg->concat.part, msg->text, gw_now(),
-		    gm->name, &full) == -1) {
+		/* UCS-2 parts keep their UTF-16: a surrogate pair may be
+		 * split between two of them */
+		if (inbox_part_add_ucs2(gw->db, phone, msg->concat.ref,
+		    msg->concat.parts, msg->concat.part, msg->text,
+		    msg->encoding == SMS_ENC_UCS2 && !msg->compressed ?
+		    msg->data : NULL,
+		    msg->data_len, gw_now(), gm->name, &full) == -1) {
 			log_warnx("from=%s part not stored, will be read again: "
 			    "%s", log_number(phone), db_error(gw->db));
 			rc = -1;

@@ -329,7 +329,7 @@ keyword_fold(uint32_t cp, char *out, size_t *outlen)
 	    KEYWORD_NELEM(keyword_sep_ranges)))
 		return KEYWORD_C_SEP;
 	if ((t = keyword_gsm_find(cp)) == NULL)
-		t = translit_strip_accent(cp);
+		t = translit_fold(cp);
 	if (t != NULL) {
 		/* keep letters only: ŉ is "'n" */
 		for (i = n = 0; t[i] != '\0' && n < 4; i++) {

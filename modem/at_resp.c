@@ -344,6 +344,31 @@ at_resp_final(const char *s, size_t len, struct at_resp *out)
 	return 1;
 }
 
+/*
+ * The <length> of a two-line result header, its last field: "22" of
+ * "+CMT: ,22", "+CMT: \"Anna\",22", "+CDS: 25", "+CMGR: 0,,22" and
+ * "+CMGL: 1,0,,22".
+ */
+static void
+at_resp_pdu_len(struct at_resp *out)
+{
+	const char	*v = out->value;
+	size_t		 n = out->valuelen, i = n, j;
+	int		 x;
+
+	out->pdu_len = -1;
+	while (i > 0 && v[i - 1] >= '0' && v[i - 1] <= '9')
+		i--;
+	if (at_resp_int(v + i, n - i, &x) == -1)
+		return;
+	j = i;
+	while (j > 0 && (v[j - 1] == ' ' || v[j - 1] == '\t'))
+		j--;
+	if (j > 0 && v[j - 1] != ',')
+		return;
+	out->pdu_len = x;
+}
+
 static int
 at_resp_echo(const char *s, size_t len, const char *cmd)
 {
@@ -373,6 +398,7 @@ at_resp_classify(const char *line, size_t linelen,
 	out->err = -1;
 	out->index = -1;
 	out->stat = -1;
+	out->pdu_len = -1;
 
 	while (len > 0 && at_resp_blank((unsigned char)*s)) {
 		s++;
@@ -398,8 +424,10 @@ at_resp_classify(const char *line, size_t linelen,
 		if ((reg = at_resp_reg_name(s, len)) == NULL ||
 		    at_resp_reg(out, reg)) {
 			if (at_resp_prefix(s, len, "+CMGR:") != 0 ||
-			    at_resp_prefix(s, len, "+CMGL:") != 0)
+			    at_resp_prefix(s, len, "+CMGL:") != 0) {
 				out->flags |= AT_RESP_PDU;
+				at_resp_pdu_len(out);
+			}
 			return;
 		}
 		/* a +CxREG URC while AT+CxREG? is in flight */
@@ -430,6 +458,8 @@ at_resp_classify(const char *line, size_t linelen,
 			at_resp_index(out);
 		else if (u->urc == AT_URC_REG)
 			(void)at_resp_reg(out, u->name);
+		if (out->flags & AT_RESP_PDU)
+			at_resp_pdu_len(out);
 		return;
 	}
 

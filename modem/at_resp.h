@@ -88,6 +88,11 @@ struct at_resp {
 	 * NULL for AT_URC_OTHER and bare intermediate lines */
 	const char		*name;
 
+	/* AT_RESP_PDU: the header's <length> (its last field), the octets
+	 * of the TPDU on the next line without the SMSC information
+	 * (TS 27.005 §3.4.1, §4.1, §4.2); -1 when absent or not a number */
+	int			 pdu_len;
+
 	enum at_final		 final;	/* AT_RESP_FINAL */
 	int			 err;	/* CME/CMS number (the verbose text
 					 * mapped when standard), else -1 */

@@ -112,9 +112,46 @@ modem_sms_slot_set(struct modem *m, int index, int on)
 		m->slots[index / 8] &= (uint8_t)~(1u << (index % 8));
 }
 
-/* Decode and hand over one stored or delivered message. */
+/*
+ * Decode by the header's <length>, which tells whether the PDU starts
+ * with SMSC information (TS 27.005 §3.1: it counts the TPDU only; some
+ * modems leave the SMSC information out).  A length that fits neither
+ * reading, or a bare reading that fails where the usual one works, is a
+ * modem counting wrong: the message is read SMSC information first
+ * rather than lost.
+ */
+static int
+modem_sms_decode(struct modem *m, int index, const uint8_t *buf, size_t n,
+    int tpdu_len, struct sms_msg *msg, const char **err)
+{
+	const char	*e2;
+	int		 r;
+
+	if (tpdu_len < 0 || n == 0)
+		return pdu_decode(buf, n, msg, err);
+	if ((r = pdu_len_smsc(buf, n, (size_t)tpdu_len)) == 1)
+		return pdu_decode(buf, n, msg, err);
+	if (r == 0 && pdu_decode_len(buf, n, (size_t)tpdu_len, msg, err) == 0)
+		return 0;
+	if (pdu_decode(buf, n, msg, &e2) == -1) {
+		if (r == -1)
+			*err = e2;
+		return -1;
+	}
+	log_warnx("modem=%s slot=%d header length %d does not fit its PDU "
+	    "of %zu octets: read with SMSC information first", m->name, index,
+	    tpdu_len, n);
+	return 0;
+}
+
+/*
+ * Decode and hand over one stored or delivered message.  tpdu_len is the
+ * <length> of its header (-1 if none): it tells whether the PDU starts
+ * with SMSC information (TS 27.005 §3.1); some modems leave it out.
+ */
 static void
-modem_sms_deliver(struct modem *m, int index, const char *hex, size_t len)
+modem_sms_deliver(struct modem *m, int index, const char *hex, size_t len,
+    int tpdu_len)
 {
 	struct modem_sms	 s;
 	struct sms_msg		*msg;
@@ -132,7 +169,8 @@ modem_sms_deliver(struct modem *m, int index, const char *hex, size_t len)
 	s.index = index;
 	s.pdu_hex = h;
 	if ((n = pdu_from_hex(h, len, buf, sizeof buf, &err)) == -1 ||
-	    pdu_decode(buf, (size_t)n, msg, &err) == -1) {
+	    modem_sms_decode(m, index, buf, (size_t)n, tpdu_len, msg,
+	    &err) == -1) {
 		s.msg = NULL;
 		s.error = err;
 		log_warnx("modem=%s slot=%d undecodable message: %s", m->name,
@@ -168,7 +206,8 @@ modem_sms_cmgr_line(struct modem *m, struct modem_cmd *c,
 {
 	if (ev->pdu == NULL)
 		return;	/* an empty slot */
-	modem_sms_deliver(m, c->arg, ev->pdu, ev->pdulen);
+	modem_sms_deliver(m, c->arg, ev->pdu, ev->pdulen,
+	    ev->resp.pdu_len);
 }
 
 static void
@@ -229,7 +268,8 @@ modem_sms_cmgl_line(struct modem *m, struct modem_cmd *c,
 	index = strtol(v + 1, &end, 10);
 	if (end == v + 1 || index < 0 || index > 100000)
 		return;
-	modem_sms_deliver(m, (int)index, ev->pdu, ev->pdulen);
+	modem_sms_deliver(m, (int)index, ev->pdu, ev->pdulen,
+	    ev->resp.pdu_len);
 }
 
 static void
@@ -283,7 +323,7 @@ modem_sms_cmgr_report_line(struct modem *m, struct modem_cmd *c,
 	if (ev->pdu == NULL)
 		return;
 	/* no slot: the delete is queued right here, in this memory */
-	modem_sms_deliver(m, -1, ev->pdu, ev->pdulen);
+	modem_sms_deliver(m, -1, ev->pdu, ev->pdulen, ev->resp.pdu_len);
 }
 
 /*
@@ -325,11 +365,13 @@ modem_sms_urc(struct modem *m, const struct at_event *ev)
 		break;
 	case AT_URC_MSG:
 		if (ev->pdu != NULL)
-			modem_sms_deliver(m, -1, ev->pdu, ev->pdulen);
+			modem_sms_deliver(m, -1, ev->pdu, ev->pdulen,
+			    r->pdu_len);
 		break;
 	case AT_URC_STATUS_REPORT:
 		if (ev->pdu != NULL)
-			modem_sms_deliver(m, -1, ev->pdu, ev->pdulen);
+			modem_sms_deliver(m, -1, ev->pdu, ev->pdulen,
+			    r->pdu_len);
 		break;
 	case AT_URC_STATUS_REPORT_INDEX:
 		if (index < 0)

@@ -274,6 +274,24 @@ pdu_udh_decode(const uint8_t *h, size_t n, struct sms_msg *m,
 	return 0;
 }
 
+/* Octets of user data a TP-UDL announces. */
+static size_t
+pdu_ud_octets(const struct sms_msg *m, unsigned udl)
+{
+	if (m->encoding == SMS_ENC_GSM7 && !m->compressed)
+		return (udl * 7 + 7) / 8;
+	return udl;
+}
+
+/* Are TP-UDL and all the user data it announces in the PDU? */
+static int
+pdu_ud_complete(const struct pdu_rd *r, const struct sms_msg *m)
+{
+	if (r->off >= r->len)
+		return 0;
+	return r->len - r->off - 1 >= pdu_ud_octets(m, r->p[r->off]);
+}
+
 /* TP-UDL and TP-UD, with the header when udhi is set. */
 static int
 pdu_ud_decode(struct pdu_rd *r, int udhi, struct sms_msg *m,
@@ -297,14 +315,11 @@ pdu_ud_decode(struct pdu_rd *r, int udhi, struct sms_msg *m,
 			*err = "user data length exceeds 160 septets";
 			return -1;
 		}
-		need = (udl * 7 + 7) / 8;
-	} else {
-		if (udl > PDU_UD_MAX) {
-			*err = "user data length exceeds 140 octets";
-			return -1;
-		}
-		need = udl;
+	} else if (udl > PDU_UD_MAX) {
+		*err = "user data length exceeds 140 octets";
+		return -1;
 	}
+	need = pdu_ud_octets(m, udl);
 	if (avail < need) {
 		*err = "user data shorter than its length says";
 		return -1;
@@ -335,6 +350,12 @@ pdu_ud_decode(struct pdu_rd *r, int udhi, struct sms_msg *m,
 		return 0;
 	}
 	n = need - hdr;
+	/* UTF-16 comes in pairs of octets: an odd count is malformed, and
+	 * trimming it would hide a lost or garbled octet */
+	if (m->encoding == SMS_ENC_UCS2 && !m->compressed && n % 2 != 0) {
+		*err = "UCS-2 user data has an odd number of octets";
+		return -1;
+	}
 	memcpy(m->data, ud + hdr, n);
 	m->data_len = n;
 	if (m->encoding == SMS_ENC_UCS2 && !m->compressed)
@@ -342,30 +363,29 @@ pdu_ud_decode(struct pdu_rd *r, int udhi, struct sms_msg *m,
 	return 0;
 }
 
-int
-pdu_decode(const uint8_t *pdu, size_t len, struct sms_msg *m,
-    const char **err)
+static void
+pdu_msg_init(struct sms_msg *m)
 {
-	struct pdu_rd	 r = { pdu, len, 0 };
-	const uint8_t	*v;
-	unsigned	 sl = 0, fo, vpf, x, pi;
-
 	memset(m, 0, sizeof *m);
 	m->msg_class = -1;
 	m->vp_minutes = -1;
+}
 
-	if (len == 0) {
-		*err = "empty PDU";
-		return -1;
-	}
-	/* SMSC information: length octet, then type and semi-octets */
-	(void)pdu_rd_byte(&r, &sl);
+/* SMSC information (TS 24.011 §8.2.5.1 as TS 27.005 §3.1 prints it):
+ * length octet, then type and semi-octets. */
+static int
+pdu_smsc_decode(struct pdu_rd *r, struct sms_msg *m, const char **err)
+{
+	const uint8_t	*v;
+	unsigned	 sl = 0, x;
+
+	(void)pdu_rd_byte(r, &sl);
 	if (sl > 12) {
 		*err = "SMSC address length exceeds 12 octets";
 		return -1;
 	}
 	if (sl > 0) {
-		if (pdu_rd_bytes(&r, sl, &v) == -1) {
+		if (pdu_rd_bytes(r, sl, &v) == -1) {
 			*err = "PDU truncated in SMSC address";
 			return -1;
 		}
@@ -377,8 +397,76 @@ pdu_decode(const uint8_t *pdu, size_t len, struct sms_msg *m,
 			m->smsc.text[x++] = '+';
 		pdu_semi_decode(v + 1, (sl - 1) * 2, m->smsc.text + x);
 	}
+	return 0;
+}
 
-	if (pdu_rd_byte(&r, &fo) == -1) {
+static int	pdu_tpdu_decode(struct pdu_rd *, struct sms_msg *,
+		    const char **);
+
+int
+pdu_decode(const uint8_t *pdu, size_t len, struct sms_msg *m,
+    const char **err)
+{
+	struct pdu_rd	 r = { pdu, len, 0 };
+
+	pdu_msg_init(m);
+	if (len == 0) {
+		*err = "empty PDU";
+		return -1;
+	}
+	if (pdu_smsc_decode(&r, m, err) == -1)
+		return -1;
+	return pdu_tpdu_decode(&r, m, err);
+}
+
+int
+pdu_len_smsc(const uint8_t *pdu, size_t len, size_t tpdu_len)
+{
+	if (len == tpdu_len)
+		return 0;
+	if (len > tpdu_len && len - tpdu_len - 1 == pdu[0])
+		return 1;
+	return -1;
+}
+
+int
+pdu_decode_len(const uint8_t *pdu, size_t len, size_t tpdu_len,
+    struct sms_msg *m, const char **err)
+{
+	/* static, like pdu_from_hex's: valid until the next call */
+	static char	 msg[128];
+	struct pdu_rd	 r = { pdu, len, 0 };
+
+	pdu_msg_init(m);
+	if (len == 0) {
+		*err = "empty PDU";
+		return -1;
+	}
+	switch (pdu_len_smsc(pdu, len, tpdu_len)) {
+	case 0:		/* no SMSC information */
+		return pdu_tpdu_decode(&r, m, err);
+	case 1:
+		if (pdu_smsc_decode(&r, m, err) == -1)
+			return -1;
+		return pdu_tpdu_decode(&r, m, err);
+	default:
+		break;
+	}
+	snprintf(msg, sizeof msg, "PDU of %zu octets does not match the "
+	    "announced TPDU length %zu, with or without SMSC information",
+	    len, tpdu_len);
+	*err = msg;
+	return -1;
+}
+
+/* The TPDU from r's offset on. */
+static int
+pdu_tpdu_decode(struct pdu_rd *r, struct sms_msg *m, const char **err)
+{
+	const uint8_t	*v;
+	unsigned	 fo, vpf, x, pi;
+
+	if (pdu_rd_byte(r, &fo) == -1) {
 		*err = "PDU truncated before first octet";
 		return -1;
 	}
@@ -389,92 +477,98 @@ pdu_decode(const uint8_t *pdu, size_t len, struct sms_msg *m,
 		m->type = SMS_DELIVER;
 		m->more = !(fo & PDU_FO_MMS);
 		m->srr = (fo & PDU_FO_SRR) != 0;
-		if (pdu_addr_decode(&r, &m->addr, err,
+		if (pdu_addr_decode(r, &m->addr, err,
 		    "PDU truncated in originating address") == -1)
 			return -1;
-		if (pdu_rd_byte(&r, &m->pid) == -1 ||
-		    pdu_rd_byte(&r, &m->dcs) == -1) {
+		if (pdu_rd_byte(r, &m->pid) == -1 ||
+		    pdu_rd_byte(r, &m->dcs) == -1) {
 			*err = "PDU truncated before data coding scheme";
 			return -1;
 		}
 		pdu_dcs_decode(m->dcs, m);
-		if (pdu_time_decode(&r, &m->scts) == -1) {
+		if (pdu_time_decode(r, &m->scts) == -1) {
 			*err = "PDU truncated in service centre timestamp";
 			return -1;
 		}
-		return pdu_ud_decode(&r, fo & PDU_FO_UDHI, m, err);
+		return pdu_ud_decode(r, fo & PDU_FO_UDHI, m, err);
 
 	case PDU_MTI_SUBMIT:
 		m->type = SMS_SUBMIT;
 		m->srr = (fo & PDU_FO_SRR) != 0;
-		if (pdu_rd_byte(&r, &m->mr) == -1) {
+		if (pdu_rd_byte(r, &m->mr) == -1) {
 			*err = "PDU truncated before message reference";
 			return -1;
 		}
-		if (pdu_addr_decode(&r, &m->addr, err,
+		if (pdu_addr_decode(r, &m->addr, err,
 		    "PDU truncated in destination address") == -1)
 			return -1;
-		if (pdu_rd_byte(&r, &m->pid) == -1 ||
-		    pdu_rd_byte(&r, &m->dcs) == -1) {
+		if (pdu_rd_byte(r, &m->pid) == -1 ||
+		    pdu_rd_byte(r, &m->dcs) == -1) {
 			*err = "PDU truncated before data coding scheme";
 			return -1;
 		}
 		pdu_dcs_decode(m->dcs, m);
 		vpf = fo & PDU_FO_VPF_MASK;
 		if (vpf == PDU_FO_VPF_RELATIVE) {
-			if (pdu_rd_byte(&r, &x) == -1) {
+			if (pdu_rd_byte(r, &x) == -1) {
 				*err = "PDU truncated in validity period";
 				return -1;
 			}
 			m->vp_minutes = pdu_vp_minutes(x);
 		} else if (vpf != PDU_FO_VPF_NONE) {
-			if (pdu_rd_bytes(&r, 7, &v) == -1) {
+			if (pdu_rd_bytes(r, 7, &v) == -1) {
 				*err = "PDU truncated in validity period";
 				return -1;
 			}
 		}
-		return pdu_ud_decode(&r, fo & PDU_FO_UDHI, m, err);
+		return pdu_ud_decode(r, fo & PDU_FO_UDHI, m, err);
 
 	case PDU_MTI_STATUS_REPORT:
 		m->type = SMS_STATUS_REPORT;
 		m->more = !(fo & PDU_FO_MMS);
-		if (pdu_rd_byte(&r, &m->mr) == -1) {
+		if (pdu_rd_byte(r, &m->mr) == -1) {
 			*err = "PDU truncated before message reference";
 			return -1;
 		}
-		if (pdu_addr_decode(&r, &m->addr, err,
+		if (pdu_addr_decode(r, &m->addr, err,
 		    "PDU truncated in recipient address") == -1)
 			return -1;
-		if (pdu_time_decode(&r, &m->scts) == -1) {
+		if (pdu_time_decode(r, &m->scts) == -1) {
 			*err = "PDU truncated in service centre timestamp";
 			return -1;
 		}
-		if (pdu_time_decode(&r, &m->discharge) == -1) {
+		if (pdu_time_decode(r, &m->discharge) == -1) {
 			*err = "PDU truncated in discharge time";
 			return -1;
 		}
-		if (pdu_rd_byte(&r, &m->status) == -1) {
+		if (pdu_rd_byte(r, &m->status) == -1) {
 			*err = "PDU truncated before status";
 			return -1;
 		}
 		/* TP-PI and what it announces are optional (§9.2.3.27);
 		 * networks send all sorts here, so a short tail is not an
 		 * error: the report itself is complete */
-		if (pdu_rd_byte(&r, &pi) == -1 || pi == 0xff)
+		if (pdu_rd_byte(r, &pi) == -1 || pi == 0xff)
 			return 0;
 		for (x = pi; x & 0x80;) {	/* extension octets: skip */
-			if (pdu_rd_byte(&r, &x) == -1)
+			if (pdu_rd_byte(r, &x) == -1)
 				return 0;
 		}
-		if ((pi & 0x01) && pdu_rd_byte(&r, &m->pid) == -1)
-			return 0;
-		if (pi & 0x02) {
-			if (pdu_rd_byte(&r, &m->dcs) == -1)
+		if (pi & 0x01) {
+			if (pdu_rd_byte(r, &m->pid) == -1)
 				return 0;
+			m->has_pid = 1;
+		}
+		if (pi & 0x02) {
+			if (pdu_rd_byte(r, &m->dcs) == -1)
+				return 0;
+			m->has_dcs = 1;
 			pdu_dcs_decode(m->dcs, m);
 		}
-		if (pi & 0x04) {
-			if (pdu_ud_decode(&r, fo & PDU_FO_UDHI, m, err) == -1)
+		/* announced user data that is not there (the PDU ends
+		 * early) is left out; malformed user data is an error */
+		if ((pi & 0x04) && pdu_ud_complete(r, m)) {
+			if (pdu_ud_decode(r, fo & PDU_FO_UDHI, m, err) == -1)
 				return -1;
 			m->has_ud = 1;
 		}

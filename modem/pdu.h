@@ -18,7 +18,11 @@
  * - reserved DCS coding groups decode as the GSM 7-bit alphabet (TS 23.038
  *   §4 "any reserved codings shall be assumed to be the GSM 7 bit default
  *   alphabet");
+ * - a status report's optional user data (TP-PI, §9.2.3.27) is left
+ *   out when the PDU ends before it: the report still counts;
  * - the message-type indicator 3 (reserved) is an error.
+ * Not lenient: UCS-2 user data with an odd number of octets is an error,
+ * not trimmed.
  */
 #ifndef PDU_H
 #define PDU_H
@@ -93,6 +97,7 @@ struct sms_msg {
 	struct sms_time	discharge;	/* report: TP-DT */
 	unsigned	status;		/* report: TP-ST */
 	int		has_ud;		/* report: TP-UD present */
+	int		has_pid, has_dcs; /* report: announced by TP-PI */
 	struct sms_concat concat;
 	int		locking, single; /* national language tables used */
 	int		has_ports;
@@ -114,6 +119,20 @@ struct sms_msg {
  */
 int	 pdu_decode(const uint8_t *pdu, size_t len, struct sms_msg *m,
 	    const char **err);
+
+/*
+ * Decode a PDU whose TPDU length the modem announced: the <length> of
+ * +CMT, +CDS, +CMGR and +CMGL (TS 27.005 §3.1, §3.4.1), which counts the
+ * TPDU octets without the SMSC information.  len == tpdu_len is a bare
+ * TPDU (no SMSC information field, as some modems print it);
+ * len == tpdu_len + 1 + pdu[0] is SMSC information, then the TPDU.  Any
+ * other length is an error naming both numbers.
+ */
+int	 pdu_decode_len(const uint8_t *pdu, size_t len, size_t tpdu_len,
+	    struct sms_msg *m, const char **err);
+/* Which reading the announced length gives: 1 SMSC information first,
+ * 0 a bare TPDU, -1 neither. */
+int	 pdu_len_smsc(const uint8_t *pdu, size_t len, size_t tpdu_len);
 
 /*
  * Convert hex (case-insensitive, no separators) to bytes.  Returns the

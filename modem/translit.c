@@ -18,7 +18,11 @@
  *   to ASCII exactly; U+FF40 gives "`", which GSM lacks too;
  * - strip-accents also removes the combining diacritics U+0300..U+036F,
  *   since decomposed (NFD) text from some Vietnamese keyboards would
- *   otherwise keep its tone marks.
+ *   otherwise keep its tone marks;
+ * - the Turkish dotless ı is a letter of its own, not an accented i
+ *   (ı and i tell words apart): strip-accents keeps it, so a Turkish text
+ *   goes in UCS-2 or with the Turkish shift table, exactly.  Matching
+ *   (translit_fold) does fold it to i.
  * Pure: static tables, no I/O, no allocation.
  */
 #include <stddef.h>
@@ -149,7 +153,7 @@ static const struct translit_entry translit_accent_table[] = {
 	{ 0x0127, "h" }, { 0x0128, "I" }, { 0x0129, "i" },	/* ħ Ĩ ĩ */
 	{ 0x012A, "I" }, { 0x012B, "i" }, { 0x012C, "I" },	/* Ī ī Ĭ */
 	{ 0x012D, "i" }, { 0x012E, "I" }, { 0x012F, "i" },	/* ĭ Į į */
-	{ 0x0130, "I" }, { 0x0131, "i" }, { 0x0132, "IJ" },	/* İ ı Ĳ */
+	{ 0x0130, "I" }, { 0x0132, "IJ" },			/* İ Ĳ */
 	{ 0x0133, "ij" }, { 0x0134, "J" }, { 0x0135, "j" },	/* ĳ Ĵ ĵ */
 	{ 0x0136, "K" }, { 0x0137, "k" }, { 0x0138, "q" },	/* Ķ ķ ĸ */
 	{ 0x0139, "L" }, { 0x013A, "l" }, { 0x013B, "L" },	/* Ĺ ĺ Ļ */
@@ -262,4 +266,12 @@ translit_strip_accent(uint32_t cp)
 	return translit_find(translit_accent_table,
 	    sizeof translit_accent_table / sizeof translit_accent_table[0],
 	    cp);
+}
+
+const char *
+translit_fold(uint32_t cp)
+{
+	if (cp == 0x0131)	/* ı */
+		return "i";
+	return translit_strip_accent(cp);
 }

@@ -9,7 +9,8 @@
  *   characters (removed), bullets, fullwidth ASCII forms, vulgar fractions,
  *   guillemets;
  * - strip-accents: letters with diacritics to the bare letter
- *   (á -> a, ã -> a, ç -> c, Ł -> L, ...).
+ *   (á -> a, ã -> a, ç -> c, Ł -> L, ...); the Turkish dotless ı is a
+ *   letter of its own and is kept.
  */
 #ifndef TRANSLIT_H
 #define TRANSLIT_H
@@ -20,5 +21,8 @@
  * The empty string means "remove". */
 const char	*translit_smart(uint32_t cp);
 const char	*translit_strip_accent(uint32_t cp);
+/* For matching words, not for sending: strip-accents, and also the
+ * letters it keeps because they are not accented forms (ı -> i). */
+const char	*translit_fold(uint32_t cp);
 
 #endif

@@ -72,9 +72,10 @@ const struct cmd_entry cmd_pdu_encode_entry = {
 
 const struct cmd_entry cmd_pdu_decode_entry = {
 	.name = "pdu decode",
-	.args = "[HEX...]",
+	.args = "[[LENGTH ]HEX...]",
 	.help = "decode PDUs (arguments, or one per line on stdin) to JSON "
-	    "lines",
+	    "lines; a TPDU LENGTH before HEX tells whether SMSC information "
+	    "is there",
 	.min_args = 0,
 	.max_args = -1,
 	.flags = CMD_OFFLINE_OK,
@@ -294,12 +295,14 @@ cmd_pdu_type_name(enum sms_type t)
 }
 
 static void
-cmd_pdu_body(struct json *j, const struct sms_msg *m)
+cmd_pdu_body(struct json *j, const struct sms_msg *m, int pid, int dcs)
 {
 	char	hex[PDU_UD_MAX * 2 + 1];
 
-	json_kv_int(j, "pid", m->pid);
-	json_kv_int(j, "dcs", m->dcs);
+	if (pid)
+		json_kv_int(j, "pid", m->pid);
+	if (dcs)
+		json_kv_int(j, "dcs", m->dcs);
 	if (m->msg_class >= 0)
 		json_kv_int(j, "class", m->msg_class);
 	else
@@ -327,9 +330,13 @@ cmd_pdu_concat(struct json *j, const struct sms_msg *m)
 	json_object_end(j);
 }
 
-/* Decode one hex PDU and print its JSON line; returns 0 or -1. */
+/*
+ * Decode one hex PDU and print its JSON line; returns 0 or -1.  tpdu_len
+ * is the length printed before it (the TPDU octets, TS 27.005), or -1
+ * when none was: then the PDU starts with SMSC information.
+ */
 static int
-cmd_pdu_decode_one(const char *hex, size_t hexlen)
+cmd_pdu_decode_one(const char *hex, size_t hexlen, long tpdu_len)
 {
 	struct sms_msg	 m;
 	struct json	 j;
@@ -341,7 +348,9 @@ cmd_pdu_decode_one(const char *hex, size_t hexlen)
 	json_init(&j, stdout);
 	json_object_begin(&j);
 	if ((n = pdu_from_hex(hex, hexlen, buf, sizeof buf, &err)) == -1 ||
-	    pdu_decode(buf, (size_t)n, &m, &err) == -1) {
+	    (tpdu_len < 0 ? pdu_decode(buf, (size_t)n, &m, &err) :
+	    pdu_decode_len(buf, (size_t)n, (size_t)tpdu_len, &m, &err)) ==
+	    -1) {
 		json_kv_string(&j, "error", err);
 		json_key(&j, "pdu");
 		json_string_len(&j, hex, hexlen);
@@ -360,7 +369,7 @@ cmd_pdu_decode_one(const char *hex, size_t hexlen)
 	case SMS_DELIVER:
 		json_kv_string(&j, "from", m.addr.text);
 		if (!m.compressed)
-			cmd_pdu_body(&j, &m);
+			cmd_pdu_body(&j, &m, 1, 1);
 		cmd_pdu_time(&j, "timestamp", &m.scts);
 		cmd_pdu_concat(&j, &m);
 		json_kv_bool(&j, "report", m.srr);
@@ -369,7 +378,7 @@ cmd_pdu_decode_one(const char *hex, size_t hexlen)
 		json_kv_string(&j, "to", m.addr.text);
 		json_kv_int(&j, "reference", m.mr);
 		if (!m.compressed)
-			cmd_pdu_body(&j, &m);
+			cmd_pdu_body(&j, &m, 1, 1);
 		cmd_pdu_concat(&j, &m);
 		json_kv_bool(&j, "report", m.srr);
 		if (m.vp_minutes >= 0)
@@ -384,8 +393,13 @@ cmd_pdu_decode_one(const char *hex, size_t hexlen)
 		json_kv_int(&j, "status", m.status);
 		cmd_pdu_time(&j, "timestamp", &m.scts);
 		cmd_pdu_time(&j, "discharge_time", &m.discharge);
+		/* TP-PID and TP-DCS whenever TP-PI announces them */
+		if (m.has_pid)
+			json_kv_int(&j, "pid", m.pid);
+		if (m.has_dcs)
+			json_kv_int(&j, "dcs", m.dcs);
 		if (m.has_ud && !m.compressed)
-			cmd_pdu_body(&j, &m);
+			cmd_pdu_body(&j, &m, !m.has_pid, !m.has_dcs);
 		cmd_pdu_concat(&j, &m);
 		break;
 	}
@@ -426,23 +440,27 @@ cmd_pdu_trim(char **s)
 
 /*
  * "<tpdu_length> <HEX>" as "pdu encode" prints it (or a modem's "+CMGS"
- * log): keep the HEX.
+ * log, or the <length> of its +CMT/+CMGR header): keep the HEX, and
+ * return the length (-1 when there is none).
  */
-static void
+static long
 cmd_pdu_strip_length(char **s, size_t *len)
 {
 	char	*p = *s, *sp = memchr(p, ' ', *len);
 	size_t	 n;
+	long	 v;
 
 	if (sp == NULL)
-		return;
+		return -1;
 	n = (size_t)(sp - p);
-	if (n == 0 || strspn(p, "0123456789") != n)
-		return;
-	while ((size_t)(sp - p) < *len && *sp == ' ')
+	if (n == 0 || n > 4 || strspn(p, "0123456789") != n)
+		return -1;
+	v = strtol(p, NULL, 10);
+	while ((size_t)(sp - p) < *len && (*sp == ' ' || *sp == '\t'))
 		sp++;
 	*len -= (size_t)(sp - p);
 	*s = sp;
+	return v;
 }
 
 static int
@@ -450,13 +468,24 @@ cmd_pdu_decode_exec(struct cmd_ctx *ctx)
 {
 	char	*line = NULL, *p;
 	size_t	 cap = 0, len;
+	long	 tl;
 	int	 i, bad = 0;
 
 	if (ctx->argc > 0) {
 		for (i = 0; i < ctx->argc; i++) {
 			p = ctx->argv[i];
 			len = cmd_pdu_trim(&p);
-			bad |= cmd_pdu_decode_one(p, len) == -1;
+			tl = cmd_pdu_strip_length(&p, &len);
+			/* "LENGTH HEX" as two arguments: 1-3 digits are no
+			 * PDU (one octet at most) */
+			if (tl < 0 && len >= 1 && len <= 3 &&
+			    strspn(p, "0123456789") == len &&
+			    i + 1 < ctx->argc) {
+				tl = strtol(p, NULL, 10);
+				p = ctx->argv[++i];
+				len = cmd_pdu_trim(&p);
+			}
+			bad |= cmd_pdu_decode_one(p, len, tl) == -1;
 		}
 		return bad ? CMD_FAIL : CMD_OK;
 	}
@@ -464,8 +493,8 @@ cmd_pdu_decode_exec(struct cmd_ctx *ctx)
 		p = line;
 		if ((len = cmd_pdu_trim(&p)) == 0)
 			continue;
-		cmd_pdu_strip_length(&p, &len);
-		bad |= cmd_pdu_decode_one(p, len) == -1;
+		tl = cmd_pdu_strip_length(&p, &len);
+		bad |= cmd_pdu_decode_one(p, len, tl) == -1;
 		fflush(stdout);
 	}
 	free(line);

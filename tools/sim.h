@@ -262,6 +262,7 @@ void	 sim_sms_free(struct sim *);
 void	 sim_sms_reset(struct sim *);
 int	 sim_sms_inject(struct sim *, const char *, const char *, int *,
 	    const char **);
+int	 sim_sms_inject_pdu(struct sim *, long, const char *, const char **);
 int	 sim_sms_submitted(struct sim *, const uint8_t *, size_t,
 	    const struct sms_msg *, unsigned);
 void	 sim_sms_release(struct sim *);

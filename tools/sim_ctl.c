@@ -124,6 +124,24 @@ sim_ctl_sms(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 	sim_ctl_ok(c);
 }
 
+/* pdu [LENGTH] HEX: the network delivers this PDU as it is */
+static void
+sim_ctl_pdu(struct sim_ctl_client *c, int argc, char **argv, char **rest)
+{
+	const char	*err;
+	int		 len = -1;
+
+	(void)rest;
+	if (argc == 3 && sim_ctl_num(c, argv[1], 0, PDU_MAX_OCTETS, &len) ==
+	    -1)
+		return;
+	if (sim_sms_inject_pdu(c->sim, len, argv[argc - 1], &err) == -1) {
+		sim_ctl_err(c, "pdu: %s", err);
+		return;
+	}
+	sim_ctl_ok(c);
+}
+
 static void
 sim_ctl_sent_cmd(struct sim_ctl_client *c, int argc, char **argv,
     char **rest)
@@ -431,6 +449,8 @@ static const struct sim_ctl_cmd sim_ctl_cmds[] = {
 	  "hang-cmgl, garbage [N], cmti-race, report STATUS [COUNT], "
 	  "signal N, register STATE, sim-busy S, clear)", sim_ctl_fault },
 	{ "help", 0, 0, "help", sim_ctl_help },
+	{ "pdu", 1, 2, "pdu [LENGTH] HEX (raw, as the modem prints it)",
+	  sim_ctl_pdu },
 	{ "quit", 0, 0, "quit", sim_ctl_quit },
 	{ "reboot", 0, 0, "reboot", sim_ctl_reboot },
 	{ "replug", 0, 1, "replug [LINK]", sim_ctl_replug },

@@ -394,6 +394,59 @@ sim_sms_inject(struct sim *sim, const char *from, const char *text,
 	return 0;
 }
 
+/*
+ * The network hands the modem a PDU exactly as given (hex, as the modem
+ * will print it): for tests of what real networks and modems produce.
+ * tpdu_len is the <length> the modem prints before it; -1 works it out
+ * assuming SMSC information first.  The PDU need not decode.
+ */
+int
+sim_sms_inject_pdu(struct sim *sim, long tpdu_len, const char *hex,
+    const char **err)
+{
+	struct sms_msg	*d;
+	struct sim_msg	*m;
+	uint8_t		 buf[PDU_MAX_OCTETS];
+	const char	*e;
+	long		 n;
+	int		 smsc;
+
+	if ((n = pdu_from_hex(hex, strlen(hex), buf, sizeof buf, err)) == -1)
+		return -1;
+	if (n == 0) {
+		*err = "empty PDU";
+		return -1;
+	}
+	if (tpdu_len < 0)
+		tpdu_len = n - 1 - buf[0] >= 0 ? n - 1 - buf[0] : 0;
+	if (sim->nheld >= SIM_HELD_MAX) {
+		*err = "network queue full";
+		return -1;
+	}
+	m = xcalloc(1, sizeof *m);
+	d = xmalloc(sizeof *d);
+	pdu_to_hex(buf, (size_t)n, m->hex);
+	m->tpdu_len = (size_t)tpdu_len;
+	/* the first octet of the TPDU says deliver or report */
+	smsc = pdu_len_smsc(buf, (size_t)n, (size_t)tpdu_len);
+	if (smsc == 0)
+		m->report = (buf[0] & 0x03) == 2;
+	else if (n > 1 + buf[0])
+		m->report = (buf[1 + buf[0]] & 0x03) == 2;
+	if (pdu_decode_len(buf, (size_t)n, (size_t)tpdu_len, d, &e) == 0) {
+		strlcpy(m->from, d->addr.text, sizeof m->from);
+		strlcpy(m->text, d->text, sizeof m->text);
+	} else
+		strlcpy(m->from, "?", sizeof m->from);
+	free(d);
+	TAILQ_INSERT_TAIL(&sim->held, m, entry);
+	sim->nheld++;
+	modemsim_log(sim, "network delivers a raw %s PDU from %s",
+	    m->report ? "status report" : "message", m->from);
+	sim_sms_release(sim);
+	return 0;
+}
+
 static void
 sim_sms_report_cb(int fd, short what, void *arg)
 {

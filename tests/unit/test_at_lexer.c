@@ -813,6 +813,32 @@ end:
 	at_lexer_free(lx);
 }
 
+/* The header's <length> travels with its PDU line (TS 27.005). */
+static void
+test_pdu_len(void)
+{
+	static const char	 in[] = "+CMT: ,22\r\n0011AABBCC\r\n"
+	    "+CDS: 25\r\n06050B\r\n";
+	struct at_lexer		*lx = at_lexer_new();
+	struct at_event		 ev;
+	size_t			 n;
+
+	tt_assert(lx != NULL);
+	/* the lexer stops taking bytes once an event is ready */
+	n = at_lexer_push(lx, in, sizeof in - 1);
+	tt_int_op(at_lexer_next(lx, &ev), ==, 1);
+	tt_assert(ev.pdu != NULL);
+	tt_int_op(ev.resp.urc, ==, AT_URC_MSG);
+	tt_int_op(ev.resp.pdu_len, ==, 22);
+	(void)at_lexer_push(lx, in + n, sizeof in - 1 - n);
+	tt_int_op(at_lexer_next(lx, &ev), ==, 1);
+	tt_assert(ev.pdu != NULL);
+	tt_int_op(ev.resp.urc, ==, AT_URC_STATUS_REPORT);
+	tt_int_op(ev.resp.pdu_len, ==, 25);
+end:
+	at_lexer_free(lx);
+}
+
 static const struct tt_case cases[] = {
 	{ "lexer/sim800_boot", test_sim800 },
 	{ "lexer/huawei_e3131", test_huawei },
@@ -826,6 +852,7 @@ static const struct tt_case cases[] = {
 	{ "lexer/flush", test_flush },
 	{ "lexer/api", test_api },
 	{ "lexer/endless", test_endless },
+	{ "lexer/pdu_len", test_pdu_len },
 	TT_END
 };
 

@@ -273,6 +273,49 @@ end:
 		fprintf(stderr, "  case %zu \"%s\"\n", i, pdu_cases[i].s);
 }
 
+/* The <length> of a two-line header (TS 27.005): its last field. */
+static const struct {
+	const char	*s;
+	const char	*prefix;	/* of the command in flight, or NULL */
+	int		 len;
+} pdu_len_cases[] = {
+	{ "+CMT: ,23", NULL, 23 },
+	{ "+CMT: \"Anna, Maria\",23", NULL, 23 },
+	{ "+CMT: \"\", 7", NULL, 7 },
+	{ "+CDS: 25", NULL, 25 },
+	{ "+CDS:25", NULL, 25 },
+	{ "+CMGR: 0,,22", "+CMGR:", 22 },
+	{ "+CMGR: 1,\"x\",140", "+CMGR:", 140 },
+	{ "+CMGL: 1,0,,23", "+CMGL:", 23 },
+	{ "+CMGR: 0,,0", "+CMGR:", 0 },
+	{ "+CMT: ,", NULL, -1 },
+	{ "+CMT: ,2x3", NULL, -1 },
+	{ "+CMT: \"a\"23", NULL, -1 },
+	{ "+CDS:", NULL, -1 },
+	{ "+CMT: ,1234567", NULL, -1 },
+	/* not a two-line header */
+	{ "+CMTI: \"SM\",3", NULL, -1 },
+	{ "+CSQ: 20,99", "+CSQ:", -1 },
+};
+
+static void
+test_pdu_len(void)
+{
+	struct at_resp_ctx	 ctx = { NULL, NULL, 0 };
+	struct at_resp		 r;
+	size_t			 i;
+
+	for (i = 0; i < TT_NELEM(pdu_len_cases); i++) {
+		ctx.prefix = pdu_len_cases[i].prefix;
+		at_resp_classify(pdu_len_cases[i].s,
+		    strlen(pdu_len_cases[i].s), &ctx, &r);
+		tt_int_op(r.pdu_len, ==, pdu_len_cases[i].len);
+	}
+end:
+	if (tt_failed_now)
+		fprintf(stderr, "  case %zu \"%s\"\n", i, pdu_len_cases[i].s);
+}
+
 static void
 test_names(void)
 {
@@ -292,6 +335,7 @@ static const struct tt_case tcases[] = {
 	{ "resp/classify", test_classify },
 	{ "resp/bounds", test_bounds },
 	{ "resp/is_pdu", test_is_pdu },
+	{ "resp/pdu_len", test_pdu_len },
 	{ "resp/names", test_names },
 	TT_END
 };

@@ -404,7 +404,9 @@ test_open_newer(void)
 	struct db	*db = NULL;
 
 	tt_int_op(test_open(&e), ==, 0);
-	tt_int_op(test_exec(e.db, "PRAGMA user_version = 4"), ==, 0);
+	snprintf(want, sizeof want, "PRAGMA user_version = %d",
+	    DB_SCHEMA_VERSION + 1);
+	tt_int_op(test_exec(e.db, want), ==, 0);
 	db_close(e.db);
 	e.db = NULL;
 
@@ -1958,6 +1960,90 @@ end:
 	test_close(&e);
 }
 
+/*
+ * UCS-2 parts keep their UTF-16: a surrogate pair split between two parts
+ * (😀 is D83D DE00) is joined before decoding, in any arrival order, also
+ * after a GSM part; never across a missing part.
+ */
+#define FFFD	"\xef\xbf\xbd"
+#define GRIN	"\xf0\x9f\x98\x80"
+
+static void
+test_in_parts_ucs2(void)
+{
+	static const uint8_t	 hi[] = { 0, 'H', 0, 'i', 0, ' ', 0xd8, 0x3d };
+	static const uint8_t	 hi2[] = { 0, 'H', 0, 'i', 0, ' ', 0xd8, 0x3c };
+	static const uint8_t	 bang[] = { 0xde, 0x00, 0, '!' };
+	static const uint8_t	 high[] = { 0xd8, 0x3d };
+	static const uint8_t	 low[] = { 0xde, 0x00 };
+	struct test_env	 e;
+	struct test_acc	 a;
+	char		*t = NULL;
+
+	memset(&a, 0, sizeof a);
+	tt_int_op(test_open(&e), ==, 0);
+	a.db = e.db;
+	/* the second part first */
+	tt_int_op(inbox_part_add_ucs2(e.db, PA, 42, 2, 2, FFFD "!", bang,
+	    sizeof bang, 100, "ttyUSB0", &t), ==, 0);
+	tt_assert(t == NULL);
+	tt_int_op(test_int(e.db, "SELECT length(ucs2) FROM inbound_parts"),
+	    ==, 4);
+	tt_int_op(inbox_part_add_ucs2(e.db, PA, 42, 2, 1, "Hi " FFFD, hi,
+	    sizeof hi, 101, "ttyUSB0", &t), ==, 0);
+	tt_assert(t != NULL);
+	tt_str_op(t, ==, "Hi " GRIN "!");
+	free(t);
+	t = NULL;
+	/* part 1 again, the same octets: a duplicate */
+	tt_int_op(inbox_part_add_ucs2(e.db, PA, 42, 2, 1, "Hi " FFFD, hi,
+	    sizeof hi, 102, "ttyUSB0", &t), ==, 0);
+	tt_assert(t == NULL);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 0);
+	/* the same decoded text from other octets (D83C): a new message */
+	tt_int_op(inbox_part_add_ucs2(e.db, PA, 42, 2, 1, "Hi " FFFD, hi2,
+	    sizeof hi2, 103, "ttyUSB0", &t), ==, 0);
+	tt_assert(t == NULL);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 1);
+	/* a part completed before schema v4 has no UTF-16: its text
+	 * decides */
+	tt_int_op(test_exec(e.db, "INSERT INTO inbound_done (phone, ref, "
+	    "parts, part, text, done_at) VALUES ('" PD "', 3, 2, 1, 'old', "
+	    "100)"), ==, 0);
+	tt_int_op(inbox_part_add_ucs2(e.db, PD, 3, 2, 1, "old",
+	    (const uint8_t *)"\0o\0l\0d", 6, 104, NULL, &t), ==, 0);
+	tt_assert(t == NULL);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts WHERE "
+	    "phone = '" PD "'"), ==, 0);
+
+	/* GSM, then UCS-2 halves of a pair, then an empty UCS-2 part */
+	tt_int_op(inbox_part_add(e.db, PB, 7, 4, 1, "abc ", 110, NULL, &t),
+	    ==, 0);
+	tt_int_op(inbox_part_add_ucs2(e.db, PB, 7, 4, 3, FFFD, low,
+	    sizeof low, 111, NULL, &t), ==, 0);
+	tt_int_op(inbox_part_add_ucs2(e.db, PB, 7, 4, 4, "", low, 0, 112,
+	    NULL, &t), ==, 0);
+	tt_int_op(inbox_part_add_ucs2(e.db, PB, 7, 4, 2, FFFD, high,
+	    sizeof high, 113, NULL, &t), ==, 0);
+	tt_assert(t != NULL);
+	tt_str_op(t, ==, "abc " GRIN);
+	free(t);
+	t = NULL;
+
+	/* parts 1 and 3 of 3, 2 never comes: the halves stay apart */
+	tt_int_op(inbox_part_add_ucs2(e.db, PC, 8, 3, 1, FFFD, high,
+	    sizeof high, 120, NULL, &t), ==, 0);
+	tt_int_op(inbox_part_add_ucs2(e.db, PC, 8, 3, 3, FFFD, low,
+	    sizeof low, 120, NULL, &t), ==, 0);
+	tt_int_op(inbox_part_expire(e.db, 200, test_in_expire_cb, &a), ==, 0);
+	tt_str_op(a.s, ==, PA "|Hi " FFFD "[...]|103|ttyUSB0;"
+	    PC "|" FFFD "[...]" FFFD "|120|");
+end:
+	free(t);
+	test_acc_reset(&a);
+	test_close(&e);
+}
+
 /* Only the page images in the file tell whether a text is really gone. */
 static int
 test_file_contains(const char *path, const char *needle)
@@ -2246,6 +2332,7 @@ static const struct tt_case cases[] = {
 	{ "inbox/parts", test_in_parts },
 	{ "inbox/parts_invalid", test_in_parts_invalid },
 	{ "inbox/parts_expire", test_in_parts_expire },
+	{ "inbox/parts_ucs2", test_in_parts_ucs2 },
 	{ "inbox/purge", test_in_purge },
 	TT_END
 };

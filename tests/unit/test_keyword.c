@@ -105,6 +105,8 @@ static const struct {
 	{ "Ti\xe1\xba\xbfng Vi\xe1\xbb\x87t", "tieng viet" },
 	/* kreyòl */
 	{ "krey\xc3\xb2l", "kreyol" },
+	/* the dotless ı folds to i for matching (strip-accents keeps it) */
+	{ "jo\xc4\xb1n", "join" },			/* joın */
 	/* ＳＴＯＰ！ (fullwidth) */
 	{ "\xef\xbc\xb3\xef\xbc\xb4\xef\xbc\xaf\xef\xbc\xb0\xef\xbc\x81",
 	  "stop" },

@@ -260,6 +260,15 @@ static const struct {
 	  "exceeds 12 octets" },
 	{ "0BFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF", "reserved message type "
 	  "indicator 3" },
+	/* UCS-2 of 3 octets: malformed, not trimmed to "A" */
+	{ "00040B914151550100F00008712181900000000300410042", "UCS-2 user "
+	  "data has an odd number of octets" },
+	/* the same after a concatenation header (6 + 3 octets) */
+	{ "00440B914151550100F000087121819000000009050003420201004100",
+	  "UCS-2 user data has an odd number of octets" },
+	/* a status report's user data, present but odd */
+	{ "0006050B914151550501F0712181900000007121819001000000"
+	  "070008030041FF", "UCS-2 user data has an odd number of octets" },
 };
 
 static void
@@ -562,6 +571,160 @@ end:
 	;
 }
 
+/*
+ * The <length> a modem prints before a PDU (TS 27.005: TPDU octets, the
+ * SMSC information not counted) tells whether the SMSC information is
+ * there at all.
+ */
+static const struct {
+	const char	*hex;
+	size_t		 tpdu_len;
+	const char	*smsc;		/* NULL: none */
+	const char	*text;		/* NULL: an error */
+	const char	*err;
+} len_cases[] = {
+	/* SMSC information then the TPDU: 8 + 22 octets */
+	{ "0791448720003023040C9141515505010000007121819000002B03C87408", 22,
+	  "+447802000332", "Hi!", NULL },
+	/* the same TPDU bare, as some modems print it */
+	{ "040C9141515505010000007121819000002B03C87408", 22, NULL, "Hi!",
+	  NULL },
+	/* "00": the modem's own SMSC, an empty field */
+	{ "00040C9141515505010000007121819000002B03C87408", 22, NULL, "Hi!",
+	  NULL },
+	/* a bare deliver whose first octet 0x04 read as an SMSC length
+	 * would swallow the originator */
+	{ "040B914151550100F00000712181900000000CC8329BFD06DDDF72363904",
+	  30, NULL, "Hello world!", NULL },
+	/* a bare status report */
+	{ "06050B914151550501F0712181900000007121819001000000", 25, NULL,
+	  "", NULL },
+	/* neither reading */
+	{ "040C9141515505010000007121819000002B03C87408", 21, NULL, NULL,
+	  "PDU of 22 octets does not match the announced TPDU length 21, "
+	  "with or without SMSC information" },
+	{ "0791448720003023040C9141515505010000007121819000002B03C87408", 23,
+	  NULL, NULL, "PDU of 30 octets does not match the announced TPDU "
+	  "length 23, with or without SMSC information" },
+	{ "0791448720003023040C9141515505010000007121819000002B03C87408", 40,
+	  NULL, NULL, "PDU of 30 octets does not match the announced TPDU "
+	  "length 40, with or without SMSC information" },
+	{ "", 0, NULL, NULL, "empty PDU" },
+};
+
+static void
+test_decode_len(void)
+{
+	struct sms_msg	 m;
+	uint8_t		 buf[PDU_MAX_OCTETS], *copy;
+	const char	*err;
+	size_t		 i;
+	int		 n, rc;
+
+	for (i = 0; i < TT_NELEM(len_cases); i++) {
+		n = hex(len_cases[i].hex, buf);
+		tt_int_op(n, >=, 0);
+		/* exact size: an overread is caught by ASan */
+		copy = malloc(n ? (size_t)n : 1);
+		memcpy(copy, buf, (size_t)n);
+		err = NULL;
+		rc = pdu_decode_len(copy, (size_t)n, len_cases[i].tpdu_len, &m,
+		    &err);
+		free(copy);
+		if (len_cases[i].text == NULL) {
+			if (rc != -1) {
+				tt_fail(__FILE__, __LINE__, "case %zu decoded",
+				    i);
+				goto end;
+			}
+			tt_str_op(err, ==, len_cases[i].err);
+			continue;
+		}
+		if (rc != 0) {
+			tt_fail(__FILE__, __LINE__, "case %zu: %s", i, err);
+			goto end;
+		}
+		tt_str_op(m.text, ==, len_cases[i].text);
+		tt_int_op(m.has_smsc, ==, len_cases[i].smsc != NULL);
+		if (len_cases[i].smsc != NULL)
+			tt_str_op(m.smsc.text, ==, len_cases[i].smsc);
+	}
+	/* the bare deliver read SMSC-first is garbage or an error, never
+	 * the message: why the length matters */
+	n = hex("040B914151550100F00000712181900000000CC8329BFD06DDDF72363904",
+	    buf);
+	rc = pdu_decode(buf, (size_t)n, &m, &err);
+	tt_assert(rc == -1 || strcmp(m.text, "Hello world!") != 0);
+end:
+	;
+}
+
+/*
+ * Status reports: TP-PID and TP-DCS are reported whenever TP-PI announces
+ * them; user data announced but cut off does not lose the status.
+ */
+static const struct {
+	const char	*tail;		/* after TP-ST */
+	unsigned	 status;
+	int		 has_pid, pid, has_dcs, dcs, has_ud;
+	const char	*text;
+} report_cases[] = {
+	{ "", 0, 0, 0, 0, 0, 0, "" },
+	{ "00", 0, 0, 0, 0, 0, 0, "" },			/* TP-PI 0 */
+	{ "0141", 0, 1, 0x41, 0, 0, 0, "" },		/* pid only */
+	{ "0208", 0, 0, 0, 1, 8, 0, "" },		/* dcs only */
+	{ "034108", 0, 1, 0x41, 1, 8, 0, "" },		/* both, no UD */
+	/* UD announced, the PDU ends before TP-UDL */
+	{ "074108", 0, 1, 0x41, 1, 8, 0, "" },
+	/* UD announced, TP-UDL 4 but 3 octets */
+	{ "07410804004100", 0, 1, 0x41, 1, 8, 0, "" },
+	/* pid announced but missing: TP-PI alone */
+	{ "07", 0, 0, 0, 0, 0, 0, "" },
+	/* complete: UCS-2 "AB" */
+	{ "0700080400410042", 0, 1, 0, 1, 8, 1, "AB" },
+	/* GSM 7-bit UD without TP-DCS: the default alphabet */
+	{ "0503C87408", 0, 1, 3, 0, 0, 0, "" },
+	{ "0403C87408", 0, 0, 0, 0, 0, 1, "Hi!" },
+};
+
+static void
+test_decode_report(void)
+{
+	struct sms_msg	 m;
+	uint8_t		 buf[PDU_MAX_OCTETS];
+	char		 h[256];
+	const char	*err;
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; i < TT_NELEM(report_cases); i++) {
+		snprintf(h, sizeof h, "0006050B914151550501F07121819000000071"
+		    "21819001000000%s", report_cases[i].tail);
+		n = hex(h, buf);
+		tt_int_op(n, >, 0);
+		if (pdu_decode(buf, (size_t)n, &m, &err) != 0) {
+			tt_fail(__FILE__, __LINE__, "case %zu: %s", i, err);
+			goto end;
+		}
+		tt_int_op(m.type, ==, SMS_STATUS_REPORT);
+		tt_uint_op(m.status, ==, report_cases[i].status);
+		tt_uint_op(m.mr, ==, 5);
+		if (m.has_pid != report_cases[i].has_pid ||
+		    m.has_dcs != report_cases[i].has_dcs ||
+		    m.has_ud != report_cases[i].has_ud ||
+		    (m.has_pid && (int)m.pid != report_cases[i].pid) ||
+		    (m.has_dcs && (int)m.dcs != report_cases[i].dcs) ||
+		    strcmp(m.text, report_cases[i].text) != 0) {
+			tt_fail(__FILE__, __LINE__, "case %zu: pid %d/%u dcs "
+			    "%d/%u ud %d \"%s\"", i, m.has_pid, m.pid,
+			    m.has_dcs, m.dcs, m.has_ud, m.text);
+			goto end;
+		}
+	}
+end:
+	;
+}
+
 /* Random bytes never crash the decoder; repeated with a printed seed. */
 static void
 test_decode_random(void)
@@ -582,6 +745,12 @@ test_decode_random(void)
 			tt_assert(err != NULL && *err != '\0');
 		else
 			tt_assert(strlen(m.text) < sizeof m.text);
+		/* length-guided: both readings, and neither */
+		if (pdu_decode_len(buf, len, len - (len > 0 && k % 3 == 0 ?
+		    (size_t)buf[0] + 1 : 0) % (len + 1), &m, &err) == -1)
+			tt_assert(err != NULL && *err != '\0');
+		else
+			tt_assert(strlen(m.text) < sizeof m.text);
 	}
 end:
 	;
@@ -593,6 +762,8 @@ static const struct tt_case cases[] = {
 	{ "decode/bad", test_decode_bad },
 	{ "decode/truncated", test_decode_truncated },
 	{ "decode/random", test_decode_random },
+	{ "decode/len", test_decode_len },
+	{ "decode/report", test_decode_report },
 	{ "hex", test_hex },
 	{ "encode/submit", test_encode_submit },
 	{ "encode/roundtrip", test_roundtrip },

@@ -227,6 +227,20 @@ static const struct choice_case choice_cases[] = {
 	{ "\xc5\x9f\xc4\x9f\xc4\xb1\xc5\x9f\xc4\x9f\xc4\xb1",
 	  { PLAN_AUTO, 0, 0, 1 }, SMS_ENC_GSM7, 1, 0,
 	  "\xc5\x9f\xc4\x9f\xc4\xb1\xc5\x9f\xc4\x9f\xc4\xb1", 0, 0 },
+	/* strip-accents changes nothing when the text still needs UCS-2:
+	 * the dotless ı is no accented i, so without the Turkish tables
+	 * "Işık" goes exactly, ş and all */
+	{ "I\xc5\x9f\xc4\xb1k caf\xc3\xa9", { PLAN_AUTO, 0, 1, 0 },
+	  SMS_ENC_UCS2, 0, 0, "I\xc5\x9f\xc4\xb1k caf\xc3\xa9", 0, 0 },
+	{ "I\xc5\x9f\xc4\xb1k caf\xc3\xa9", { PLAN_AUTO, 1, 1, 0 },
+	  SMS_ENC_UCS2, 0, 0, "I\xc5\x9f\xc4\xb1k caf\xc3\xa9", 0, 0 },
+	/* with them, exact GSM 7-bit */
+	{ "I\xc5\x9f\xc4\xb1k caf\xc3\xa9", { PLAN_AUTO, 0, 1, 1 },
+	  SMS_ENC_GSM7, 1, 0, "I\xc5\x9f\xc4\xb1k caf\xc3\xa9", 0, 0 },
+	/* accents and look-alikes next to Chinese: UCS-2, untouched */
+	{ "\xe2\x80\x9cR\xc3\xa1pido\xe2\x80\x9d \xe4\xbd\xa0\xe5\xa5\xbd",
+	  { PLAN_AUTO, 1, 1, 0 }, SMS_ENC_UCS2, 0, 0,
+	  "\xe2\x80\x9cR\xc3\xa1pido\xe2\x80\x9d \xe4\xbd\xa0\xe5\xa5\xbd", 0, 0 },
 	/* force UCS-2 on ASCII */
 	{ "hello", { PLAN_FORCE_UCS2, 0, 0, 0 }, SMS_ENC_UCS2, 0, 0, "hello",
 	  0, 0 },

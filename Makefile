@@ -342,4 +342,5 @@ deb:
 clean:
 	rm -rf $(B) bin
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# (not the copy make deb builds in)
+-include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

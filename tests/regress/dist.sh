@@ -80,6 +80,22 @@ else
 	echo "note: no systemd-analyze: the unit was not verified"
 fi
 
+# the sysusers file: the user, its group, and dialout
+if command -v systemd-sysusers >/dev/null 2>&1; then
+	mkdir -p "$T/su/etc"
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$T/su/etc/passwd"
+	printf 'root:x:0:\ndialout:x:20:\n' >"$T/su/etc/group"
+	run_expect "systemd-sysusers" 0 systemd-sysusers --root="$T/su" \
+	    "$PWD/tools/dist/tambuli.sysusers"
+	check "the service user" "tambuli:/var/lib/tambuli" \
+	    "$(cut -d: -f1,6 "$T/su/etc/passwd" | grep '^tambuli:')"
+	check "group dialout has tambuli" "dialout:x:20:tambuli" \
+	    "$(grep '^dialout:' "$T/su/etc/group")"
+	check "group tambuli" 1 "$(grep -c '^tambuli:' "$T/su/etc/group")"
+else
+	echo "note: no systemd-sysusers: the sysusers file was not checked"
+fi
+
 # 4. the man pages
 pages="tools/man/tambuli.1 tools/man/modemsim.1 tools/man/tambuli.conf.5 tools/man/tambulid.8"
 if command -v mandoc >/dev/null 2>&1; then

@@ -319,6 +319,8 @@ install: all
 	test -e $(DESTDIR)$(SYSCONFDIR)/tambuli/tambuli.conf || \
 	    install -m 644 tools/dist/tambuli.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/tambuli/tambuli.conf
+	@test -n "$(DESTDIR)" || echo "next: sudo systemd-sysusers &&" \
+	    "sudo systemctl daemon-reload && sudo udevadm control --reload"
 
 # every man page through mandoc's checker (installed like make check's
 # dependencies, or the command printed)

@@ -9,11 +9,28 @@
 #   make fuzz       libFuzzer targets (clang), FUZZ_TIME seconds each
 #   make bench      measured figures (not pass/fail)
 #   make debug      -O0 -g3 build
-#   make install    into $(DESTDIR)$(PREFIX)
+#   make install    into $(DESTDIR)$(PREFIX) (PREFIX=/usr: as a distribution does)
+#   make deb        dist/tambuli_VERSION_ARCH.deb (debhelper)
+#   make man-lint   the man pages through mandoc -Tlint
 #   make clean
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
+SBINDIR	?= $(PREFIX)/sbin
+MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+# systemd and udev read /usr/lib for the distribution, /etc for the
+# administrator (a /usr/local install); sysusers.d is read under both
+ifeq ($(PREFIX),/usr)
+UNITDIR	?= /usr/lib/systemd/system
+UDEVDIR	?= /usr/lib/udev/rules.d
+else
+UNITDIR	?= /etc/systemd/system
+UDEVDIR	?= /etc/udev/rules.d
+endif
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+# the one place the version is written: the top entry of debian/changelog
+VERSION	:= $(shell head -n 1 debian/changelog | cut -d '(' -f 2 | cut -d ')' -f 1)
 CC	?= cc
 OPT	?= -O2
 DEBUG	?= -g
@@ -25,7 +42,8 @@ WARN	= -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 	  -Wshadow -Wwrite-strings -Wpointer-arith -Wundef -Wvla \
 	  -Wno-missing-field-initializers
 INCS	= -Imodem -Igateway -Idb -Itools -Itests
-DEFS	= -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+DEFS	= -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	  -DTAMBULI_VERSION=\"$(VERSION)\"
 PKGS	= libevent_core sqlite3 libserialport
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -86,6 +104,7 @@ LIB_SRCS = $(CODEC_SRCS) $(GATEWAY_CORE_SRCS) $(DB_SRCS) $(SUPPORT_SRCS) \
 DAEMON_SRCS = \
 	gateway/ctl.c \
 	gateway/inbound.c \
+	gateway/notify.c \
 	gateway/priv.c \
 	gateway/reply.c \
 	gateway/sched.c \
@@ -135,12 +154,12 @@ REPLAY_BINS = $(FUZZ_TARGETS:%=bin/san/replay_%)
 FUZZ_BINS = $(FUZZ_TARGETS:%=bin/fuzz/fuzz_%)
 
 .PHONY: all deps demo check unit sanitize replay regress sanitize-regress \
-	fuzz bench debug install clean
+	fuzz bench debug install deb man-lint clean
 # keep the objects of pattern rules (and keep make quiet after the tests)
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: deps bin/tambulid bin/tambuli bin/modemsim bin/atchat
+all: deps bin/tambulid bin/tambuli bin/modemsim bin/atchat bin/notify_recv
 
 deps:
 	@tools/deps.sh build
@@ -192,6 +211,15 @@ $(B)/%.o: %.c
 $(B)/san/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+# a stand-in for systemd's notification socket (tests/regress/notify.sh)
+bin/notify_recv: $(B)/tests/notify_recv.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS)
+
+# the version is compiled in
+$(B)/tools/cmd.o $(B)/san/tools/cmd.o $(B)/gateway/tambulid.o \
+    $(B)/san/gateway/tambulid.o: debian/changelog
 
 bin/test_%: $(B)/tests/unit/test_%.o $(B)/tests/tt.o $(LIB)
 	@mkdir -p $(@D)
@@ -264,13 +292,60 @@ fuzz:
 debug:
 	$(MAKE) OPT=-O0 DEBUG=-g3
 
+# The layout a distribution expects (PREFIX=/usr) or, by default, the
+# administrator's /usr/local.  An existing configuration file is never
+# overwritten.  The packaging sources are in tools/dist/ and the man pages
+# in tools/man/ (the top level holds only the fixed directories, and
+# debian/, which dpkg-buildpackage requires there).
+MAN1	= tools/man/tambuli.1 tools/man/modemsim.1
+MAN5	= tools/man/tambuli.conf.5
+MAN8	= tools/man/tambulid.8
+
 install: all
-	install -d $(DESTDIR)$(BINDIR)
-	install -m 755 bin/tambulid $(DESTDIR)$(BINDIR)/tambulid
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/tambuli
+	install -m 755 bin/tambulid $(DESTDIR)$(SBINDIR)/tambulid
 	install -m 755 bin/tambuli $(DESTDIR)$(BINDIR)/tambuli
 	install -m 755 bin/modemsim $(DESTDIR)$(BINDIR)/modemsim
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	sed 's|@SBINDIR@|$(SBINDIR)|g' tools/dist/tambulid.service.in \
+	    >$(DESTDIR)$(UNITDIR)/tambulid.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/tambulid.service
+	install -m 644 tools/dist/70-tambuli-modems.rules $(DESTDIR)$(UDEVDIR)/
+	install -m 644 tools/dist/tambuli.sysusers \
+	    $(DESTDIR)$(SYSUSERSDIR)/tambuli.conf
+	test -e $(DESTDIR)$(SYSCONFDIR)/tambuli/tambuli.conf || \
+	    install -m 644 tools/dist/tambuli.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/tambuli/tambuli.conf
+	@test -n "$(DESTDIR)" || echo "next: sudo systemd-sysusers &&" \
+	    "sudo systemctl daemon-reload && sudo udevadm control --reload"
+
+# every man page through mandoc's checker (installed like make check's
+# dependencies, or the command printed)
+man-lint:
+	@tools/deps.sh man
+	mandoc -Tlint -W warning $(MAN1) $(MAN5) $(MAN8)
+
+# dist/tambuli_VERSION_ARCH.deb, built by debhelper from debian/ (its
+# build dependencies are installed like make check's, or printed)
+deb:
+	@tools/deps.sh deb
+	rm -rf $(B)/deb
+	mkdir -p $(B)/deb/tambuli-$(VERSION) dist
+	# a copy of the sources: the build never touches this tree
+	tar cf - --exclude=./.git --exclude=./$(B) --exclude=./bin \
+	    --exclude=./dist . | tar xf - -C $(B)/deb/tambuli-$(VERSION)
+	cd $(B)/deb/tambuli-$(VERSION) && dpkg-buildpackage -b -us -uc
+	mv $(B)/deb/tambuli_$(VERSION)_*.deb dist/
+	@ls dist/tambuli_$(VERSION)_*.deb
 
 clean:
 	rm -rf $(B) bin
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# (not the copy make deb builds in)
+-include $(shell find $(B) -path $(B)/deb -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -38,6 +38,7 @@
 
 struct gw;
 struct ctl;
+struct notify;
 
 /* A modem and the message it is sending. */
 struct gw_modem {
@@ -86,6 +87,7 @@ struct gw {
 	struct event		*ev_sigterm, *ev_sigint, *ev_sighup;
 	struct event		*ev_sigusr2;
 	struct ctl		*ctl;
+	struct notify		*notify;	/* systemd, or NULL */
 	unsigned		 next_ref;	/* concatenation references */
 	int			 stopping;
 	int			 sched_pending;
@@ -143,6 +145,13 @@ int		 priv_drop(const struct conf *, const char *const *, char **);
 const char	*reply_kind_name(enum reply_kind);
 char		*reply_text(const struct gw *, const char *, enum reply_kind,
 		    const char *, const char *);
+
+/* notify.c: sd_notify (no-ops on NULL) */
+struct notify	*notify_open(struct gw *);
+void		 notify_ready(struct notify *);
+void		 notify_changed(struct notify *);
+void		 notify_stopping(struct notify *);
+void		 notify_close(struct notify *);
 
 /* ctl.c */
 struct ctl	*ctl_open(struct gw *, const char *, char **);

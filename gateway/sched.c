@@ -242,6 +242,7 @@ sched_free(struct gw *gw)
 void
 sched_kick(struct gw *gw)
 {
+	notify_changed(gw->notify);
 	if (gw->sched_pending || gw->stopping)
 		return;
 	gw->sched_pending = 1;

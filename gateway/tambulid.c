@@ -4,6 +4,7 @@
  *
  *   tambulid [-dn] [-c FILE] [--db PATH] [--socket PATH] [--modem DEVICE]
  *            [-T TRACES]
+ *   tambulid --version
  *
  * Runs in the foreground and logs to stderr (journald adds timestamps).
  * SIGTERM/SIGINT: stop taking work, let messages in flight on the modems
@@ -36,6 +37,7 @@ tambulid_usage(void)
 	fprintf(stderr,
 	    "usage: tambulid [-dn] [-c FILE] [--db PATH] [--socket PATH] "
 	    "[--modem DEVICE]... [-T TRACES]\n"
+	    "       tambulid --version\n"
 	    "  -c FILE          configuration (default " TAMBULID_CONF ")\n"
 	    "  --db PATH        database (overrides the configuration)\n"
 	    "  --socket PATH    control socket (overrides the configuration)\n"
@@ -166,6 +168,7 @@ tambulid_modem_state(struct modem *m, enum modem_state s, void *arg)
 
 	(void)m;
 	log_info("modem=%s state=%s", gm->name, modem_state_name(s));
+	notify_changed(gm->gw->notify);
 	if (s == MODEM_READY)
 		sched_kick(gm->gw);
 	else if (gm->busy && s != MODEM_READY)
@@ -261,6 +264,7 @@ tambulid_sigterm(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	log_info("signal %d: shutting down", (int)sig);
+	notify_stopping(gw->notify);
 	/* stop claiming; wait (on a timer) for in-flight messages */
 	gw->stopping = TAMBULID_DRAIN_SEC * 10 + 1;
 	tambulid_drained(gw);
@@ -373,6 +377,7 @@ main(int argc, char **argv)
 		{ "socket", required_argument, NULL, 'S' },
 		{ "modem", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct gw	 gw;
@@ -413,6 +418,9 @@ main(int argc, char **argv)
 		case 'n':
 			check = 1;
 			break;
+		case 'V':
+			printf("tambulid %s\n", TAMBULI_VERSION);
+			return 0;
 		case 'T':
 			if ((traces = log_parse_traces(optarg, &bad)) == -1) {
 				fprintf(stderr, "tambulid: unknown trace %s "
@@ -495,8 +503,10 @@ main(int argc, char **argv)
 	gw.ev_house = evtimer_new(gw.base, tambulid_house_cb, &gw);
 	evtimer_add(gw.ev_house, &tv);
 	tambulid_modems(&gw);
+	gw.notify = notify_open(&gw);
 	log_info("tambulid started: database=%s socket=%s modems=%zu",
 	    gw.conf->database, gw.conf->socket, gw.conf->nmodems);
+	notify_ready(gw.notify);
 	if (gw.conf->nmodems == 0)
 		log_warnx("no modems configured: messages stay queued (add "
 		    "[modem NAME] sections or --modem DEVICE)");
@@ -526,6 +536,7 @@ main(int argc, char **argv)
 	event_free(gw.ev_sighup);
 	event_free(gw.ev_sigint);
 	event_free(gw.ev_sigterm);
+	notify_close(gw.notify);
 	event_base_free(gw.base);
 	keyword_table_free(gw.kw);
 	db_close(gw.db);

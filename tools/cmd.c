@@ -9,7 +9,7 @@
 #include "cmd.h"
 #include "compat.h"
 
-#define CMD_VERSION	"0.1.0"
+#define CMD_VERSION	TAMBULI_VERSION	/* from debian/changelog, by the Makefile */
 
 static int	cmd_help_exec(struct cmd_ctx *);
 

@@ -5,7 +5,7 @@
 # As root, missing Debian packages are installed with apt-get; otherwise the
 # exact apt-get command is printed and the script fails.
 #
-# usage: tools/deps.sh [build|check|fuzz]
+# usage: tools/deps.sh [build|check|fuzz|man|deb]
 set -u
 what=${1:-build}
 
@@ -24,6 +24,13 @@ need libevent-dev pkg-config --exists libevent_core
 need libsqlite3-dev pkg-config --exists sqlite3
 need libserialport-dev pkg-config --exists libserialport
 case $what in
+man)	# make man-lint
+	need mandoc command -v mandoc
+	;;
+deb)	# make deb: debian/control's Build-Depends, and the builder
+	need dpkg-dev command -v dpkg-buildpackage
+	need debhelper command -v dh
+	;;
 fuzz)
 	need clang command -v clang
 	need libclang-rt-dev sh -c 'test -n "$(ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a 2>/dev/null)"'

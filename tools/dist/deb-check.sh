@@ -45,7 +45,7 @@ check "groups of tambuli" "dialout tambuli" \
     "$(id -Gn tambuli | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')"
 check "home" "/var/lib/tambuli" "$(getent passwd tambuli | cut -d: -f6)"
 check "conffile" "640 root tambuli" "$(stat -c '%a %U %G' /etc/tambuli/tambuli.conf)"
-check "state directory" "750 tambuli tambuli" "$(stat -c '%a %U %G' /var/lib/tambuli)"
+check "state directory" "2770 tambuli tambuli" "$(stat -c '%a %U %G' /var/lib/tambuli)"
 check "enabled" "/lib/systemd/system/tambulid.service" \
     "$(readlink /etc/systemd/system/multi-user.target.wants/tambulid.service)"
 check "version" "tambulid $(dpkg-deb -f "$deb" Version)" "$(tambulid --version)"
@@ -67,7 +67,7 @@ until [ -S /run/tambuli/tambuli.sock ] && tambuli status >"$W/status" 2>&1; do
 done
 check "tambuli status" 0 "$(tambuli status >/dev/null 2>&1; echo $?)"
 check "socket" "660 tambuli tambuli" "$(stat -c '%a %U %G' /run/tambuli/tambuli.sock)"
-check "database" "600 tambuli tambuli" "$(stat -c '%a %U %G' /var/lib/tambuli/tambuli.db)"
+check "database" "660 tambuli tambuli" "$(stat -c '%a %U %G' /var/lib/tambuli/tambuli.db)"
 tambuli subscribers add +14155550100 >/dev/null 2>&1
 check "a subscriber" 0 $?
 kill -TERM "$dpid"
@@ -83,13 +83,13 @@ check "conffile after reinstall" "640 root tambuli" "$(stat -c '%a %U %G' /etc/t
 apt-get remove -y tambuli >"$W/remove.log" 2>&1
 check "remove" 0 $?
 check "binary gone" "" "$(command -v tambulid)"
-check "database after remove" "600 tambuli tambuli" "$(stat -c '%a %U %G' /var/lib/tambuli/tambuli.db 2>&1)"
+check "database after remove" "660 tambuli tambuli" "$(stat -c '%a %U %G' /var/lib/tambuli/tambuli.db 2>&1)"
 check "conffile after remove" "640 root tambuli" "$(stat -c '%a %U %G' /etc/tambuli/tambuli.conf 2>&1)"
 
 # purge: the configuration goes, the database stays, and we say where
 apt-get purge -y tambuli >"$W/purge.log" 2>&1
 check "purge" 0 $?
-check "database after purge" "600 tambuli tambuli" "$(stat -c '%a %U %G' /var/lib/tambuli/tambuli.db 2>&1)"
+check "database after purge" "660 tambuli tambuli" "$(stat -c '%a %U %G' /var/lib/tambuli/tambuli.db 2>&1)"
 check "conffile after purge" "absent" "$([ -e /etc/tambuli/tambuli.conf ] && echo present || echo absent)"
 check "statoverride after purge" "" "$(dpkg-statoverride --list /etc/tambuli/tambuli.conf)"
 check "purge says where the data is" 1 \

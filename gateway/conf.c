@@ -121,6 +121,9 @@ static const struct conf_directive conf_table[] = {
 	    "request delivery reports"),
 	GW("group", CONF_T_STRING, 0, 32, "", group,
 	    "unix group allowed to use the control socket"),
+	GW("client_timeout", CONF_T_DURATION, 1, CONF_HOUR, "30s",
+	    client_timeout, "a control client that sends no complete request "
+	    "for this long is disconnected"),
 
 	KW("join", kw_join, "extra words that subscribe (WORD or WORD:LANG)"),
 	KW("stop", kw_stop, "extra words that opt out (WORD or WORD:LANG)"),

@@ -98,6 +98,7 @@ struct conf {
 	struct conf_numbers forward;
 	int		 reports;
 	char		*group;		/* "" = the daemon's own group */
+	long long	 client_timeout;	/* idle control clients, seconds */
 
 	/* [keywords] */
 	struct conf_keywords kw_join;

@@ -194,7 +194,8 @@ ctl_close_client(struct ctl_client *c)
 /*
  * The idle timer: a client that sent no complete request for
  * client_timeout is dropped, unless it waits for something the daemon
- * owes it (a USSD answer, a broadcast's progress).  A client closing
+ * owes it (a USSD answer, the progress of a broadcast still to be sent:
+ * watching one that does not exist or is over is idle).  A client closing
  * with replies it never reads is dropped the same way.
  */
 static void
@@ -205,6 +206,26 @@ ctl_idle_arm(struct ctl_client *c)
 	if (c->ctl->gw->conf != NULL && c->ctl->gw->conf->client_timeout > 0)
 		tv.tv_sec = (time_t)c->ctl->gw->conf->client_timeout;
 	evtimer_add(c->ev_idle, &tv);
+}
+
+/* Does the client watch a broadcast that will still make progress? */
+static int
+ctl_watch_live(struct ctl_client *c)
+{
+	struct broadcast	b;
+	int			rc, live;
+
+	if (c->watch == 0)
+		return 0;
+	rc = broadcast_get(c->ctl->gw->db, c->watch, &b);
+	if (rc == -1)
+		return 1;	/* not the client's fault; ask again later */
+	if (rc == 1)
+		return 0;
+	live = strcmp(b.state, "done") != 0 && strcmp(b.state,
+	    "cancelled") != 0;
+	broadcast_clear(&b);
+	return live;
 }
 
 static void
@@ -221,7 +242,7 @@ ctl_idle_cb(evutil_socket_t fd, short what, void *arg)
 		    evbuffer_get_length(bufferevent_get_output(c->bev)));
 		return;
 	}
-	if (c->ussd_reqno != 0 || c->watch != 0) {
+	if (c->ussd_reqno != 0 || ctl_watch_live(c)) {
 		ctl_idle_arm(c);
 		return;
 	}

@@ -191,16 +191,20 @@ check "flood drop logged once" "1" \
     "$(grep -c 'control client dropped uid=[0-9]* reason=unread pending=' "$T/g.log")"
 run_expect "status after the flood" 0 tamt g status
 
-# idle clients are dropped after client_timeout; a watcher and a client
-# waiting for a USSD answer are not idle
+# idle clients are dropped after client_timeout; a client watching a
+# broadcast still to be sent and one waiting for a USSD answer are not
+# idle; one watching a broadcast that does not exist is
 sim_start m2 --ussd-delay 4000
 cat >"$T/i.conf" <<'EOF'
 [gateway]
 client_timeout = 2s
 EOF
 gw_start i m2
+tam i subscribers add +14155550101 >/dev/null 2>&1
+tam i send --at +1h "Assembly tomorrow at 10" >"$T/later" 2>&1
+later=$(head -n 1 "$T/later")
 mkfifo "$T/watch.in" "$T/idle.in"
-"$HOLD" idle "$T/i.sock" 7 <"$T/watch.in" >"$T/watch.out" 2>&1 &
+"$HOLD" idle "$T/i.sock" "$later" <"$T/watch.in" >"$T/watch.out" 2>&1 &
 watch_pid=$!
 exec 4>"$T/watch.in"
 wait_line "$T/watch.out" "ready"
@@ -214,6 +218,15 @@ exec 3>&-
 wait "$idle_pid"
 check "idle drop logged once" "1" \
     "$(grep -c 'control client dropped uid=[0-9]* reason=idle timeout=2s' "$T/i.log")"
+mkfifo "$T/nothing.in"
+"$HOLD" idle "$T/i.sock" 999 <"$T/nothing.in" >"$T/nothing.out" 2>&1 &
+nothing_pid=$!
+exec 5>"$T/nothing.in"
+wait_line "$T/nothing.out" "closed"
+exec 5>&-
+wait "$nothing_pid"
+check "watching nothing is idle" "ready
+closed" "$(cat "$T/nothing.out")"
 run_expect "daemon serves others" 0 tamt i status
 contains "daemon serves others" "$T/out" "daemon: running"
 run_expect "ussd slower than client_timeout" 0 tamt i ussd '*100#'

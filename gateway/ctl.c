@@ -72,6 +72,8 @@ TAILQ_HEAD(ctl_clients, ctl_client);
 struct ctl {
 	struct gw		*gw;
 	char			*path;
+	dev_t			 dev;		/* of the socket we bound */
+	ino_t			 ino;
 	int			 fd;
 	struct event		*ev_accept;
 	struct event		*ev_resume;
@@ -835,6 +837,7 @@ struct ctl *
 ctl_open(struct gw *gw, const char *path, char **cause)
 {
 	struct sockaddr_un	 sun;
+	struct stat		 st;
 	struct ctl		*ctl;
 	struct group		*gr;
 	mode_t			 old;
@@ -871,6 +874,10 @@ ctl_open(struct gw *gw, const char *path, char **cause)
 	ctl->gw = gw;
 	ctl->fd = fd;
 	ctl->path = xstrdup(path);
+	if (lstat(path, &st) == 0) {
+		ctl->dev = st.st_dev;
+		ctl->ino = st.st_ino;
+	}
 	TAILQ_INIT(&ctl->clients);
 	if (gw->conf->group != NULL && *gw->conf->group != '\0') {
 		if ((gr = getgrnam(gw->conf->group)) == NULL)
@@ -896,6 +903,7 @@ void
 ctl_close(struct ctl *ctl)
 {
 	struct ctl_client	*c;
+	struct stat		 st;
 
 	if (ctl == NULL)
 		return;
@@ -905,7 +913,10 @@ ctl_close(struct ctl *ctl)
 	event_free(ctl->ev_resume);
 	event_free(ctl->ev_reap);
 	close(ctl->fd);
-	unlink(ctl->path);
+	/* only our own socket: the path may have been replaced since */
+	if (lstat(ctl->path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_dev == ctl->dev && st.st_ino == ctl->ino)
+		unlink(ctl->path);
 	free(ctl->path);
 	free(ctl);
 }

@@ -241,4 +241,12 @@ open" "$(cat "$T/watch.out")"
 check "request dripped byte by byte" "closed" \
     "$(timeout 120 "$HOLD" drip "$T/i.sock" 2>&1)"
 
+# at exit the daemon removes its own socket, not what replaced it
+rm -f "$T/i.sock"
+printf 'keep me\n' >"$T/i.sock"
+kill -TERM "$gw_pid"
+wait "$gw_pid" 2>/dev/null
+check "a file that replaced the socket survives the exit" "keep me" \
+    "$(cat "$T/i.sock" 2>&1)"
+
 summary

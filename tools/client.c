@@ -353,7 +353,6 @@ client_kick(const char *path)
 	struct client	*c;
 	const char	*text;
 	char		*cause = NULL;
-
 	int		 code;
 
 	if ((c = client_open(path, &cause)) == NULL) {
@@ -362,6 +361,11 @@ client_kick(const char *path)
 		return client_failed == CLIENT_DOWN ? -1 : -2;
 	}
 	code = client_request(c, CTL_VERB_KICK, NULL, NULL, NULL, NULL, &text);
+	if (code >= 0 && code != CTL_CODE_OK)
+		client_fail(CLIENT_REFUSED, NULL, "the daemon refused to look "
+		    "for new work: %d %s", code, text);
+	else if (code == -1 && client_failed != CLIENT_NO_ANSWER)
+		client_fail(CLIENT_REFUSED, NULL, "%s", text);
 	client_close(c);
 	return code == CTL_CODE_OK ? 0 : -2;
 }

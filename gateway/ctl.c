@@ -4,14 +4,18 @@
  * ctl_proto.c; this file owns the listener and the clients.
  *
  * Hardening, as OpenSMTPD and tmux do it: the daemon refuses to start
- * when the socket path answers a connect (another daemon is live); the
- * socket is created mode 0660 under a restrictive umask; the peer's
- * credentials (SO_PEERCRED) decide whether state-changing verbs are
- * allowed (root, the daemon's user, or the configured group); at most
- * CTL_CLIENTS_MAX clients; accept backs off on EMFILE instead of dying.
- * A malformed request gets a 400 line; one line too long, or a client
+ * when the socket path answers a connect (another daemon is live) or
+ * holds anything but a stale socket (never delete a file that is not
+ * ours), and removes at exit only the socket it bound; the socket is
+ * created mode 0660 under a restrictive umask; the peer's credentials
+ * (SO_PEERCRED) decide whether state-changing verbs are allowed (root,
+ * the daemon's user, or the configured group) and how many connections
+ * a uid may hold; accept backs off on EMFILE instead of dying.  A
+ * malformed request gets a 400 line; one line too long, or a client
  * speaking another version, is answered and closed, and never affects the
- * daemon.
+ * daemon.  A client is dropped when idle for client_timeout or when its
+ * unread replies pass CTL_OUTPUT_MAX, so no client holds a slot or the
+ * daemon's memory for ever.
  */
 #define _GNU_SOURCE	/* SO_PEERCRED, struct ucred, accept4 */
 #include <sys/socket.h>

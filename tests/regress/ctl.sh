@@ -131,6 +131,8 @@ exec 3>"$T/hold.in"
 wait_line "$T/hold.out" "connected"
 check "slots: root holds them all" "connected 100 greeted 64 refused 36
 refusal: 503 too many control connections (64)" "$(cat "$T/hold.out")"
+contains "refusal logged" "$T/g.log" \
+    'control client refused uid=0 reason="too many control connections (64)" refused=1'
 run_expect "status, every slot taken" 1 tamt g status
 contains "status, every slot taken" "$T/out" \
     "daemon: the daemon refused the connection: 503 too many control connections (64)"

@@ -12,7 +12,6 @@
 #include <sys/un.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -257,6 +256,7 @@ client_open(const char *path, char **cause)
 	const char		*argv[] = { "tambuli", "1", NULL };
 	long long		 deadline;
 	socklen_t		 len;
+	char			 why[sizeof client_why];
 	int			 fd, code, err;
 
 	if (client_failed == CLIENT_NO_ANSWER) {
@@ -323,10 +323,11 @@ client_open(const char *path, char **cause)
 	code = client_request(c, CTL_VERB_HELLO, argv, NULL, NULL, NULL,
 	    &text);
 	if (code != CTL_CODE_HELLO) {
-		if (code == -1 && client_failed == CLIENT_NO_ANSWER)
-			client_fail(CLIENT_NO_ANSWER, cause, "%s (%s)", text,
+		if (code == -1 && client_failed == CLIENT_NO_ANSWER) {
+			strlcpy(why, text, sizeof why);	/* text is client_why */
+			client_fail(CLIENT_NO_ANSWER, cause, "%s (%s)", why,
 			    path);
-		else if (code == -1)
+		} else if (code == -1)
 			client_fail(CLIENT_REFUSED, cause, "no greeting from the "
 			    "daemon: %s", text);
 		else

@@ -98,6 +98,10 @@ contains "stale socket replaced" "$T/out" "daemon: running"
 # stopped: connections queue in the backlog until it is full, then a
 # blocking connect would wait for ever
 kill -STOP "$gw_pid"
+# the connection is queued, the greeting never comes
+run_expect "status, daemon stopped" 1 tamt g status
+contains "status, daemon stopped" "$T/out" \
+    "daemon: the daemon did not answer within 5 s ($T/g.sock)"
 mkfifo "$T/fill.in"
 "$HOLD" fill "$T/g.sock" 500 <"$T/fill.in" >"$T/fill.out" 2>&1 &
 hold_pid=$!

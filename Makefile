@@ -237,6 +237,13 @@ bin/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
+# test-only tools the end-to-end scripts use
+TEST_TOOLS = bin/ctlhold
+
+bin/ctlhold: $(B)/tests/ctlhold.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS)
+
 bin/bench_fill: $(B)/tests/bench/bench_fill.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
@@ -250,13 +257,13 @@ sanitize: deps $(SAN_BINS)
 replay: deps $(REPLAY_BINS)
 	@tests/run.sh replay
 
-regress: deps all
+regress: deps all $(TEST_TOOLS)
 	@tests/run.sh regress
 
-sanitize-regress: deps $(SAN_PROGS)
+sanitize-regress: deps $(SAN_PROGS) $(TEST_TOOLS)
 	@tests/run.sh regress-san
 
-check: deps all $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS) $(SAN_PROGS)
+check: deps all $(TEST_TOOLS) $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS) $(SAN_PROGS)
 	@tests/run.sh all
 
 demo: deps all

@@ -125,6 +125,9 @@ static const struct conf_directive conf_table[] = {
 	GW("user", CONF_T_STRING, 0, 32, "", user,
 	    "the user tambulid becomes when started as root (tambuli in the "
 	    "packaged configuration; root: stay root on purpose)"),
+	GW("client_timeout", CONF_T_DURATION, 1, CONF_HOUR, "30s",
+	    client_timeout, "a control client that sends no complete request "
+	    "for this long is disconnected"),
 
 	KW("join", kw_join, "extra words that subscribe (WORD or WORD:LANG)"),
 	KW("stop", kw_stop, "extra words that opt out (WORD or WORD:LANG)"),

@@ -99,6 +99,7 @@ struct conf {
 	int		 reports;
 	char		*group;		/* "" = tambuli, if it exists */
 	char		*user;		/* to become when started as root */
+	long long	 client_timeout;	/* idle control clients, seconds */
 
 	/* [keywords] */
 	struct conf_keywords kw_join;

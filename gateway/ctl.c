@@ -4,14 +4,18 @@
  * ctl_proto.c; this file owns the listener and the clients.
  *
  * Hardening, as OpenSMTPD and tmux do it: the daemon refuses to start
- * when the socket path answers a connect (another daemon is live); the
- * socket is created mode 0660 under a restrictive umask; the peer's
- * credentials (SO_PEERCRED) decide whether state-changing verbs are
- * allowed (root, the daemon's user, or the configured group); at most
- * CTL_CLIENTS_MAX clients; accept backs off on EMFILE instead of dying.
- * A malformed request gets a 400 line; one line too long, or a client
+ * when the socket path answers a connect (another daemon is live) or
+ * holds anything but a stale socket (never delete a file that is not
+ * ours), and removes at exit only the socket it bound; the socket is
+ * created mode 0660 under a restrictive umask; the peer's credentials
+ * (SO_PEERCRED) decide whether state-changing verbs are allowed (root,
+ * the daemon's user, or the configured group) and how many connections
+ * a uid may hold; accept backs off on EMFILE instead of dying.  A
+ * malformed request gets a 400 line; one line too long, or a client
  * speaking another version, is answered and closed, and never affects the
- * daemon.
+ * daemon.  A client is dropped when idle for client_timeout or when its
+ * unread replies pass CTL_OUTPUT_MAX, so no client holds a slot or the
+ * daemon's memory for ever.
  */
 #define _GNU_SOURCE	/* SO_PEERCRED, struct ucred, accept4 */
 #include <sys/socket.h>
@@ -37,7 +41,19 @@
 #include "gateway.h"
 #include "log.h"
 
-#define CTL_CLIENTS_MAX	32
+/*
+ * Connection slots.  One uid may hold CTL_CLIENTS_PER_UID of them, and
+ * the last CTL_CLIENTS_RESERVED are kept for root and the daemon's own
+ * user, so one user (or a runaway script) can neither lock out the
+ * others nor the administrator.  Over the limit a connection is accepted,
+ * told why in one final line, and closed: the listen backlog never fills
+ * while the daemon runs, so a CLI never waits in connect().
+ */
+#define CTL_CLIENTS_MAX		64
+#define CTL_CLIENTS_PER_UID	16
+#define CTL_CLIENTS_RESERVED	4
+/* A client that does not read its replies is dropped past this. */
+#define CTL_OUTPUT_MAX		(1024 * 1024)
 
 struct ctl_client {
 	TAILQ_ENTRY(ctl_client)	 entry;
@@ -48,6 +64,8 @@ struct ctl_client {
 	int			 hello;
 	unsigned long long	 reqno;
 	int			 closing;
+	int			 dead;		/* freed by the reaper */
+	struct event		*ev_idle;
 	/* an answer that arrives later (USSD) */
 	struct gw_modem		*ussd;
 	unsigned long long	 ussd_reqno;
@@ -59,9 +77,14 @@ TAILQ_HEAD(ctl_clients, ctl_client);
 struct ctl {
 	struct gw		*gw;
 	char			*path;
+	dev_t			 dev;		/* of the socket we bound */
+	ino_t			 ino;
 	int			 fd;
 	struct event		*ev_accept;
 	struct event		*ev_resume;
+	struct event		*ev_reap;	/* frees dead clients */
+	int64_t			 refused_at;	/* last refusal logged */
+	unsigned long		 refused;	/* refusals not logged */
 	struct ctl_clients	 clients;
 	int			 nclients;
 	gid_t			 group;
@@ -70,13 +93,21 @@ struct ctl {
 
 static void	ctl_read_cb(struct bufferevent *, void *);
 static void	ctl_event_cb(struct bufferevent *, short, void *);
+static void	ctl_drop(struct ctl_client *, const char *, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 /* ---- output ------------------------------------------------------------ */
 
 static void
 ctl_send(struct ctl_client *c, const char *line)
 {
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+
+	if (c->dead)
+		return;
 	bufferevent_write(c->bev, line, strlen(line));
+	if (evbuffer_get_length(out) > CTL_OUTPUT_MAX)
+		ctl_drop(c, "unread", "pending=%zu", evbuffer_get_length(out));
 }
 
 static void
@@ -127,6 +158,36 @@ ctl_end(struct ctl_client *c, unsigned long long reqno)
 	ctl_send(c, line);
 }
 
+/*
+ * Free the client from the reaper, a callback of its own: the caller may
+ * be in the middle of a loop over the clients or a read callback that
+ * still looks at this one.
+ */
+static void
+ctl_kill(struct ctl_client *c)
+{
+	c->closing = c->dead = 1;
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	event_active(c->ctl->ev_reap, EV_TIMEOUT, 1);
+}
+
+/* Drop a client at once, whatever it has not read; logged once. */
+static void
+ctl_drop(struct ctl_client *c, const char *reason, const char *fmt, ...)
+{
+	char	detail[128];
+	va_list	ap;
+
+	if (c->dead)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof detail, fmt, ap);
+	va_end(ap);
+	log_info("control client dropped uid=%u reason=%s %s",
+	    (unsigned)c->uid, reason, detail);
+	ctl_kill(c);
+}
+
 /* Close once what was written has drained. */
 static void
 ctl_close_client(struct ctl_client *c)
@@ -134,7 +195,66 @@ ctl_close_client(struct ctl_client *c)
 	c->closing = 1;
 	bufferevent_disable(c->bev, EV_READ);
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
-		ctl_event_cb(c->bev, BEV_EVENT_EOF, c);
+		ctl_kill(c);
+}
+
+/*
+ * The idle timer: a client that sent no complete request for
+ * client_timeout is dropped, unless it waits for something the daemon
+ * owes it (a USSD answer, the progress of a broadcast still to be sent:
+ * watching one that does not exist or is over is idle).  A client closing
+ * with replies it never reads is dropped the same way.
+ */
+static void
+ctl_idle_arm(struct ctl_client *c)
+{
+	struct timeval	tv = { 30, 0 };
+
+	if (c->ctl->gw->conf != NULL && c->ctl->gw->conf->client_timeout > 0)
+		tv.tv_sec = (time_t)c->ctl->gw->conf->client_timeout;
+	evtimer_add(c->ev_idle, &tv);
+}
+
+/* Does the client watch a broadcast that will still make progress? */
+static int
+ctl_watch_live(struct ctl_client *c)
+{
+	struct broadcast	b;
+	int			rc, live;
+
+	if (c->watch == 0)
+		return 0;
+	rc = broadcast_get(c->ctl->gw->db, c->watch, &b);
+	if (rc == -1)
+		return 1;	/* not the client's fault; ask again later */
+	if (rc == 1)
+		return 0;
+	live = strcmp(b.state, "done") != 0 && strcmp(b.state,
+	    "cancelled") != 0;
+	broadcast_clear(&b);
+	return live;
+}
+
+static void
+ctl_idle_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctl_client	*c = arg;
+
+	(void)fd;
+	(void)what;
+	if (c->dead)
+		return;
+	if (c->closing) {
+		ctl_drop(c, "unread", "pending=%zu",
+		    evbuffer_get_length(bufferevent_get_output(c->bev)));
+		return;
+	}
+	if (c->ussd_reqno != 0 || ctl_watch_live(c)) {
+		ctl_idle_arm(c);
+		return;
+	}
+	ctl_drop(c, "idle", "timeout=%llds", c->ctl->gw->conf != NULL ?
+	    c->ctl->gw->conf->client_timeout : 30LL);
 }
 
 /* ---- verbs ------------------------------------------------------------- */
@@ -272,6 +392,9 @@ ctl_ussd_answer(struct ctl_client *c, int status, const char *text)
 		    status == 1 ? "menu" : "done", c->ussd_modem);
 	}
 	c->ussd_reqno = 0;
+	if (c->dead)
+		return;
+	ctl_idle_arm(c);	/* its time to answer starts now */
 	bufferevent_enable(c->bev, EV_READ);
 	/* requests that arrived meanwhile wait in the input buffer */
 	ctl_read_cb(c->bev, c);
@@ -289,7 +412,7 @@ ctl_ussd_cb(struct modem *m, int status, const char *text, void *arg)
 	if (ctl == NULL)
 		return;
 	TAILQ_FOREACH(c, &ctl->clients, entry) {
-		if (c->ussd == gm && c->ussd_reqno != 0 && !c->closing) {
+		if (c->ussd == gm && c->ussd_reqno != 0 && !c->dead) {
 			ctl_ussd_answer(c, status, text);
 			return;
 		}
@@ -492,11 +615,24 @@ ctl_free_client(struct ctl_client *c)
 		modem_ussd_cancel(c->ussd->m);
 	TAILQ_REMOVE(&ctl->clients, c, entry);
 	ctl->nclients--;
+	event_free(c->ev_idle);
 	bufferevent_free(c->bev);
 	free(c);
-	/* a slot is free: accept again if we had stopped */
-	if (ctl->nclients == CTL_CLIENTS_MAX - 1)
-		event_add(ctl->ev_accept, NULL);
+}
+
+static void
+ctl_reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctl		*ctl = arg;
+	struct ctl_client	*c, *next;
+
+	(void)fd;
+	(void)what;
+	for (c = TAILQ_FIRST(&ctl->clients); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		if (c->dead)
+			ctl_free_client(c);
+	}
 }
 
 static void
@@ -509,6 +645,7 @@ ctl_read_cb(struct bufferevent *bev, void *arg)
 
 	while (!c->closing && c->ussd_reqno == 0 &&
 	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF)) != NULL) {
+		ctl_idle_arm(c);
 		ctl_dispatch(c, line, len);
 		free(line);
 	}
@@ -525,8 +662,8 @@ ctl_write_cb(struct bufferevent *bev, void *arg)
 	struct ctl_client	*c = arg;
 
 	(void)bev;
-	if (c->closing)
-		ctl_free_client(c);
+	if (c->closing && !c->dead)
+		ctl_kill(c);
 }
 
 static void
@@ -536,7 +673,64 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 
 	(void)bev;
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
-		ctl_free_client(c);
+		ctl_kill(c);
+}
+
+/*
+ * Over a limit: say why in one final line and close.  Refusals are
+ * logged at most once a minute, with how many there were, so a client
+ * hammering the socket cannot flood the log.
+ */
+static void
+ctl_refuse(struct ctl *ctl, int s, uid_t uid, int code, const char *why)
+{
+	char	line[256], text[200];
+	int64_t	now = gw_now();
+
+	snprintf(text, sizeof text, "%s", why);
+	if (ctl_proto_format_final(code, text, line, sizeof line) > 0)
+		(void)send(s, line, strlen(line), MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(s);
+	ctl->refused++;
+	if (now - ctl->refused_at >= 60) {
+		log_info("control client refused uid=%u reason=\"%s\" "
+		    "refused=%lu", (unsigned)uid, why, ctl->refused);
+		ctl->refused_at = now;
+		ctl->refused = 0;
+	}
+}
+
+/* May this uid have one more connection? NULL, or why not. */
+static const char *
+ctl_admit(struct ctl *ctl, uid_t uid, char *buf, size_t len, int *code)
+{
+	struct ctl_client	*c;
+	int			 n = 0;
+
+	*code = CTL_CODE_UNAVAILABLE;
+	if (ctl->nclients >= CTL_CLIENTS_MAX) {
+		snprintf(buf, len, "too many control connections (%d)",
+		    ctl->nclients);
+		return buf;
+	}
+	if (uid == 0 || uid == geteuid())
+		return NULL;
+	if (ctl->nclients >= CTL_CLIENTS_MAX - CTL_CLIENTS_RESERVED) {
+		snprintf(buf, len, "too many control connections (%d); the "
+		    "last %d are kept for root", ctl->nclients,
+		    CTL_CLIENTS_RESERVED);
+		return buf;
+	}
+	TAILQ_FOREACH(c, &ctl->clients, entry)
+		if (c->uid == uid)
+			n++;
+	if (n >= CTL_CLIENTS_PER_UID) {
+		*code = CTL_CODE_BUSY;
+		snprintf(buf, len, "too many control connections from uid %u "
+		    "(at most %d)", (unsigned)uid, CTL_CLIENTS_PER_UID);
+		return buf;
+	}
+	return NULL;
 }
 
 static void
@@ -557,7 +751,9 @@ ctl_accept_cb(evutil_socket_t fd, short what, void *arg)
 	struct ucred		 cred;
 	socklen_t		 len = sizeof cred;
 	struct timeval		 tv = { 1, 0 };
-	int			 s;
+	const char		*why;
+	char			 buf[160];
+	int			 s, code;
 
 	(void)what;
 	if ((s = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) ==
@@ -574,6 +770,11 @@ ctl_accept_cb(evutil_socket_t fd, short what, void *arg)
 		close(s);
 		return;
 	}
+	if ((why = ctl_admit(ctl, cred.uid, buf, sizeof buf, &code)) !=
+	    NULL) {
+		ctl_refuse(ctl, s, cred.uid, code, why);
+		return;
+	}
 	c = xcalloc(1, sizeof *c);
 	c->ctl = ctl;
 	c->uid = cred.uid;
@@ -587,15 +788,87 @@ ctl_accept_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	bufferevent_setcb(c->bev, ctl_read_cb, ctl_write_cb, ctl_event_cb, c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	c->ev_idle = evtimer_new(ctl->gw->base, ctl_idle_cb, c);
+	ctl_idle_arm(c);
 	TAILQ_INSERT_TAIL(&ctl->clients, c, entry);
-	if (++ctl->nclients >= CTL_CLIENTS_MAX)
-		event_del(ctl->ev_accept);
+	ctl->nclients++;
+}
+
+/* What a path is, for a message: "a regular file", "a directory" ... */
+static const char *
+ctl_file_kind(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "a regular file";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISLNK(mode))
+		return "a symbolic link";
+	if (S_ISFIFO(mode))
+		return "a named pipe";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	return "not a socket";
+}
+
+/*
+ * Make way for the socket: nothing there, or a stale socket of a daemon
+ * that is gone (a socket whose connect is refused), which is removed.
+ * Anything else is refused and left alone: a live daemon, and above all
+ * a file that is not a socket (--socket naming the database by mistake
+ * must never delete it).  A symbolic link is refused too, whatever it
+ * points to.
+ */
+static int
+ctl_stale(const struct sockaddr_un *sun, const char *path, char **cause)
+{
+	struct stat	st;
+	int		fd, rc;
+
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		xasprintf(cause, "%s is %s, not a socket: refusing to replace "
+		    "it (choose another --socket or socket = path)", path,
+		    ctl_file_kind(st.st_mode));
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
+		xasprintf(cause, "socket: %s", strerror(errno));
+		return -1;
+	}
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof *sun);
+	close(fd);
+	if (rc == 0) {
+		/* another daemon answering here: refuse to start */
+		xasprintf(cause, "another tambulid is running (it answers on "
+		    "%s)", path);
+		return -1;
+	}
+	if (errno != ECONNREFUSED) {
+		/* EAGAIN: a live listener with a full backlog; EACCES ... */
+		xasprintf(cause, "%s: a socket that may be in use (%s): "
+		    "refusing to replace it", path, strerror(errno));
+		return -1;
+	}
+	if (unlink(path) == -1 && errno != ENOENT) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 struct ctl *
 ctl_open(struct gw *gw, const char *path, char **cause)
 {
 	struct sockaddr_un	 sun;
+	struct stat		 st;
 	struct ctl		*ctl;
 	char			*err;
 	gid_t			 gid;
@@ -609,22 +882,8 @@ ctl_open(struct gw *gw, const char *path, char **cause)
 		xasprintf(cause, "%s: socket path too long", path);
 		return NULL;
 	}
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		xasprintf(cause, "socket: %s", strerror(errno));
+	if (ctl_stale(&sun, path, cause) == -1)
 		return NULL;
-	}
-	/* another daemon answering here: refuse to start */
-	if (connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
-		close(fd);
-		xasprintf(cause, "another tambulid is running (it answers on "
-		    "%s)", path);
-		return NULL;
-	}
-	close(fd);
-	if (unlink(path) == -1 && errno != ENOENT) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 	    0)) == -1) {
 		xasprintf(cause, "socket: %s", strerror(errno));
@@ -647,6 +906,10 @@ ctl_open(struct gw *gw, const char *path, char **cause)
 	ctl->gw = gw;
 	ctl->fd = fd;
 	ctl->path = xstrdup(path);
+	if (lstat(path, &st) == 0) {
+		ctl->dev = st.st_dev;
+		ctl->ino = st.st_ino;
+	}
 	TAILQ_INIT(&ctl->clients);
 	switch (priv_group(gw->conf, &gid, &err)) {
 	case -1:
@@ -663,6 +926,8 @@ ctl_open(struct gw *gw, const char *path, char **cause)
 	ctl->ev_accept = event_new(gw->base, fd, EV_READ | EV_PERSIST,
 	    ctl_accept_cb, ctl);
 	ctl->ev_resume = evtimer_new(gw->base, ctl_resume_cb, ctl);
+	ctl->ev_reap = evtimer_new(gw->base, ctl_reap_cb, ctl);
+	ctl->refused_at = -60;
 	event_add(ctl->ev_accept, NULL);
 	return ctl;
 }
@@ -671,6 +936,7 @@ void
 ctl_close(struct ctl *ctl)
 {
 	struct ctl_client	*c;
+	struct stat		 st;
 
 	if (ctl == NULL)
 		return;
@@ -678,8 +944,12 @@ ctl_close(struct ctl *ctl)
 		ctl_free_client(c);
 	event_free(ctl->ev_accept);
 	event_free(ctl->ev_resume);
+	event_free(ctl->ev_reap);
 	close(ctl->fd);
-	unlink(ctl->path);
+	/* only our own socket: the path may have been replaced since */
+	if (lstat(ctl->path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_dev == ctl->dev && st.st_ino == ctl->ino)
+		unlink(ctl->path);
 	free(ctl->path);
 	free(ctl);
 }

@@ -44,6 +44,16 @@ void		 cli_plan_opts(const struct conf *, struct plan_opts *);
 
 /* client.c: the control socket */
 struct client;
+/* seconds to connect, to write a request and for each reply line */
+#define CLIENT_TIMEOUT_S	5
+enum client_failure {
+	CLIENT_OK = 0,
+	CLIENT_DOWN,		/* no daemon: no socket, connection refused */
+	CLIENT_NO_ANSWER,	/* a daemon that did not answer in time */
+	CLIENT_REFUSED,		/* it answered no (too many connections) */
+};
+/* How the last attempt to reach the daemon failed, and why (a sentence). */
+enum client_failure client_failure(const char **);
 /* Connect and say HELLO; NULL (with *cause) when no daemon answers. */
 struct client	*client_open(const char *, char **);
 void		 client_close(struct client *);
@@ -60,7 +70,8 @@ int		 client_request(struct client *, enum ctl_verb,
 int		 client_event(struct client *, int,
 		    void (*)(const struct ctl_proto_item *, void *), void *);
 /* Best effort: tell a running daemon there is new work; -1 when no
- * daemon answers (the work waits in the database). */
+ * daemon runs, -2 when one did not answer or refused us (the work waits
+ * in the database either way; client_failure() says why). */
 int		 client_kick(const char *);
 /* Modems of the running daemon that are ready now, or -1. */
 int		 client_ready_modems(const char *);

@@ -353,7 +353,7 @@ cmd_send_exec(struct cmd_ctx *ctx)
 	struct plan_opts	 o;
 	struct broadcast_new	 bn;
 	struct plan		*vplan[CMD_SEND_NLANGS];
-	const char		*list = cmd_get(ctx, "list"), *err, *v;
+	const char		*list = cmd_get(ctx, "list"), *err, *v, *why;
 	const char		*vlang[CMD_SEND_NLANGS], *vtext[CMD_SEND_NLANGS];
 	char			*text, opt[16], when[32];
 	int64_t			 id, at = 0, expires = 0, now = cli_now();
@@ -446,13 +446,24 @@ cmd_send_exec(struct cmd_ctx *ctx)
 		printf("expires: %s (unsent messages are dropped then)\n",
 		    cli_time(bn.expires_at, when, sizeof when));
 	fflush(stdout);
-	if (client_kick(c.socket) == -1)
+	rc = CMD_OK;
+	switch (client_kick(c.socket)) {
+	case -1:
 		fprintf(stderr, "tambuli: the daemon is not running: broadcast "
 		    "%lld is stored and goes out when tambulid starts\n",
 		    (long long)id);
-	rc = CMD_OK;
-	if (cmd_isset(ctx, "wait"))
-		rc = cmd_send_progress(db, id);
+		break;
+	case -2:
+		/* a daemon that does not answer now is an operator's
+		 * problem; the broadcast is safe in the database */
+		(void)client_failure(&why);
+		fprintf(stderr, "tambuli: %s; broadcast %lld is stored and "
+		    "will go out\n", why, (long long)id);
+		rc = CMD_FAIL;
+		break;
+	}
+	if (cmd_isset(ctx, "wait") && cmd_send_progress(db, id) != CMD_OK)
+		rc = CMD_FAIL;
 out:
 	if (p != NULL) {
 		plan_free(p);

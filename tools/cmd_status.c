@@ -169,6 +169,8 @@ cmd_status_exec(struct cmd_ctx *ctx)
 		json_init(&j, stdout);
 		json_object_begin(&j);
 		json_kv_string(&j, "daemon", code == CTL_CODE_OK ? "running" :
+		    client_failure(NULL) == CLIENT_NO_ANSWER ? "not answering" :
+		    client_failure(NULL) == CLIENT_REFUSED ? "refused" :
 		    "not running");
 		json_key(&j, "modems");
 		json_array_begin(&j);

@@ -56,6 +56,7 @@ test_defaults(void)
 	tt_uint_op(c.forward.n, ==, 0);
 	tt_int_op(c.reports, ==, 1);
 	tt_str_op(c.group, ==, "");
+	tt_int_op(c.client_timeout, ==, 30);
 	tt_uint_op(c.kw_join.n + c.kw_stop.n + c.kw_info.n, ==, 0);
 	tt_uint_op(c.nreplies, ==, 0);
 	tt_uint_op(c.nmodems, ==, 0);
@@ -428,6 +429,11 @@ static const struct bound_case bound_cases[] = {
 	{ "modem m", "spacing", "0s", 0, 1 },
 	{ "modem m", "spacing", "1h", 3600, 1 },
 	{ "modem m", "spacing", "3601s", 0, 0 },
+	{ "gateway", "client_timeout", "2s", 2, 1 },
+	{ "gateway", "client_timeout", "5m", 300, 1 },
+	{ "gateway", "client_timeout", "1h", 3600, 1 },
+	{ "gateway", "client_timeout", "3601s", 0, 0 },
+	{ "gateway", "client_timeout", "0", 0, 0 },
 	{ "gateway", "reports", "yes", 1, 1 },
 	{ "gateway", "reports", "true", 1, 1 },
 	{ "gateway", "reports", "on", 1, 1 },
@@ -491,6 +497,8 @@ bound_get(const struct conf *c, const char *key)
 		return c->expires;
 	if (strcmp(key, "reports") == 0)
 		return c->reports;
+	if (strcmp(key, "client_timeout") == 0)
+		return c->client_timeout;
 	if (strcmp(key, "encoding") == 0)
 		return c->encoding;
 	if (strcmp(key, "forward") == 0)

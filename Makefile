@@ -159,7 +159,7 @@ FUZZ_BINS = $(FUZZ_TARGETS:%=bin/fuzz/fuzz_%)
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: deps bin/tambulid bin/tambuli bin/modemsim bin/atchat bin/notify_recv
+all: deps bin/tambulid bin/tambuli bin/modemsim bin/atchat
 
 deps:
 	@tools/deps.sh build
@@ -238,7 +238,7 @@ bin/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
 # test-only tools the end-to-end scripts use
-TEST_TOOLS = bin/ctlhold
+TEST_TOOLS = bin/ctlhold bin/notify_recv
 
 bin/ctlhold: $(B)/tests/ctlhold.o
 	@mkdir -p $(@D)

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib/common.sh"
 
 if [ ! -x bin/notify_recv ]; then
-	echo "FAIL: bin/notify_recv is missing (make)"
+	echo "FAIL: bin/notify_recv is missing (make bin/notify_recv)"
 	exit 1
 fi
 

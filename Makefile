@@ -202,6 +202,12 @@ bin/san/replay_%: $(B)/san/tests/fuzz/fuzz_%.o $(B)/san/tests/fuzz/replay.o $(SA
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
+# a test-only LD_PRELOAD shim: writes to one database fail with ENOSPC
+# while a flag file exists (tests/regress/inbound.sh)
+bin/enospc.so: tests/shim/enospc.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $< -ldl
+
 bin/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
@@ -219,13 +225,13 @@ sanitize: deps $(SAN_BINS)
 replay: deps $(REPLAY_BINS)
 	@tests/run.sh replay
 
-regress: deps all
+regress: deps all bin/enospc.so
 	@tests/run.sh regress
 
-sanitize-regress: deps $(SAN_PROGS)
+sanitize-regress: deps $(SAN_PROGS) bin/enospc.so
 	@tests/run.sh regress-san
 
-check: deps all $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS) $(SAN_PROGS)
+check: deps all $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS) $(SAN_PROGS) bin/enospc.so
 	@tests/run.sh all
 
 demo: deps all

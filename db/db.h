@@ -183,6 +183,13 @@ int	 outbox_enqueue(struct db *, const char *, const char *,
  * modem sees it.  Returns 1 with *it filled, 0 if nothing is due, -1.
  */
 int	 outbox_claim(struct db *, const char *, int64_t, struct outbox_item *);
+/*
+ * The same, leaving the rows to the nskip numbers in skip queued and
+ * untouched (numbers whose inbound text is not yet committed: it may be
+ * a STOP).
+ */
+int	 outbox_claim_except(struct db *, const char *, int64_t,
+	    const char *const *, size_t, struct outbox_item *);
 void	 outbox_item_clear(struct outbox_item *);
 /*
  * Sent: nseg segments through modem, with their message references (for

@@ -205,6 +205,168 @@ fail:
 	return -1;
 }
 
+/* ---- texts read but not committed ------------------------------------ */
+
+/*
+ * A text from phone, in slot index of gm's storage, failed to commit: hold
+ * its sender back (a claim skips the number) until that slot commits.  A
+ * text whose sender is unknown (undecodable) holds nobody: it is stored
+ * as undecodable and can never opt anyone out, so holding sends back
+ * would change nothing.
+ */
+static void
+inbound_hold(struct gw *gw, const struct gw_modem *gm, int index,
+    const char *phone)
+{
+	struct gw_held	*h;
+	size_t		 i;
+
+	if (phone == NULL)
+		return;
+	for (i = 0; i < gw->nheld; i++) {
+		h = &gw->held[i];
+		if (h->gm == gm && h->index == index &&
+		    (index >= 0 || strcmp(h->phone, phone) == 0)) {
+			strlcpy(h->phone, phone, sizeof h->phone);
+			return;
+		}
+	}
+	if (gw->nheld == GW_HELD_MAX) {
+		if (!gw->held_overflow)
+			log_warnx("more than %d texts not stored: no message "
+			    "goes out until they are", GW_HELD_MAX);
+		gw->held_overflow = 1;
+		return;
+	}
+	h = &gw->held[gw->nheld++];
+	h->gm = gm;
+	h->index = index;
+	strlcpy(h->phone, phone, sizeof h->phone);
+}
+
+/*
+ * The text in slot index is committed.  A text that had no slot (shown,
+ * not stored, by the modem) cannot be read again: its hold ends when its
+ * sender's next text commits.
+ */
+static void
+inbound_release(struct gw *gw, const struct gw_modem *gm, int index,
+    const char *phone)
+{
+	size_t	i = 0;
+
+	while (i < gw->nheld) {
+		struct gw_held *h = &gw->held[i];
+		if ((h->gm == gm && index >= 0 && h->index == index) ||
+		    (h->index < 0 && phone != NULL &&
+		    strcmp(h->phone, phone) == 0)) {
+			gw->held[i] = gw->held[--gw->nheld];
+			continue;
+		}
+		i++;
+	}
+}
+
+/* The numbers held back, at most n of them into v; returns how many. */
+size_t
+inbound_held(const struct gw *gw, const char **v, size_t n)
+{
+	size_t	i, k = 0;
+
+	for (i = 0; i < gw->nheld && k < n; i++)
+		v[k++] = gw->held[i].phone;
+	return k;
+}
+
+/* A text was not stored: read the storage again, first thing. */
+static void
+inbound_retry_later(struct gw_modem *gm)
+{
+	struct timeval	tv = { GW_REREAD_SEC, 0 };
+
+	switch (gm->reread) {
+	case GW_REREAD_NONE:
+		/* the next claim waits for a sweep: when the store works
+		 * again, what members sent is processed before anything
+		 * else goes out */
+		gm->reread = GW_REREAD_DUE;
+		break;
+	case GW_REREAD_SWEEPING:
+		gm->reread_again = 1;
+		return;		/* inbound_swept() decides */
+	default:
+		break;
+	}
+	if (!evtimer_pending(gm->ev_reread, NULL))
+		evtimer_add(gm->ev_reread, &tv);
+}
+
+static void
+inbound_sweep(struct gw_modem *gm)
+{
+	evtimer_del(gm->ev_reread);
+	gm->reread = GW_REREAD_SWEEPING;
+	gm->reread_again = 0;
+	log_debug("%s: modem=%s reading storage again", __func__, gm->name);
+	modem_sweep(gm->m);
+}
+
+/* Read the modem's storage again after a failure to store a text. */
+void
+inbound_reread_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw_modem	*gm = arg;
+
+	(void)fd;
+	(void)what;
+	inbound_sweep(gm);
+}
+
+/*
+ * A sweep of gm's storage is over.  A text that failed again during it
+ * is retried on the timer, and claims go on meanwhile (its sender stays
+ * held back): a text that keeps failing must not stop every send.
+ */
+void
+inbound_swept(struct gw_modem *gm)
+{
+	struct timeval	tv = { GW_REREAD_SEC, 0 };
+
+	if (gm->reread != GW_REREAD_SWEEPING)
+		return;
+	if (gm->reread_again) {
+		gm->reread = GW_REREAD_WAIT;
+		if (!evtimer_pending(gm->ev_reread, NULL))
+			evtimer_add(gm->ev_reread, &tv);
+	} else {
+		gm->reread = GW_REREAD_NONE;
+		gm->gw->held_overflow = 0;
+	}
+	gm->reread_again = 0;
+}
+
+/*
+ * 1 when no message may be claimed now: a text not stored awaits its
+ * first retry (started here) or the retry is reading the storage, or
+ * more senders are held back than we could record.
+ */
+int
+inbound_claims_wait(struct gw *gw)
+{
+	struct gw_modem	*gm;
+	int		 wait = gw->held_overflow;
+
+	TAILQ_FOREACH(gm, &gw->modems, entry) {
+		if (modem_info(gm->m)->state != MODEM_READY)
+			continue;	/* its own start-up sweep reads it */
+		if (gm->reread == GW_REREAD_DUE)
+			inbound_sweep(gm);
+		if (gm->reread == GW_REREAD_SWEEPING)
+			wait = 1;
+	}
+	return wait;
+}
+
 static int64_t
 inbound_time(const struct sms_time *t)
 {
@@ -220,6 +382,7 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	struct gw		*gw = gm->gw;
 	const struct sms_msg	*msg = s->msg;
 	char			 phone[PDU_ADDR_MAX * 3 + 2], *text, *full;
+	const char		*from = NULL;
 	int			 rc;
 
 	if (msg == NULL) {
@@ -232,6 +395,7 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 		goto ack;
 	}
 	inbound_sender(gw, msg, phone, sizeof phone);
+	from = phone;
 	if (msg->encoding == SMS_ENC_8BIT) {
 		xasprintf(&text, "[%zu octets of 8-bit data]", msg->data_len);
 		rc = inbound_process(gw, phone, text, inbound_time(&msg->scts),
@@ -269,28 +433,17 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	    gm->name, NULL);
 ack:
 	if (rc == 0) {
+		inbound_release(gw, gm, s->index, from);
 		modem_sms_done(m, s->index);
 		sched_kick(gw);
 		return;
 	}
 	/* not stored (the database was busy or failing): it stays on the
-	 * SIM, and the modem's storage is read again shortly */
+	 * SIM, its sender gets nothing until it is stored, and the modem's
+	 * storage is read again before the next claim */
+	inbound_hold(gw, gm, s->index, from);
 	modem_sms_retry(m, s->index);
-	if (!evtimer_pending(gm->ev_reread, NULL)) {
-		struct timeval tv = { GW_REREAD_SEC, 0 };
-		evtimer_add(gm->ev_reread, &tv);
-	}
-}
-
-/* Read the modem's storage again after a failure to store a text. */
-void
-inbound_reread_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct gw_modem	*gm = arg;
-
-	(void)fd;
-	(void)what;
-	modem_sweep(gm->m);
+	inbound_retry_later(gm);
 }
 
 void

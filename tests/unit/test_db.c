@@ -1298,6 +1298,53 @@ end:
 
 /* ---- the outbox ---- */
 
+/*
+ * A claim leaves the rows to held-back numbers (a text from them not
+ * committed yet) queued and untouched, and takes the next one.
+ */
+static void
+test_ob_claim_except(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it = { 0 };
+	const char		*held[] = { PA, PC };
+	const char		*none[] = { "+1555000000", "5550000001" };
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_member(e.db, PB, NULL, 11), ==, 0);
+	tt_int_op(test_broadcast(e.db, "alert", NULL, OUTBOX_PRIO_URGENT,
+	    0, 0, 100, 2), ==, 1);
+	tt_int_op(outbox_enqueue(e.db, PC, "fwd", OUTBOX_FORWARD,
+	    OUTBOX_PRIO_ROUTINE, 100, NULL), ==, 0);
+
+	/* PA's alert (id 1) is first in line, but PA is held back */
+	tt_int_op(outbox_claim_except(e.db, "ttyUSB0", 200, held, 2, &it),
+	    ==, 1);
+	tt_int_op(it.id, ==, 2);
+	tt_str_op(it.phone, ==, PB);
+	outbox_item_clear(&it);
+	/* only held rows left: nothing to claim, and they are untouched */
+	tt_int_op(outbox_claim_except(e.db, "ttyUSB0", 200, held, 2, &it),
+	    ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "state = 'queued' AND attempts = 0 AND modem IS NULL AND "
+	    "updated_at = 100"), ==, 2);
+	/* a number that is a prefix of another is not confused with it */
+	tt_int_op(outbox_claim_except(e.db, "ttyUSB0", 200, none, 2, &it),
+	    ==, 1);
+	tt_int_op(it.id, ==, 1);
+	outbox_item_clear(&it);
+	/* the hold ends: the row goes out */
+	tt_int_op(outbox_claim_except(e.db, "ttyUSB0", 200, NULL, 0, &it),
+	    ==, 1);
+	tt_int_op(it.id, ==, 3);
+	tt_str_op(it.phone, ==, PC);
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
 static void
 test_ob_priority(void)
 {
@@ -2234,6 +2281,7 @@ static const struct tt_case cases[] = {
 	{ "broadcast/foreach", test_bc_foreach },
 	{ "broadcast/large", test_bc_large },
 	{ "outbox/priority", test_ob_priority },
+	{ "outbox/claim_except", test_ob_claim_except },
 	{ "outbox/due", test_ob_due },
 	{ "outbox/optout_claim", test_ob_optout_claim },
 	{ "outbox/all_skipped", test_ob_all_skipped },

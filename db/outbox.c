@@ -886,3 +886,43 @@ outbox_depth(struct db *db, long *queued, long *broadcasts)
 	sqlite3_reset(s);
 	return 0;
 }
+
+int
+outbox_forward(struct db *db, const char *to, const char *text,
+    const char *source, int64_t now)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_OB_FORWARD,
+	    "INSERT INTO outbox (phone, text, kind, priority, state, "
+	    "next_attempt_at, created_at, updated_at, source) VALUES (?1, ?2, "
+	    "'forward', ?3, 'queued', ?4, ?4, ?4, ?5)")) == NULL)
+		return -1;
+	db_bind_text(s, 1, to);
+	db_bind_text(s, 2, text);
+	sqlite3_bind_int(s, 3, OUTBOX_PRIO_ROUTINE);
+	sqlite3_bind_int64(s, 4, now);
+	db_bind_text(s, 5, source);
+	return db_step_done(db, s, "forward");
+}
+
+int
+outbox_forwards_since(struct db *db, const char *source, int64_t since,
+    long *n)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_OB_FORWARDS,
+	    "SELECT COUNT(*) FROM outbox WHERE source = ?1 AND "
+	    "created_at >= ?2")) == NULL)
+		return -1;
+	db_bind_text(s, 1, source);
+	sqlite3_bind_int64(s, 2, since);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return db_fail(db, "count");
+	}
+	*n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return 0;
+}

@@ -87,4 +87,129 @@ tam d subscribers list --json >"$T/subs.json"
 contains "disk full: opted out" "$T/subs.json" \
     '"phone":"+14155550306","status":"opted-out"'
 
+# ---- floods, JOIN/STOP cycling, forward loops ------------------------------
+
+sim_start f1 --latency 1
+cat >"$T/f.conf" <<'EOF2'
+[gateway]
+organization = Migrant Alliance
+contact = +1 415 555 0199
+autoreply_limit = 3
+forward = +14155550177
+
+[modem own]
+device = DEVICE
+number = +14155550150
+EOF2
+sed -i "s|DEVICE|$T/f1.tty|" "$T/f.conf"
+gw_start f
+
+# outbox_idle NAME: until nothing is queued or being sent
+outbox_idle() {
+	i=0
+	until [ "$(sql "$1" "SELECT COUNT(*) FROM outbox WHERE state IN \
+	    ('queued', 'sending')")" = 0 ]; do
+		i=$((i + 1))
+		if [ "$i" -gt 600 ]; then
+			fail "outbox of $1 not empty"
+			return 1
+		fi
+		sleep 0.1	# polling a condition
+	done
+}
+
+# wait_repeats NAME NUMBER N: until the inbox row of NUMBER counts N texts
+wait_repeats() {
+	i=0
+	until tam "$1" inbox --all --json |
+	    grep -q "\"from\":\"$2\".*\"repeats\":$(($3 - 1))[,}]"; do
+		i=$((i + 1))
+		if [ "$i" -gt 1800 ]; then
+			fail "inbox of $1: $2 never reached $3 texts"
+			tam "$1" inbox --all --json | tr '}' '\n' | grep "$2" |
+			    head -3
+			return 1
+		fi
+		sleep 0.1	# polling a condition
+	done
+}
+
+# 2,000 identical JOINs: one consent event with its count, one inbox row,
+# autoreply_limit replies
+sim f1 sms-flood 1000 +14155550401 JOIN >/dev/null || fail "sms-flood"
+wait_repeats f +14155550401 1000
+sim f1 sms-flood 1000 +14155550401 JOIN >/dev/null || fail "sms-flood"
+wait_repeats f +14155550401 2000
+check "JOIN flood: consent events" "1|opt-in|1999" \
+    "$(sql f "SELECT COUNT(*), MIN(event), MAX(repeats) FROM consent_events \
+    WHERE phone = '+14155550401'")"
+check "JOIN flood: inbox rows" 1 \
+    "$(tam f inbox --all --json | tr '}' '\n' | grep -c '"from":"+14155550401"')"
+# 2,000 identical questions: one inbox row (counted), forwarded once
+sim f1 sms-flood 1000 +14155550402 "Is the rally still on?" >/dev/null ||
+    fail "sms-flood"
+wait_repeats f +14155550402 1000
+sim f1 sms-flood 1000 +14155550402 "Is the rally still on?" >/dev/null ||
+    fail "sms-flood"
+wait_repeats f +14155550402 2000
+tam f inbox --json >"$T/inbox.json"
+check "question flood: inbox rows" 1 \
+    "$(tr '}' '\n' <"$T/inbox.json" | grep -c '"from":"+14155550402"')"
+tam f inbox >"$T/inbox.txt"
+contains "question flood: count shown" "$T/inbox.txt" "+14155550402  (x2000)"
+
+# JOIN/STOP cycling: every change in the audit trail, but replies and
+# confirmations within autoreply_limit (the first confirmation always)
+for i in 1 2 3 4 5; do
+	sim f1 sms +14155550403 JOIN >/dev/null
+	sim f1 sms +14155550403 STOP >/dev/null
+done
+i=0
+until [ "$(sql f "SELECT COUNT(*) FROM consent_events WHERE \
+    phone = '+14155550403'")" = 10 ]; do
+	i=$((i + 1))
+	[ "$i" -gt 300 ] && break
+	sleep 0.1	# polling a condition
+done
+check "JOIN/STOP cycling: consent events" "10|5|5" \
+    "$(sql f "SELECT COUNT(*), SUM(event = 'opt-in'), SUM(event = 'opt-out') \
+    FROM consent_events WHERE phone = '+14155550403' AND repeats = 0")"
+
+# forward loops: texts from the forward number (an organizer's phone, or
+# an autoresponder behind it) and from the gateway's own number are kept,
+# never forwarded or answered
+sim f1 sms +14155550177 "Auto-reply: I am out of the office" >/dev/null
+sim f1 sms 4155550150 "From +14155550402: Is the rally still on?" >/dev/null
+# forward limit: 5 different texts from one member, 3 forwarded
+for i in 1 2 3 4 5; do
+	sim f1 sms +14155550404 "question number $i" >/dev/null
+done
+wait_log f "from=+14*******04 inbox=1 flags=unforwarded" 2
+outbox_idle f
+sent_to f1 +14155550177 >"$T/fwd"
+check "forwards" "From +14155550402: Is the rally still on?
+From +14155550404: question number 1
+From +14155550404: question number 2
+From +14155550404: question number 3" "$(cat "$T/fwd")"
+check "JOIN flood: replies" 3 "$(sent_to f1 +14155550401 | grep -c subscribed)"
+# (a reply still queued when the STOP comes is dropped: count what was
+# queued)
+check "JOIN/STOP cycling: replies queued" "2|1" \
+    "$(sql f "SELECT SUM(kind = 'reply'), SUM(kind = 'system') FROM outbox \
+    WHERE phone = '+14155550403'")"
+check "JOIN/STOP cycling: one confirmation" 1 \
+    "$(sent_to f1 +14155550403 | grep -c 'you are unsubscribed')"
+check "nothing to the gateway's own number" 0 \
+    "$(grep -c '"to":"+14155550150"' "$T/f1.sent")"
+check "no reply to the forward number" 0 "$(sent_to f1 +14155550177 |
+    grep -vc '^From ')"
+tam f inbox --json >"$T/inbox.json"
+contains "own number kept" "$T/inbox.json" \
+    '"from":"+14155550150","text":"From +14155550402: Is the rally still on?"'
+contains "forward number kept" "$T/inbox.json" \
+    '"from":"+14155550177","text":"Auto-reply: I am out of the office"'
+check "over the forward limit: flagged" 2 \
+    "$(tr '}' '\n' <"$T/inbox.json" | grep '"from":"+14155550404"' |
+    grep -c '"flags":\["unforwarded"\]')"
+
 summary

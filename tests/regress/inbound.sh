@@ -212,4 +212,27 @@ check "over the forward limit: flagged" 2 \
     "$(tr '}' '\n' <"$T/inbox.json" | grep '"from":"+14155550404"' |
     grep -c '"flags":\["unforwarded"\]')"
 
+# the gateway's own number as its SIM reports it (+CNUM), not configured:
+# a text from it (a forward to the gateway's own number comes back) is
+# kept, never forwarded or answered (the number is in no forward list)
+sim_start c1 --number 4155550160
+cat >"$T/c.conf" <<'EOF2'
+[gateway]
+forward = +14155550177
+EOF2
+gw_start c c1
+sim c1 sms +14155550405 "Where is the meeting?" >/dev/null
+sim c1 wait-sent 1 20 >/dev/null || fail "c1: forward"
+sim c1 sms +14155550160 "From +14155550405: Where is the meeting?" \
+    >/dev/null
+sim c1 sms +14155550406 "JOIN" >/dev/null
+wait_log c "from=+14*******06 keyword=JOIN"
+outbox_idle c
+check "own number (+CNUM): forwards" "1|0" \
+    "$(grep -c '"text":"From +14155550405' "$T/c1.sent")|$(grep -c \
+    '"text":"From +14155550160' "$T/c1.sent")"
+tam c inbox --json >"$T/inbox.json"
+contains "own number (+CNUM) kept" "$T/inbox.json" \
+    '"from":"+14155550160","text":"From +14155550405: Where is the meeting?"'
+
 summary

@@ -12,6 +12,11 @@
  * checks opt-out at that moment; every modem is kept busy while work is
  * queued.
  *
+ * A text members sent that could not be stored holds back its sender: no
+ * claim takes a message to that number until the text is committed
+ * (inbound.c keeps the numbers), and the first claim after such a failure
+ * waits for the modem's storage to be read again.
+ *
  * Caps (per SIM: carriers block SIMs that blast) count segments in the
  * current minute, hour and local day, plus a minimum spacing between
  * submissions; the day's count is read back from the database at start,

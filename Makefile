@@ -233,12 +233,18 @@ bin/san/replay_%: $(B)/san/tests/fuzz/fuzz_%.o $(B)/san/tests/fuzz/replay.o $(SA
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
+# a test-only LD_PRELOAD shim: writes to one database fail with ENOSPC
+# while a flag file exists (tests/regress/inbound.sh)
+bin/enospc.so: tests/shim/enospc.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $< -ldl
+
 bin/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
 # test-only tools the end-to-end scripts use
-TEST_TOOLS = bin/ctlhold bin/notify_recv
+TEST_TOOLS = bin/ctlhold bin/notify_recv bin/enospc.so
 
 bin/ctlhold: $(B)/tests/ctlhold.o
 	@mkdir -p $(@D)

@@ -144,6 +144,20 @@ static const char *db_migrations[] = {
 	 * pair split between two parts is joined before decoding */
 	"ALTER TABLE inbound_parts ADD COLUMN ucs2 BLOB;"
 	"ALTER TABLE inbound_done ADD COLUMN ucs2 BLOB;",
+	/* 4 -> 5: floods are counted, not stored one by one: a consent
+	 * event that changed nothing and an inbox text identical to the
+	 * sender's previous one, within an hour, add to the row before
+	 * (repeats, last_at); a forward names the number it comes from, so
+	 * forwards are limited per source */
+	"ALTER TABLE consent_events ADD COLUMN repeats INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE consent_events ADD COLUMN last_at INTEGER;"
+	"ALTER TABLE inbox ADD COLUMN repeats INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE inbox ADD COLUMN last_at INTEGER;"
+	"CREATE INDEX inbox_phone ON inbox(phone, id);"
+	"ALTER TABLE outbox ADD COLUMN source TEXT;"
+	"CREATE INDEX outbox_source ON outbox(source, created_at) "
+	"  WHERE source IS NOT NULL;",
 };
 
 #define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])

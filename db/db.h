@@ -20,7 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION	4
+#define DB_SCHEMA_VERSION	5
+/* a consent event or inbox text repeated within this many seconds of
+ * the last repeat is counted on the row before, not stored again */
+#define DB_REPEAT_WINDOW	3600
 
 struct db;
 
@@ -194,6 +197,13 @@ int	 outbox_enqueue(struct db *, const char *, const char *,
  * modem sees it.  Returns 1 with *it filled, 0 if nothing is due, -1.
  */
 int	 outbox_claim(struct db *, const char *, int64_t, struct outbox_item *);
+/*
+ * The same, leaving the rows to the nskip numbers in skip queued and
+ * untouched (numbers whose inbound text is not yet committed: it may be
+ * a STOP).
+ */
+int	 outbox_claim_except(struct db *, const char *, int64_t,
+	    const char *const *, size_t, struct outbox_item *);
 void	 outbox_item_clear(struct outbox_item *);
 /*
  * Sent: nseg segments through modem, with their message references (for
@@ -227,6 +237,11 @@ int	 outbox_recover(struct db *, int64_t, long *);
 /* Messages of a kind sent or queued to phone since a time. */
 int	 outbox_count_since(struct db *, const char *, enum outbox_kind,
 	    int64_t, long *);
+/* Queue a forward to an organizer of a text from source. */
+int	 outbox_forward(struct db *, const char *, const char *, const char *,
+	    int64_t);
+/* Forwards queued (one row per organizer) of texts from source since. */
+int	 outbox_forwards_since(struct db *, const char *, int64_t, long *);
 /* Queue depth (queued + sending) and broadcasts not finished. */
 int	 outbox_depth(struct db *, long *, long *);
 
@@ -235,6 +250,7 @@ int	 outbox_depth(struct db *, long *, long *);
 #define INBOX_FLAG_REVIEW	"review"	/* contains an opt-out word */
 #define INBOX_FLAG_INCOMPLETE	"incomplete"	/* parts never arrived */
 #define INBOX_FLAG_UNDECODABLE	"undecodable"
+#define INBOX_FLAG_UNFORWARDED	"unforwarded"	/* over the forward limit */
 
 struct inbox_msg {
 	int64_t		 id;
@@ -245,8 +261,15 @@ struct inbox_msg {
 	char		 keyword[16];
 	char		 flags[64];
 	int		 handled;
+	int64_t		 repeats;	/* identical texts after this one */
 };
 
+/*
+ * Keep a text (phone, text, received, modem, keyword, flags; *id).  The
+ * same text and keyword as the sender's latest, unhandled, within
+ * DB_REPEAT_WINDOW of its last repeat, is counted on that row (repeats)
+ * and 1 is returned; a new row, 0.
+ */
 int	 inbox_add(struct db *, const char *, const char *, int64_t,
 	    const char *, const char *, const char *, int64_t *);
 int	 inbox_foreach(struct db *, int, int (*)(const struct inbox_msg *,

@@ -9,16 +9,56 @@
 #include "db_int.h"
 #include "utf8.h"
 
+/*
+ * Keep a text.  The same text (and keyword) as the sender's latest one,
+ * not yet handled and within DB_REPEAT_WINDOW of its last repeat, is
+ * counted on that row (repeats, last_at) and 1 is returned: a flood of
+ * identical texts is one row with a count.  Otherwise a new row, 0.
+ */
 int
 inbox_add(struct db *db, const char *phone, const char *text, int64_t at,
     const char *modem, const char *keyword, const char *flags, int64_t *id)
 {
 	sqlite3_stmt	*s;
+	int64_t		 last = 0;
+	int		 rc;
 
+	if (db_begin(db) == -1)
+		return -1;
+	if ((s = db_stmt(db, DB_ST_IN_LAST,
+	    "SELECT id FROM inbox WHERE id = (SELECT MAX(id) FROM inbox "
+	    "WHERE phone = ?1) AND text = ?2 AND keyword IS ?3 AND "
+	    "handled = 0 AND COALESCE(last_at, received_at) >= ?4")) == NULL)
+		goto fail;
+	db_bind_text(s, 1, phone);
+	db_bind_text(s, 2, text);
+	db_bind_text(s, 3, keyword);
+	sqlite3_bind_int64(s, 4, at - DB_REPEAT_WINDOW);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		last = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_fail(db, "inbox");
+		goto fail;
+	}
+	if (last != 0) {
+		if ((s = db_stmt(db, DB_ST_IN_REPEAT,
+		    "UPDATE inbox SET repeats = repeats + 1, last_at = ?2 "
+		    "WHERE id = ?1")) == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, last);
+		sqlite3_bind_int64(s, 2, at);
+		if (db_step_done(db, s, "inbox") == -1)
+			goto fail;
+		if (id != NULL)
+			*id = last;
+		return db_commit(db) == -1 ? -1 : 1;
+	}
 	if ((s = db_stmt(db, DB_ST_IN_ADD,
 	    "INSERT INTO inbox (phone, text, received_at, modem, keyword, "
 	    "flags) VALUES (?1, ?2, ?3, ?4, ?5, COALESCE(?6, ''))")) == NULL)
-		return -1;
+		goto fail;
 	db_bind_text(s, 1, phone);
 	db_bind_text(s, 2, text);
 	sqlite3_bind_int64(s, 3, at);
@@ -26,10 +66,13 @@ inbox_add(struct db *db, const char *phone, const char *text, int64_t at,
 	db_bind_text(s, 5, keyword);
 	db_bind_text(s, 6, flags);
 	if (db_step_done(db, s, "inbox") == -1)
-		return -1;
+		goto fail;
 	if (id != NULL)
 		*id = sqlite3_last_insert_rowid(db->h);
-	return 0;
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return -1;
 }
 
 int
@@ -44,12 +87,12 @@ inbox_foreach(struct db *db, int all, int (*cb)(const struct inbox_msg *,
 	if (all)
 		s = db_stmt(db, DB_ST_IN_LIST_ALL,
 		    "SELECT id, phone, text, received_at, COALESCE(modem, ''), "
-		    "COALESCE(keyword, ''), flags, handled FROM inbox "
+		    "COALESCE(keyword, ''), flags, handled, repeats FROM inbox "
 		    "ORDER BY id");
 	else
 		s = db_stmt(db, DB_ST_IN_LIST,
 		    "SELECT id, phone, text, received_at, COALESCE(modem, ''), "
-		    "COALESCE(keyword, ''), flags, handled FROM inbox "
+		    "COALESCE(keyword, ''), flags, handled, repeats FROM inbox "
 		    "WHERE handled = 0 AND (keyword IS NULL OR flags != '') "
 		    "ORDER BY id");
 	if (s == NULL)
@@ -64,6 +107,7 @@ inbox_foreach(struct db *db, int all, int (*cb)(const struct inbox_msg *,
 		strlcpy(m.keyword, db_col_text(s, 5), sizeof m.keyword);
 		strlcpy(m.flags, db_col_text(s, 6), sizeof m.flags);
 		m.handled = sqlite3_column_int(s, 7);
+		m.repeats = sqlite3_column_int64(s, 8);
 		if (cb(&m, arg))
 			break;
 	}

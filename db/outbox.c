@@ -393,14 +393,43 @@ int
 outbox_claim(struct db *db, const char *modem, int64_t now,
     struct outbox_item *it)
 {
+	return outbox_claim_except(db, modem, now, NULL, 0, it);
+}
+
+/* ",+1555...,+1666...,": the numbers a claim must leave alone. */
+static char *
+outbox_skip_list(const char *const *skip, size_t nskip)
+{
+	char	*s;
+	size_t	 i, len = 2;
+
+	if (nskip == 0)
+		return NULL;
+	for (i = 0; i < nskip; i++)
+		len += strlen(skip[i]) + 1;
+	s = xmalloc(len);
+	strlcpy(s, ",", len);
+	for (i = 0; i < nskip; i++) {
+		strlcat(s, skip[i], len);
+		strlcat(s, ",", len);
+	}
+	return s;
+}
+
+int
+outbox_claim_except(struct db *db, const char *modem, int64_t now,
+    const char *const *skip, size_t nskip, struct outbox_item *it)
+{
 	sqlite3_stmt	*s;
 	int		 rc, found = 0;
 	int64_t		 id, bid, expires;
 	const char	*status, *kind;
+	char		*except;
 
 	memset(it, 0, sizeof *it);
 	if (db_begin(db) == -1)
 		return -1;
+	except = outbox_skip_list(skip, nskip);
 	for (;;) {
 		if ((s = db_stmt(db, DB_ST_OB_CANDIDATE,
 		    "SELECT o.id, o.phone, COALESCE(o.text, v.text, b.text), "
@@ -416,9 +445,13 @@ outbox_claim(struct db *db, const char *modem, int64_t now,
 		     * walking outbox_claim in order stops at the first due
 		     * row, where outbox_due would sort the whole queue */
 		    "WHERE o.state = 'queued' AND +o.next_attempt_at <= ?1 "
+		    /* numbers held back (a text from them not yet
+		     * committed): their rows stay queued, untouched */
+		    "AND (?2 IS NULL OR instr(?2, ',' || o.phone || ',') = 0) "
 		    "ORDER BY o.priority DESC, o.id LIMIT 1")) == NULL)
 			goto fail;
 		sqlite3_bind_int64(s, 1, now);
+		db_bind_text(s, 2, except);
 		rc = sqlite3_step(s);
 		if (rc == SQLITE_DONE) {
 			sqlite3_reset(s);
@@ -490,12 +523,14 @@ outbox_claim(struct db *db, const char *modem, int64_t now,
 				goto fail;
 		}
 	}
+	free(except);
 	if (db_commit(db) == -1) {
 		outbox_item_clear(it);
 		return -1;
 	}
 	return found;
 fail:
+	free(except);
 	outbox_item_clear(it);
 	db_rollback(db);
 	return -1;
@@ -848,6 +883,46 @@ outbox_depth(struct db *db, long *queued, long *broadcasts)
 	}
 	*queued = (long)sqlite3_column_int64(s, 0);
 	*broadcasts = (long)sqlite3_column_int64(s, 1);
+	sqlite3_reset(s);
+	return 0;
+}
+
+int
+outbox_forward(struct db *db, const char *to, const char *text,
+    const char *source, int64_t now)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_OB_FORWARD,
+	    "INSERT INTO outbox (phone, text, kind, priority, state, "
+	    "next_attempt_at, created_at, updated_at, source) VALUES (?1, ?2, "
+	    "'forward', ?3, 'queued', ?4, ?4, ?4, ?5)")) == NULL)
+		return -1;
+	db_bind_text(s, 1, to);
+	db_bind_text(s, 2, text);
+	sqlite3_bind_int(s, 3, OUTBOX_PRIO_ROUTINE);
+	sqlite3_bind_int64(s, 4, now);
+	db_bind_text(s, 5, source);
+	return db_step_done(db, s, "forward");
+}
+
+int
+outbox_forwards_since(struct db *db, const char *source, int64_t since,
+    long *n)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_OB_FORWARDS,
+	    "SELECT COUNT(*) FROM outbox WHERE source = ?1 AND "
+	    "created_at >= ?2")) == NULL)
+		return -1;
+	db_bind_text(s, 1, source);
+	sqlite3_bind_int64(s, 2, since);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return db_fail(db, "count");
+	}
+	*n = (long)sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * db/subscriber.c — subscribers, lists, memberships and the consent
  * audit trail.  Every consent change writes a consent_events row in the
- * same transaction as the change itself.
+ * same transaction as the change itself; a repeat that changed nothing is
+ * counted on the latest row instead (subscriber_consent).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +11,48 @@
 #include "compat.h"
 #include "db_int.h"
 
+/*
+ * Record a consent event.  One that changed nothing (change 0: a second
+ * STOP, JOIN when already on the list) and repeats the number's latest
+ * event (same event and list) within DB_REPEAT_WINDOW of its last repeat
+ * is counted on that row (repeats, last_at) instead: a flood of
+ * identical texts writes one row, and every state change still gets its
+ * own row with its time.
+ */
 static int
 subscriber_consent(struct db *db, const char *phone, const char *event,
-    const char *list, const struct consent *c, int64_t now)
+    const char *list, const struct consent *c, int64_t now, int change)
 {
 	sqlite3_stmt	*s;
+	int64_t		 last = 0;
+	int		 rc;
 
+	if (!change) {
+		if ((s = db_stmt(db, DB_ST_CONSENT_LAST,
+		    "SELECT id FROM consent_events WHERE id = (SELECT MAX(id) "
+		    "FROM consent_events WHERE phone = ?1) AND event = ?2 AND "
+		    "list IS ?3 AND COALESCE(last_at, at) >= ?4")) == NULL)
+			return -1;
+		db_bind_text(s, 1, phone);
+		db_bind_text(s, 2, event);
+		db_bind_text(s, 3, list);
+		sqlite3_bind_int64(s, 4, now - DB_REPEAT_WINDOW);
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW)
+			last = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return db_fail(db, "consent event");
+	}
+	if (last != 0) {
+		if ((s = db_stmt(db, DB_ST_CONSENT_REPEAT,
+		    "UPDATE consent_events SET repeats = repeats + 1, "
+		    "last_at = ?2 WHERE id = ?1")) == NULL)
+			return -1;
+		sqlite3_bind_int64(s, 1, last);
+		sqlite3_bind_int64(s, 2, now);
+		return db_step_done(db, s, "consent event");
+	}
 	if ((s = db_stmt(db, DB_ST_CONSENT,
 	    "INSERT INTO consent_events (phone, event, list, keyword, text, "
 	    "source, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")) == NULL)
@@ -160,7 +197,8 @@ subscriber_join(struct db *db, const char *phone, const char *list,
 		*result = SUBSCRIBER_ALREADY;
 	else
 		*result = SUBSCRIBER_JOINED;
-	if (subscriber_consent(db, phone, "opt-in", lname, c, now) == -1)
+	if (subscriber_consent(db, phone, "opt-in", lname, c, now,
+	    *result != SUBSCRIBER_ALREADY) == -1)
 		goto fail;
 	return db_commit(db);
 fail:
@@ -172,11 +210,14 @@ int
 subscriber_optout(struct db *db, const char *phone, const struct consent *c,
     int64_t now, long *cancelled)
 {
+	struct subscriber	 before;
 	sqlite3_stmt		*s;
 
 	*cancelled = 0;
 	if (db_begin(db) == -1)
 		return -1;
+	if (subscriber_load(db, phone, &before) == -1)
+		goto fail;
 	/* the row is kept, or created for a number we never had, so the
 	 * opt-out is never forgotten and a later import cannot undo it */
 	if ((s = db_stmt(db, DB_ST_SUB_OPTOUT,
@@ -203,7 +244,8 @@ subscriber_optout(struct db *db, const char *phone, const struct consent *c,
 	 * no claim will ever look at it again */
 	if (*cancelled > 0 && db_broadcasts_finish(db) == -1)
 		goto fail;
-	if (subscriber_consent(db, phone, "opt-out", NULL, c, now) == -1)
+	if (subscriber_consent(db, phone, "opt-out", NULL, c, now,
+	    before.status != SUBSCRIBER_OPTED_OUT) == -1)
 		goto fail;
 	return db_commit(db);
 fail:
@@ -215,10 +257,13 @@ int
 subscriber_set_language(struct db *db, const char *phone, const char *lang,
     const struct consent *c, int64_t now)
 {
-	sqlite3_stmt	*s;
+	struct subscriber	before;
+	sqlite3_stmt		*s;
 
 	if (db_begin(db) == -1)
 		return -1;
+	if (subscriber_load(db, phone, &before) == -1)
+		goto fail;
 	if ((s = db_stmt(db, DB_ST_SUB_LANG,
 	    "UPDATE subscribers SET language = ?2, updated_at = ?3 "
 	    "WHERE phone = ?1")) == NULL)
@@ -229,7 +274,8 @@ subscriber_set_language(struct db *db, const char *phone, const char *lang,
 	if (db_step_done(db, s, "language") == -1)
 		goto fail;
 	if (sqlite3_changes(db->h) > 0 &&
-	    subscriber_consent(db, phone, "language", lang, c, now) == -1)
+	    subscriber_consent(db, phone, "language", lang, c, now,
+	    strcmp(before.language, lang) != 0) == -1)
 		goto fail;
 	return db_commit(db);
 fail:
@@ -264,7 +310,7 @@ subscriber_remove(struct db *db, const char *phone, int64_t now, int *found)
 	sqlite3_bind_int64(s, 1, sub.id);
 	if (db_step_done(db, s, "remove") == -1)
 		goto fail;
-	if (subscriber_consent(db, phone, "removed", NULL, &c, now) == -1)
+	if (subscriber_consent(db, phone, "removed", NULL, &c, now, 1) == -1)
 		goto fail;
 	return db_commit(db);
 fail:

@@ -157,6 +157,9 @@ static const struct conf_directive conf_table[] = {
 	    "RTS/CTS hardware flow control"),
 	MD("reports", CONF_T_BOOL, 0, 0, NULL, reports, 0,
 	    "request delivery reports (default: as [gateway])"),
+	MD("number", CONF_T_NUMBERS, 0, 1, "", number, 0,
+	    "the SIM's own phone number (texts from it are never forwarded "
+	    "or answered)"),
 };
 #define CONF_NDIR (sizeof conf_table / sizeof conf_table[0])
 

@@ -80,6 +80,7 @@ struct conf_modem {
 	long long	 spacing;	/* seconds between submissions */
 	int		 rtscts;
 	int		 reports;	/* delivery reports (default: gateway) */
+	struct conf_numbers number;	/* the SIM's own number (0 or 1) */
 };
 
 struct conf {

@@ -33,6 +33,8 @@
 #define GW_HOUSEKEEPING		60	/* seconds between housekeeping runs */
 #define GW_RATE_RING		32	/* submissions kept for the rate */
 #define GW_REREAD_SEC		5	/* a text not stored is read again */
+#define GW_HELD_MAX		256	/* senders held back while a text from
+					 * them is not committed */
 #define GW_REPORT_WINDOW	(3 * 24 * 3600)	/* status reports match
 						 * messages this recent */
 
@@ -56,6 +58,13 @@ struct gw_modem {
 	struct event		*ev_spacing;	/* next segment after spacing */
 	struct event		*ev_reread;	/* storage again after a
 						 * failure to store a text */
+	/* the retry of texts not stored (inbound.c) */
+	int			 reread;
+#define GW_REREAD_NONE		0
+#define GW_REREAD_DUE		1	/* before the next claim */
+#define GW_REREAD_SWEEPING	2	/* claims wait for the sweep */
+#define GW_REREAD_WAIT		3	/* failed again: on the timer */
+	int			 reread_again;	/* a text failed in this sweep */
 	/* the outcome to record (retried while the database fails) */
 	int			 outcome;
 #define SEND_SENT	0
@@ -75,6 +84,16 @@ struct gw_modem {
 };
 TAILQ_HEAD(gw_modems, gw_modem);
 
+/*
+ * A text read but not committed (the database failed): its sender gets no
+ * message until it is (inbound.c).  Keyed by modem and SIM slot.
+ */
+struct gw_held {
+	const struct gw_modem	*gm;
+	int			 index;
+	char			 phone[24];
+};
+
 struct gw {
 	struct event_base	*base;
 	struct db		*db;
@@ -91,6 +110,11 @@ struct gw {
 	unsigned		 next_ref;	/* concatenation references */
 	int			 stopping;
 	int			 sched_pending;
+	struct gw_held		 held[GW_HELD_MAX];
+	size_t			 nheld;
+	int			 held_overflow;	/* a sender not recorded:
+						 * no claims until a sweep
+						 * stores everything */
 };
 
 enum reply_kind {
@@ -119,6 +143,7 @@ void		 sched_kick(struct gw *);
 void		 sched_modem_init(struct gw_modem *);
 void		 sched_submitted(struct gw_modem *);
 int64_t		 sched_cap_wait(struct gw_modem *, int64_t);
+int		 sched_claim(struct gw_modem *, int64_t, struct outbox_item *);
 double		 sched_rate(const struct gw_modem *, int64_t);
 
 /* send.c */
@@ -134,6 +159,9 @@ void		 inbound_sms(struct modem *, const struct modem_sms *, void *);
 void		 inbound_report(struct modem *, const struct sms_msg *, void *);
 void		 inbound_housekeeping(struct gw *);
 void		 inbound_reread_cb(evutil_socket_t, short, void *);
+void		 inbound_swept(struct gw_modem *);
+int		 inbound_claims_wait(struct gw *);
+size_t		 inbound_held(const struct gw *, const char **, size_t);
 
 /* priv.c */
 int		 priv_group(const struct conf *, gid_t *, char **);

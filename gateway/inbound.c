@@ -9,10 +9,15 @@
  * A crash anywhere before the acknowledgement leaves the message on the
  * SIM, and the start-up sweep reads it again: nothing is lost.
  *
- * Automatic replies never go to alphanumeric senders or short codes, and
- * at most autoreply_limit per number per hour, so two machines cannot
- * ping-pong.  STOP is confirmed once; a number already opted out gets
- * silence.
+ * Everything one text changes is one transaction.  Automatic replies never
+ * go to alphanumeric senders, short codes or the gateway's own numbers,
+ * and at most autoreply_limit per number per hour (STOP confirmations
+ * included, though the first of the hour always goes), so two machines
+ * cannot ping-pong.  STOP is confirmed once per opt-out; a number already
+ * opted out gets silence.  Forwards never take a text from a forward
+ * number or the gateway's own, and at most autoreply_limit texts per
+ * sender per hour.  A text identical to the sender's previous one is
+ * counted on its inbox row, not stored or forwarded again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,21 +50,95 @@ inbound_is_phone(const char *phone)
 	return phone[0] == '+' && !phone_is_alpha(phone);
 }
 
-/* At most autoreply_limit replies per number per hour. */
+/* a and b are the same number (b as configured or as a modem says it). */
+static int
+inbound_same(const struct gw *gw, const char *a, const char *b)
+{
+	char		 nb[32];
+	const char	*err;
+
+	if (b == NULL || *b == '\0')
+		return 0;
+	if (phone_normalize(b, gw_country(gw), nb, sizeof nb, &err) == -1)
+		return strcmp(a, b) == 0;
+	return strcmp(a, nb) == 0;
+}
+
+/*
+ * One of the gateway's own numbers: a modem's configured "number", or
+ * what its SIM reports (+CNUM).  A text from there is the gateway talking
+ * to itself (a forward to its own number): kept, never answered or
+ * forwarded.
+ */
+static int
+inbound_is_own(const struct gw *gw, const char *phone)
+{
+	const struct gw_modem	*gm;
+	size_t			 i;
+
+	for (i = 0; i < gw->conf->nmodems; i++) {
+		const struct conf_modem *cm = &gw->conf->modems[i];
+		if (cm->number.n > 0 && inbound_same(gw, phone,
+		    cm->number.v[0]))
+			return 1;
+	}
+	TAILQ_FOREACH(gm, &gw->modems, entry) {
+		if (inbound_same(gw, phone, modem_info(gm->m)->number))
+			return 1;
+	}
+	return 0;
+}
+
+/* An organizer's phone that gets forwarded texts. */
+static int
+inbound_is_forward(const struct gw *gw, const char *phone)
+{
+	size_t	i;
+
+	for (i = 0; i < gw->conf->forward.n; i++) {
+		if (inbound_same(gw, phone, gw->conf->forward.v[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * At most autoreply_limit automatic replies per number per hour, the STOP
+ * confirmations included (a number cycling JOIN and STOP cannot get them
+ * without end).
+ */
 static int
 inbound_may_reply(const struct gw *gw, const char *phone)
 {
-	long	n;
+	long	n, sys;
 
 	if (outbox_count_since(gw->db, phone, OUTBOX_REPLY, gw_now() - 3600,
-	    &n) == -1)
+	    &n) == -1 || outbox_count_since(gw->db, phone, OUTBOX_SYSTEM,
+	    gw_now() - 3600, &sys) == -1)
 		return 1;
+	n += sys;
 	if (n >= (long)gw->conf->autoreply_limit) {
 		log_info("from=%s autoreply=suppressed reason=\"%ld replies in "
 		    "the last hour\"", log_number(phone), n);
 		return 0;
 	}
 	return 1;
+}
+
+/*
+ * The STOP confirmation: one per opt-out (a number already opted out gets
+ * silence).  The first of the hour goes out even past the reply limit;
+ * after that it counts against the limit like any reply.
+ */
+static int
+inbound_may_confirm_stop(const struct gw *gw, const char *phone)
+{
+	long	sys;
+
+	if (outbox_count_since(gw->db, phone, OUTBOX_SYSTEM, gw_now() - 3600,
+	    &sys) == -1 || sys == 0)
+		return 1;
+	return inbound_may_reply(gw, phone);
 }
 
 static int
@@ -79,7 +158,35 @@ inbound_reply(struct gw *gw, int may, const char *phone, const char *lang,
 	return rc;
 }
 
-/* Forward an inbox text to the organizers' phones. */
+/*
+ * Forward an inbox text to the organizers' phones.  Never a text from an
+ * organizer's phone or from the gateway's own number (a forward number
+ * that answers automatically, or the gateway's own number configured as
+ * one, would loop), and at most autoreply_limit texts per sender per
+ * hour: the rest stay in the inbox, flagged "unforwarded".  Returns 1
+ * when it may be forwarded, 0 when it is not for forwarding, 2 when it
+ * is over the limit, -1 on a database error.
+ */
+static int
+inbound_may_forward(struct gw *gw, const char *phone)
+{
+	long	n;
+
+	if (gw->conf->forward.n == 0 || inbound_is_forward(gw, phone) ||
+	    inbound_is_own(gw, phone))
+		return 0;
+	if (outbox_forwards_since(gw->db, phone, gw_now() - 3600, &n) == -1)
+		return -1;
+	/* one row per organizer's phone for each text forwarded */
+	if (n / (long)gw->conf->forward.n >= (long)gw->conf->autoreply_limit) {
+		log_info("from=%s forward=suppressed reason=\"%ld texts "
+		    "forwarded in the last hour\"", log_number(phone),
+		    n / (long)gw->conf->forward.n);
+		return 2;
+	}
+	return 1;
+}
+
 static int
 inbound_forward(struct gw *gw, const char *phone, const char *text)
 {
@@ -87,38 +194,42 @@ inbound_forward(struct gw *gw, const char *phone, const char *text)
 	size_t	 i;
 	int	 rc = 0;
 
-	for (i = 0; i < gw->conf->forward.n; i++) {
-		xasprintf(&fwd, "From %s: %s", phone, text);
-		rc |= outbox_enqueue(gw->db, gw->conf->forward.v[i], fwd,
-		    OUTBOX_FORWARD, OUTBOX_PRIO_ROUTINE, gw_now(), NULL);
-		free(fwd);
-	}
+	xasprintf(&fwd, "From %s: %s", phone, text);
+	for (i = 0; i < gw->conf->forward.n; i++)
+		rc |= outbox_forward(gw->db, gw->conf->forward.v[i], fwd,
+		    phone, gw_now());
+	free(fwd);
 	return rc;
 }
 
 /*
- * Act on one complete text.  Returns 0 when everything is committed, -1
- * (after logging) when the database failed and the text must be read
- * again later.
+ * Act on one complete text: every change it makes (consent, replies,
+ * inbox, forwards) in one transaction, so a failure leaves nothing half
+ * done for the re-read to trip on.  0 when committed, -1 when it must be
+ * read again.
  */
 static int
-inbound_process(struct gw *gw, const char *phone, const char *text,
+inbound_act(struct gw *gw, const char *phone, const char *text,
     int64_t at, const char *modem, const char *flags)
 {
 	struct keyword_result	 kr;
 	struct subscriber	 sub;
 	struct consent		 c = { NULL, text, "sms" };
 	const char		*lang;
+	char			 fl[64];
 	long			 cancelled;
-	int			 result, may;
+	int			 result, may, fw, rc;
 
-	if (!inbound_is_phone(phone) || flags != NULL) {
-		/* a bank, the carrier, a short code, a broken message */
-		if (inbox_add(gw->db, phone, text, at, modem, NULL, flags,
-		    NULL) == -1)
-			goto fail;
-		log_info("from=%s inbox=1%s%s", log_number(phone),
-		    flags ? " flags=" : "", flags ? flags : "");
+	if (!inbound_is_phone(phone) || flags != NULL ||
+	    inbound_is_own(gw, phone)) {
+		/* a bank, the carrier, a short code, a broken message, the
+		 * gateway itself: kept, never answered */
+		if ((rc = inbox_add(gw->db, phone, text, at, modem, NULL,
+		    flags, NULL)) == -1)
+			return -1;
+		log_info("from=%s inbox=%s%s%s", log_number(phone),
+		    rc == 1 ? "repeat" : "1", flags ? " flags=" : "",
+		    flags ? flags : "");
 		return 0;
 	}
 
@@ -126,7 +237,7 @@ inbound_process(struct gw *gw, const char *phone, const char *text,
 	may = kr.action != KEYWORD_NONE && inbound_may_reply(gw, phone);
 	c.keyword = kr.keyword;
 	if (subscriber_get(gw->db, phone, &sub) == -1)
-		goto fail;
+		return -1;
 	lang = kr.lang[0] ? kr.lang : sub.language[0] ? sub.language :
 	    gw_language(gw);
 
@@ -134,7 +245,7 @@ inbound_process(struct gw *gw, const char *phone, const char *text,
 	case KEYWORD_JOIN:
 		if (subscriber_join(gw->db, phone, kr.list[0] ? kr.list : NULL,
 		    kr.lang[0] ? kr.lang : NULL, &c, gw_now(), &result) == -1)
-			goto fail;
+			return -1;
 		log_info("from=%s keyword=%s list=%s result=%s",
 		    log_number(phone), kr.keyword, kr.list[0] ? kr.list :
 		    "default", result == SUBSCRIBER_NO_LIST ? "no-such-list" :
@@ -142,31 +253,31 @@ inbound_process(struct gw *gw, const char *phone, const char *text,
 		if (inbound_reply(gw, may, phone, lang, result == SUBSCRIBER_NO_LIST ?
 		    REPLY_NO_LIST : REPLY_JOIN, OUTBOX_REPLY, kr.list,
 		    kr.keyword) == -1)
-			goto fail;
+			return -1;
 		break;
 	case KEYWORD_STOP:
 		if (subscriber_optout(gw->db, phone, &c, gw_now(),
 		    &cancelled) == -1)
-			goto fail;
+			return -1;
 		log_info("from=%s keyword=%s result=opted-out cancelled=%ld",
 		    log_number(phone), kr.keyword, cancelled);
-		/* one confirmation, then silence: even past the reply
-		 * limit (it is one per opt-out, so it cannot ping-pong) */
+		/* one confirmation per opt-out, then silence */
 		if (sub.status != SUBSCRIBER_OPTED_OUT &&
-		    inbound_reply(gw, 1, phone, lang, REPLY_STOP, OUTBOX_SYSTEM,
-		    NULL, kr.keyword) == -1)
-			goto fail;
+		    inbound_reply(gw, inbound_may_confirm_stop(gw, phone),
+		    phone, lang, REPLY_STOP, OUTBOX_SYSTEM, NULL,
+		    kr.keyword) == -1)
+			return -1;
 		/* the keyword's language is the member's, opted out too */
 		if (kr.lang[0] && strcmp(kr.lang, sub.language) != 0 &&
 		    subscriber_set_language(gw->db, phone, kr.lang, &c,
 		    gw_now()) == -1)
-			goto fail;
+			return -1;
 		break;
 	case KEYWORD_INFO:
 		log_info("from=%s keyword=%s", log_number(phone), kr.keyword);
 		if (inbound_reply(gw, may, phone, lang, REPLY_INFO, OUTBOX_REPLY,
 		    NULL, kr.keyword) == -1)
-			goto fail;
+			return -1;
 		break;
 	case KEYWORD_LANG:
 		log_info("from=%s keyword=%s lang=%s", log_number(phone),
@@ -174,35 +285,219 @@ inbound_process(struct gw *gw, const char *phone, const char *text,
 		if (kr.lang_unknown) {
 			if (inbound_reply(gw, may, phone, lang, REPLY_UNKNOWN_LANG,
 			    OUTBOX_REPLY, NULL, kr.keyword) == -1)
-				goto fail;
+				return -1;
 			break;
 		}
 		if (subscriber_set_language(gw->db, phone, kr.lang_code, &c,
 		    gw_now()) == -1)
-			goto fail;
+			return -1;
 		if (inbound_reply(gw, may, phone, kr.lang_code, REPLY_LANG,
 		    OUTBOX_REPLY, NULL, kr.keyword) == -1)
-			goto fail;
+			return -1;
 		break;
 	case KEYWORD_NONE:
-		if (inbox_add(gw->db, phone, text, at, modem, NULL,
-		    kr.flag_review ? INBOX_FLAG_REVIEW : NULL, NULL) == -1)
-			goto fail;
-		log_info("from=%s inbox=1%s", log_number(phone),
-		    kr.flag_review ? " flags=review" : "");
-		if (inbound_forward(gw, phone, text) == -1)
-			goto fail;
+		if ((fw = inbound_may_forward(gw, phone)) == -1)
+			return -1;
+		snprintf(fl, sizeof fl, "%s%s%s", kr.flag_review ?
+		    INBOX_FLAG_REVIEW : "", kr.flag_review && fw == 2 ? "," :
+		    "", fw == 2 ? INBOX_FLAG_UNFORWARDED : "");
+		if ((rc = inbox_add(gw->db, phone, text, at, modem, NULL,
+		    fl[0] ? fl : NULL, NULL)) == -1)
+			return -1;
+		/* a repeat of the sender's last text is counted on its row,
+		 * and not forwarded again */
+		log_info("from=%s inbox=%s%s%s", log_number(phone),
+		    rc == 1 ? "repeat" : "1", fl[0] ? " flags=" : "", fl);
+		if (rc == 0 && fw == 1 && inbound_forward(gw, phone, text) == -1)
+			return -1;
 		return 0;
 	}
 	/* keyword texts are kept too (hidden from the default inbox view) */
 	if (inbox_add(gw->db, phone, text, at, modem, kr.keyword, NULL,
 	    NULL) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+inbound_process(struct gw *gw, const char *phone, const char *text,
+    int64_t at, const char *modem, const char *flags)
+{
+	if (db_begin(gw->db) == -1)
+		goto fail;
+	if (inbound_act(gw, phone, text, at, modem, flags) == -1) {
+		db_rollback(gw->db);
+		goto fail;
+	}
+	if (db_commit(gw->db) == -1)
 		goto fail;
 	return 0;
 fail:
 	log_warnx("from=%s not processed, will be read again: %s",
 	    log_number(phone), db_error(gw->db));
 	return -1;
+}
+
+/* ---- texts read but not committed ------------------------------------ */
+
+/*
+ * A text from phone, in slot index of gm's storage, failed to commit: hold
+ * its sender back (a claim skips the number) until that slot commits.  A
+ * text whose sender is unknown (undecodable) holds nobody: it is stored
+ * as undecodable and can never opt anyone out, so holding sends back
+ * would change nothing.
+ */
+static void
+inbound_hold(struct gw *gw, const struct gw_modem *gm, int index,
+    const char *phone)
+{
+	struct gw_held	*h;
+	size_t		 i;
+
+	if (phone == NULL)
+		return;
+	for (i = 0; i < gw->nheld; i++) {
+		h = &gw->held[i];
+		if (h->gm == gm && h->index == index &&
+		    (index >= 0 || strcmp(h->phone, phone) == 0)) {
+			strlcpy(h->phone, phone, sizeof h->phone);
+			return;
+		}
+	}
+	if (gw->nheld == GW_HELD_MAX) {
+		if (!gw->held_overflow)
+			log_warnx("more than %d texts not stored: no message "
+			    "goes out until they are", GW_HELD_MAX);
+		gw->held_overflow = 1;
+		return;
+	}
+	h = &gw->held[gw->nheld++];
+	h->gm = gm;
+	h->index = index;
+	strlcpy(h->phone, phone, sizeof h->phone);
+}
+
+/*
+ * The text in slot index is committed.  A text that had no slot (shown,
+ * not stored, by the modem) cannot be read again: its hold ends when its
+ * sender's next text commits.
+ */
+static void
+inbound_release(struct gw *gw, const struct gw_modem *gm, int index,
+    const char *phone)
+{
+	size_t	i = 0;
+
+	while (i < gw->nheld) {
+		struct gw_held *h = &gw->held[i];
+		if ((h->gm == gm && index >= 0 && h->index == index) ||
+		    (h->index < 0 && phone != NULL &&
+		    strcmp(h->phone, phone) == 0)) {
+			gw->held[i] = gw->held[--gw->nheld];
+			continue;
+		}
+		i++;
+	}
+}
+
+/* The numbers held back, at most n of them into v; returns how many. */
+size_t
+inbound_held(const struct gw *gw, const char **v, size_t n)
+{
+	size_t	i, k = 0;
+
+	for (i = 0; i < gw->nheld && k < n; i++)
+		v[k++] = gw->held[i].phone;
+	return k;
+}
+
+/* A text was not stored: read the storage again, first thing. */
+static void
+inbound_retry_later(struct gw_modem *gm)
+{
+	struct timeval	tv = { GW_REREAD_SEC, 0 };
+
+	switch (gm->reread) {
+	case GW_REREAD_NONE:
+		/* the next claim waits for a sweep: when the store works
+		 * again, what members sent is processed before anything
+		 * else goes out */
+		gm->reread = GW_REREAD_DUE;
+		break;
+	case GW_REREAD_SWEEPING:
+		gm->reread_again = 1;
+		return;		/* inbound_swept() decides */
+	default:
+		break;
+	}
+	if (!evtimer_pending(gm->ev_reread, NULL))
+		evtimer_add(gm->ev_reread, &tv);
+}
+
+static void
+inbound_sweep(struct gw_modem *gm)
+{
+	evtimer_del(gm->ev_reread);
+	gm->reread = GW_REREAD_SWEEPING;
+	gm->reread_again = 0;
+	log_debug("%s: modem=%s reading storage again", __func__, gm->name);
+	modem_sweep(gm->m);
+}
+
+/* Read the modem's storage again after a failure to store a text. */
+void
+inbound_reread_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw_modem	*gm = arg;
+
+	(void)fd;
+	(void)what;
+	inbound_sweep(gm);
+}
+
+/*
+ * A sweep of gm's storage is over.  A text that failed again during it
+ * is retried on the timer, and claims go on meanwhile (its sender stays
+ * held back): a text that keeps failing must not stop every send.
+ */
+void
+inbound_swept(struct gw_modem *gm)
+{
+	struct timeval	tv = { GW_REREAD_SEC, 0 };
+
+	if (gm->reread != GW_REREAD_SWEEPING)
+		return;
+	if (gm->reread_again) {
+		gm->reread = GW_REREAD_WAIT;
+		if (!evtimer_pending(gm->ev_reread, NULL))
+			evtimer_add(gm->ev_reread, &tv);
+	} else {
+		gm->reread = GW_REREAD_NONE;
+		gm->gw->held_overflow = 0;
+	}
+	gm->reread_again = 0;
+}
+
+/*
+ * 1 when no message may be claimed now: a text not stored awaits its
+ * first retry (started here) or the retry is reading the storage, or
+ * more senders are held back than we could record.
+ */
+int
+inbound_claims_wait(struct gw *gw)
+{
+	struct gw_modem	*gm;
+	int		 wait = gw->held_overflow;
+
+	TAILQ_FOREACH(gm, &gw->modems, entry) {
+		if (modem_info(gm->m)->state != MODEM_READY)
+			continue;	/* its own start-up sweep reads it */
+		if (gm->reread == GW_REREAD_DUE)
+			inbound_sweep(gm);
+		if (gm->reread == GW_REREAD_SWEEPING)
+			wait = 1;
+	}
+	return wait;
 }
 
 static int64_t
@@ -220,6 +515,7 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	struct gw		*gw = gm->gw;
 	const struct sms_msg	*msg = s->msg;
 	char			 phone[PDU_ADDR_MAX * 3 + 2], *text, *full;
+	const char		*from = NULL;
 	int			 rc;
 
 	if (msg == NULL) {
@@ -232,6 +528,7 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 		goto ack;
 	}
 	inbound_sender(gw, msg, phone, sizeof phone);
+	from = phone;
 	if (msg->encoding == SMS_ENC_8BIT) {
 		xasprintf(&text, "[%zu octets of 8-bit data]", msg->data_len);
 		rc = inbound_process(gw, phone, text, inbound_time(&msg->scts),
@@ -273,28 +570,17 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	    gm->name, NULL);
 ack:
 	if (rc == 0) {
+		inbound_release(gw, gm, s->index, from);
 		modem_sms_done(m, s->index);
 		sched_kick(gw);
 		return;
 	}
 	/* not stored (the database was busy or failing): it stays on the
-	 * SIM, and the modem's storage is read again shortly */
+	 * SIM, its sender gets nothing until it is stored, and the modem's
+	 * storage is read again before the next claim */
+	inbound_hold(gw, gm, s->index, from);
 	modem_sms_retry(m, s->index);
-	if (!evtimer_pending(gm->ev_reread, NULL)) {
-		struct timeval tv = { GW_REREAD_SEC, 0 };
-		evtimer_add(gm->ev_reread, &tv);
-	}
-}
-
-/* Read the modem's storage again after a failure to store a text. */
-void
-inbound_reread_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct gw_modem	*gm = arg;
-
-	(void)fd;
-	(void)what;
-	modem_sweep(gm->m);
+	inbound_retry_later(gm);
 }
 
 void

@@ -12,6 +12,11 @@
  * checks opt-out at that moment; every modem is kept busy while work is
  * queued.
  *
+ * A text members sent that could not be stored holds back its sender: no
+ * claim takes a message to that number until the text is committed
+ * (inbound.c keeps the numbers), and the first claim after such a failure
+ * waits for the modem's storage to be read again.
+ *
  * Caps (per SIM: carriers block SIMs that blast) count segments in the
  * current minute, hour and local day, plus a minimum spacing between
  * submissions; the day's count is read back from the database at start,
@@ -140,6 +145,21 @@ sched_rate(const struct gw_modem *gm, int64_t now)
 	return (double)k * 60.0 / (double)(now - oldest + 1);
 }
 
+/*
+ * Claim the next message for gm, leaving alone the numbers whose texts
+ * are not committed yet (one of them may be a STOP).
+ */
+int
+sched_claim(struct gw_modem *gm, int64_t now, struct outbox_item *it)
+{
+	struct gw	*gw = gm->gw;
+	const char	*skip[GW_HELD_MAX];
+	size_t		 n;
+
+	n = inbound_held(gw, skip, GW_HELD_MAX);
+	return outbox_claim_except(gw->db, gm->name, now, skip, n, it);
+}
+
 static void
 sched_run(evutil_socket_t fd, short what, void *arg)
 {
@@ -160,6 +180,12 @@ sched_run(evutil_socket_t fd, short what, void *arg)
 		log_warnx("scheduler: %s", db_error(gw->db));
 	else if (n > 0)
 		log_info("%ld queued message%s expired", n, n == 1 ? "" : "s");
+	/* texts not stored yet are read again first; the end of that sweep
+	 * kicks us */
+	if (inbound_claims_wait(gw)) {
+		log_trace(TRACE_SCHED, "claims wait for inbound texts");
+		return;
+	}
 	TAILQ_FOREACH(gm, &gw->modems, entry) {
 		if (gm->busy || !modem_can_send(gm->m))
 			continue;
@@ -177,7 +203,7 @@ sched_run(evutil_socket_t fd, short what, void *arg)
 		gm->capped_until = 0;
 		if (empty)
 			continue;
-		rc = outbox_claim(gw->db, gm->name, now, &gm->item);
+		rc = sched_claim(gm, now, &gm->item);
 		if (rc == -1) {
 			log_warnx("scheduler: %s", db_error(gw->db));
 			/* SQLITE_BUSY or worse: try again shortly */

@@ -264,8 +264,8 @@ send_done(struct gw_modem *gm)
 		return;
 	}
 	if (!gw->stopping && sched_cap_wait(gm, now) == 0 &&
-	    modem_can_send(gm->m)) {
-		if ((rc = outbox_claim(gw->db, gm->name, now, &next)) == -1)
+	    modem_can_send(gm->m) && !inbound_claims_wait(gw)) {
+		if ((rc = sched_claim(gm, now, &next)) == -1)
 			log_warnx("scheduler: %s", db_error(gw->db));
 		claimed = rc == 1;
 	}

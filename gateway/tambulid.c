@@ -181,6 +181,7 @@ tambulid_modem_swept(struct modem *m, void *arg)
 	struct gw_modem	*gm = arg;
 
 	(void)m;
+	inbound_swept(gm);
 	sched_kick(gm->gw);
 }
 

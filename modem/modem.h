@@ -65,6 +65,7 @@ struct modem_info {
 	int		 signal_dbm;	/* 0 unknown */
 	int		 storage_used, storage_total; /* -1 unknown */
 	char		 smsc[32];
+	char		 number[24];	/* the SIM's own, from +CNUM ("" unknown) */
 	char		 profile[16];	/* quirk profile */
 	char		 last_error[160];
 	unsigned long	 sent, failed, received;

@@ -7,8 +7,9 @@
  *   the quirk profile's vendor init, +CPIN? (entering the PIN; SIM busy
  *   and absent retried on timers), +CIMI, +CMGF=0 (PDU mode), +CSCS
  *   (UCS2 when offered, so USSD text decodes exactly; else GSM), +CPMS,
- *   +CNMI negotiated from +CNMI=? with fallbacks, +CSCA?, registration
- *   (+CREG? / +CEREG?, retried), +COPS, +CSQ, then READY and a sweep of
+ *   +CNMI negotiated from +CNMI=? with fallbacks, +CSCA?, +CNUM (the
+ *   SIM's own number, optional), registration (+CREG? / +CEREG?,
+ *   retried), +COPS, +CSQ, then READY and a sweep of
  *   stored messages — after new-message indications are on, so a text
  *   arriving in between is not missed.
  *
@@ -429,6 +430,26 @@ modem_init_cnmi_test_done(struct modem *m, struct modem_cmd *c,
 	modem_init_cnmi_try(m, line, 0);
 }
 
+/* +CNUM: "","+14155550150",145: the SIM's own number, when it knows it */
+static void
+modem_init_cnum_done(struct modem *m, struct modem_cmd *c,
+    const struct at_event *ev)
+{
+	const char	*v = strchr(c->first, ','), *end;
+	char		*n = m->info.number;
+
+	n[0] = '\0';
+	if (!modem_final_ok(ev) || v == NULL)
+		return;	/* optional: many SIMs do not know it */
+	v++;
+	end = strchr(v, ',');
+	modem_unquote(v, end ? (size_t)(end - v) : strlen(v), n,
+	    sizeof m->info.number);
+	/* digits only (a UCS-2 hex answer is not worth decoding here) */
+	if (m->cscs_ucs2 || n[strspn(n, "+0123456789")] != '\0')
+		n[0] = '\0';
+}
+
 static void
 modem_init_csca_done(struct modem *m, struct modem_cmd *c,
     const struct at_event *ev)
@@ -471,6 +492,7 @@ modem_init_setup(struct modem *m)
 	modem_cmd(m, "AT+CNMI=?", "+CNMI:", 0, 0, NULL,
 	    modem_init_cnmi_test_done);
 	modem_cmd(m, "AT+CSCA?", "+CSCA:", 0, 0, NULL, modem_init_csca_done);
+	modem_cmd(m, "AT+CNUM", "+CNUM:", 0, 0, NULL, modem_init_cnum_done);
 	m->tries = 0;
 	m->reg_cs = m->reg_eps = -1;
 	modem_init_registration(m);

@@ -96,6 +96,8 @@ cmd_inbox_json_cb(const struct inbox_msg *m, void *arg)
 	else
 		json_kv_null(&w->j, "modem");
 	json_kv_bool(&w->j, "handled", m->handled);
+	/* identical texts after this one, counted, not stored */
+	json_kv_int(&w->j, "repeats", (long long)m->repeats);
 	json_object_end(&w->j);
 	w->n++;
 	return 0;
@@ -137,6 +139,8 @@ cmd_inbox_text_cb(const struct inbox_msg *m, void *arg)
 		printf("  keyword %s", m->keyword);
 	if (m->flags[0] != '\0')
 		printf("  [%s]", m->flags);
+	if (m->repeats > 0)
+		printf("  (x%lld)", (long long)m->repeats + 1);
 	if (m->handled)
 		printf("  (handled)");
 	fputc('\n', stdout);

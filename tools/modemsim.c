@@ -42,7 +42,7 @@ modemsim_usage(void)
 "                [--ussd-script FILE] [--cnma-timeout MS] [--sim-busy S]\n"
 "                [--reg-delay S] [--pin PIN] [--no-sim] [--rssi N]\n"
 "                [--smsc NUMBER] [--operator NAME] [--temp-fail PCT]\n"
-"                [--perm-fail PCT] [--seed N]\n"
+"                [--perm-fail PCT] [--seed N] [--number NUMBER]\n"
 "       modemsim ctl SOCKET COMMAND [ARG...]\n"
 "personalities: generic (default), huawei, simcom, quectel\n");
 	exit(2);
@@ -213,7 +213,7 @@ enum {
 	OPT_REPORT_STATUS, OPT_BOOT_DELAY, OPT_URC_INTERVAL, OPT_USSD_DELAY,
 	OPT_USSD_TIMEOUT, OPT_USSD_SCRIPT, OPT_CNMA_TIMEOUT, OPT_SIM_BUSY,
 	OPT_REG_DELAY, OPT_PIN, OPT_NO_SIM, OPT_RSSI, OPT_SMSC, OPT_OPERATOR,
-	OPT_TEMP_FAIL, OPT_PERM_FAIL, OPT_SEED,
+	OPT_TEMP_FAIL, OPT_PERM_FAIL, OPT_SEED, OPT_NUMBER,
 };
 
 static const struct option modemsim_longopts[] = {
@@ -238,6 +238,7 @@ static const struct option modemsim_longopts[] = {
 	{ "temp-fail", required_argument, NULL, OPT_TEMP_FAIL },
 	{ "perm-fail", required_argument, NULL, OPT_PERM_FAIL },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "number", required_argument, NULL, OPT_NUMBER },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -360,6 +361,15 @@ modemsim_options(struct sim *sim, int argc, char **argv)
 				exit(2);
 			}
 			o->oper = optarg;
+			break;
+		case OPT_NUMBER:
+			if (optarg[strspn(optarg, "+0123456789")] != '\0' ||
+			    strlen(optarg) > 20) {
+				fprintf(stderr, "modemsim: --number: + and "
+				    "digits\n");
+				exit(2);
+			}
+			o->number = optarg;
 			break;
 		case OPT_TEMP_FAIL:
 			o->temp_pct = modemsim_num("temp-fail", optarg, 0,

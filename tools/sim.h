@@ -110,6 +110,7 @@ struct sim_opts {
 	const char	*pin;		/* --pin */
 	const char	*smsc;		/* --smsc */
 	const char	*oper;		/* --operator */
+	const char	*number;	/* --number: the SIM's own (+CNUM) */
 	const char	*ussd_script;
 	int		 storage;	/* --storage, 0 = personality's */
 	int		 index_base;	/* -1 = personality's */

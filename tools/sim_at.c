@@ -10,7 +10,7 @@
  *   ERROR: <n>, +CME ERROR: <text>; §9.2 codes), +CPIN, +CREG/+CGREG/
  *   +CEREG (with URCs), +CSQ, +COPS, +CSCS, +CFUN (=1,1 resets), +CUSD.
  * - 3GPP TS 27.005: +CSMS, +CMGF, +CPMS, +CNMI (modes 0-3 with TA
- *   buffering while the link is reserved, mt 0-3, ds 0-2, bfr), +CNMA,
+ *   buffering while the link is reserved, mt 0-3, ds 0-2, bfr), +CNMA, +CNUM,
  *   +CSCA, +CMGS (the "\r\n> " prompt, Ctrl-Z submits, ESC cancels,
  *   §3.5.1), +CMGR, +CMGL, +CMGD, +CMTI/+CMT/+CDS/+CDSI indications, and
  *   +CMS ERROR: <n> (§3.2.5) for message-service failures.
@@ -1193,6 +1193,24 @@ sim_at_cnma_cb(int fd, short what, void *arg)
 	sim_sms_ack(sim, 0);
 }
 
+/* +CNUM: the SIM's own number, when --number gave one (most SIMs do not
+ * know theirs: then just OK) */
+static int
+sim_at_cnum(struct sim *sim, int form, struct sim_at_args *a)
+{
+	(void)a;
+	if (form == SIM_AT_TEST)
+		return SIM_AT_OK;
+	if (form != SIM_AT_EXEC)
+		return sim_at_cms(sim, 302);
+	if (sim_at_sim_check(sim) != 0)
+		return SIM_AT_ERR;
+	if (sim->o.number != NULL)
+		sim_at_info(sim, "+CNUM: \"\",\"%s\",%d", sim->o.number,
+		    sim->o.number[0] == '+' ? 145 : 129);
+	return SIM_AT_OK;
+}
+
 static int
 sim_at_csca(struct sim *sim, int form, struct sim_at_args *a)
 {
@@ -1408,6 +1426,7 @@ static const struct sim_at_cmd sim_at_cmds[] = {
 	{ "+CMGR", sim_at_cmgr, 0 },
 	{ "+CMGS", sim_at_cmgs, 0 },
 	{ "+CNMA", sim_at_cnma, 0 },
+	{ "+CNUM", sim_at_cnum, 0 },
 	{ "+CNMI", sim_at_cnmi, 0 },
 	{ "+COPS", sim_at_cops, 0 },
 	{ "+CPIN", sim_at_cpin, 0 },

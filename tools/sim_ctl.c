@@ -142,6 +142,29 @@ sim_ctl_pdu(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 	sim_ctl_ok(c);
 }
 
+/* The same text N times (a flood), as fast as the network takes them. */
+static void
+sim_ctl_sms_flood(struct sim_ctl_client *c, int argc, char **argv,
+    char **rest)
+{
+	const char	*err;
+	int		 n, i, parts;
+
+	(void)argc;
+	if (sim_ctl_num(c, argv[1], 1, SIM_HELD_MAX, &n) == -1)
+		return;
+	for (i = 0; i < n; i++) {
+		if (sim_sms_inject(c->sim, argv[2], rest[3], &parts,
+		    &err) == -1) {
+			sim_ctl_err(c, "sms-flood: %d of %d queued: %s", i, n,
+			    err);
+			return;
+		}
+	}
+	evbuffer_add_printf(bufferevent_get_output(c->bev), "texts %d\n", n);
+	sim_ctl_ok(c);
+}
+
 static void
 sim_ctl_sent_cmd(struct sim_ctl_client *c, int argc, char **argv,
     char **rest)
@@ -456,6 +479,8 @@ static const struct sim_ctl_cmd sim_ctl_cmds[] = {
 	{ "replug", 0, 1, "replug [LINK]", sim_ctl_replug },
 	{ "sent", 0, 0, "sent", sim_ctl_sent_cmd },
 	{ "sms", 2, SIM_CTL_ARGS, "sms FROM TEXT...", sim_ctl_sms },
+	{ "sms-flood", 3, SIM_CTL_ARGS, "sms-flood N FROM TEXT...",
+	  sim_ctl_sms_flood },
 	{ "status", 0, 0, "status", sim_ctl_status },
 	{ "storage", 0, 0, "storage", sim_ctl_storage },
 	{ "unplug", 0, 0, "unplug", sim_ctl_unplug },

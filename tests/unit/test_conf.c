@@ -111,6 +111,7 @@ static const char good_conf[] =
     "per_day = 900\n"
     "spacing = 3s\n"
     "rtscts = yes\n"
+    "number = +14155550150\n"
     "\t[modem Huawei_E3131-b]   ; the stick\n"
     "  device = /dev/serial/by-id/usb-HUAWEI-if00\n"
     "  reports = true\n";
@@ -181,12 +182,15 @@ test_good(void)
 	tt_int_op(m->spacing, ==, 3);
 	tt_int_op(m->rtscts, ==, 1);
 	tt_int_op(m->reports, ==, 0);	/* inherited from [gateway] */
+	tt_uint_op(m->number.n, ==, 1);
+	tt_str_op(m->number.v[0], ==, "+14155550150");
 	m = &c.modems[1];
 	tt_str_op(m->name, ==, "Huawei_E3131-b");
 	tt_str_op(m->device, ==, "/dev/serial/by-id/usb-HUAWEI-if00");
 	tt_int_op(m->baud, ==, 115200);
 	tt_assert(m->pin == NULL);
 	tt_int_op(m->spacing, ==, 0);
+	tt_uint_op(m->number.n, ==, 0);
 	tt_int_op(m->rtscts, ==, 0);
 	tt_int_op(m->reports, ==, 1);
 end:
@@ -434,6 +438,10 @@ static const struct bound_case bound_cases[] = {
 	{ "gateway", "client_timeout", "1h", 3600, 1 },
 	{ "gateway", "client_timeout", "3601s", 0, 0 },
 	{ "gateway", "client_timeout", "0", 0, 0 },
+	{ "modem m", "number", "+14155550150", 1, 1 },
+	{ "modem m", "number", "", 0, 1 },
+	{ "modem m", "number", "+14155550150,+14155550151", 0, 0 },
+	{ "modem m", "number", "4155550150", 0, 0 },
 	{ "gateway", "reports", "yes", 1, 1 },
 	{ "gateway", "reports", "true", 1, 1 },
 	{ "gateway", "reports", "on", 1, 1 },
@@ -503,6 +511,8 @@ bound_get(const struct conf *c, const char *key)
 		return c->encoding;
 	if (strcmp(key, "forward") == 0)
 		return (long long)c->forward.n;
+	if (strcmp(key, "number") == 0)
+		return (long long)m->number.n;
 	if (strcmp(key, "join") == 0 && c->nreplies == 0)
 		return (long long)c->kw_join.n;
 	if (strcmp(key, "socket") == 0)

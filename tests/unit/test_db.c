@@ -183,7 +183,9 @@ test_consent(struct db *db, char *buf, size_t len)
 	return test_str(db, buf, len, "SELECT group_concat(e, ';') FROM "
 	    "(SELECT phone || '|' || event || '|' || COALESCE(list, '-') || "
 	    "'|' || COALESCE(keyword, '-') || '|' || COALESCE(text, '-') || "
-	    "'|' || source || '|' || at AS e FROM consent_events ORDER BY id)");
+	    "'|' || source || '|' || at || "
+	    "CASE WHEN repeats > 0 THEN ' x' || (repeats + 1) || ' until ' || "
+	    "last_at ELSE '' END AS e FROM consent_events ORDER BY id)");
 }
 
 /* Callback results, joined with ';'. */
@@ -583,11 +585,9 @@ test_sub_join(void)
 	tt_int_op(sub.created_at, ==, 140);
 
 	tt_str_op(test_consent(e.db, buf, sizeof buf), ==,
-	    PA "|opt-in|default|JOIN|join|sms|100;"
-	    PA "|opt-in|default|JOIN|join|sms|110;"
+	    PA "|opt-in|default|JOIN|join|sms|100 x2 until 110;"
 	    PB "|opt-in|rally|JOIN|join|sms|140;"
-	    PA "|opt-in|rally|JOIN|join|sms|150;"
-	    PA "|opt-in|rally|JOIN|join|sms|160");
+	    PA "|opt-in|rally|JOIN|join|sms|150 x2 until 160");
 end:
 	test_close(&e);
 }
@@ -660,10 +660,12 @@ test_sub_optout(void)
 	tt_str_op(it.phone, ==, PA);
 	tt_str_op(it.text, ==, "You will get no more texts.");
 
-	/* a second STOP changes nothing queued but is logged */
+	/* a second STOP changes nothing: counted on the opt-out event */
 	tt_int_op(test_optout(e.db, PA, &test_sms_stop, 500, 0), ==, 0);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM consent_events WHERE "
-	    "event = 'opt-out'"), ==, 2);
+	    "event = 'opt-out'"), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT repeats * 1000 + last_at FROM "
+	    "consent_events WHERE event = 'opt-out'"), ==, 1500);
 end:
 	outbox_item_clear(&it);
 	broadcast_clear(&b);
@@ -1299,6 +1301,185 @@ end:
 }
 
 /* ---- the outbox ---- */
+
+/*
+ * A claim leaves the rows to held-back numbers (a text from them not
+ * committed yet) queued and untouched, and takes the next one.
+ */
+static void
+test_ob_claim_except(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it = { 0 };
+	const char		*held[] = { PA, PC };
+	const char		*none[] = { "+1555000000", "5550000001" };
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_member(e.db, PB, NULL, 11), ==, 0);
+	tt_int_op(test_broadcast(e.db, "alert", NULL, OUTBOX_PRIO_URGENT,
+	    0, 0, 100, 2), ==, 1);
+	tt_int_op(outbox_enqueue(e.db, PC, "fwd", OUTBOX_FORWARD,
+	    OUTBOX_PRIO_ROUTINE, 100, NULL), ==, 0);
+
+	/* PA's alert (id 1) is first in line, but PA is held back */
+	tt_int_op(outbox_claim_except(e.db, "ttyUSB0", 200, held, 2, &it),
+	    ==, 1);
+	tt_int_op(it.id, ==, 2);
+	tt_str_op(it.phone, ==, PB);
+	outbox_item_clear(&it);
+	/* only held rows left: nothing to claim, and they are untouched */
+	tt_int_op(outbox_claim_except(e.db, "ttyUSB0", 200, held, 2, &it),
+	    ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "state = 'queued' AND attempts = 0 AND modem IS NULL AND "
+	    "updated_at = 100"), ==, 2);
+	/* a number that is a prefix of another is not confused with it */
+	tt_int_op(outbox_claim_except(e.db, "ttyUSB0", 200, none, 2, &it),
+	    ==, 1);
+	tt_int_op(it.id, ==, 1);
+	outbox_item_clear(&it);
+	/* the hold ends: the row goes out */
+	tt_int_op(outbox_claim_except(e.db, "ttyUSB0", 200, NULL, 0, &it),
+	    ==, 1);
+	tt_int_op(it.id, ==, 3);
+	tt_str_op(it.phone, ==, PC);
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
+/*
+ * A flood of identical keywords from one number writes one consent event
+ * with a count; every state change still gets its own row and time, and
+ * a repeat after an hour of quiet starts a new row.
+ */
+static void
+test_sub_repeats(void)
+{
+	struct test_env		 e;
+	char			 buf[1024];
+	long			 cancelled;
+	int			 i, result;
+
+	tt_int_op(test_open(&e), ==, 0);
+	for (i = 0; i < 1000; i++) {
+		tt_int_op(subscriber_join(e.db, PA, NULL, NULL, &test_sms_join,
+		    100 + i, &result), ==, 0);
+		tt_int_op(result, ==, i == 0 ? SUBSCRIBER_JOINED :
+		    SUBSCRIBER_ALREADY);
+	}
+	tt_str_op(test_consent(e.db, buf, sizeof buf), ==,
+	    PA "|opt-in|default|JOIN|join|sms|100 x1000 until 1099");
+	/* JOIN/STOP cycling: each change is an event of its own */
+	tt_int_op(subscriber_optout(e.db, PA, &test_sms_stop, 2000,
+	    &cancelled), ==, 0);
+	tt_int_op(subscriber_optout(e.db, PA, &test_sms_stop, 2001,
+	    &cancelled), ==, 0);
+	tt_int_op(subscriber_join(e.db, PA, NULL, NULL, &test_sms_join, 2002,
+	    &result), ==, 0);
+	tt_int_op(subscriber_optout(e.db, PA, &test_sms_stop, 2003,
+	    &cancelled), ==, 0);
+	/* a repeat within an hour of the last one is counted; later, not */
+	tt_int_op(subscriber_optout(e.db, PA, &test_sms_stop, 2003 + 3600,
+	    &cancelled), ==, 0);
+	tt_int_op(subscriber_optout(e.db, PA, &test_sms_stop, 2004 + 7200,
+	    &cancelled), ==, 0);
+	tt_int_op(subscriber_set_language(e.db, PA, "es", &test_sms_stop,
+	    9300), ==, 0);
+	tt_int_op(subscriber_set_language(e.db, PA, "es", &test_sms_stop,
+	    9301), ==, 0);
+	tt_str_op(test_consent(e.db, buf, sizeof buf), ==,
+	    PA "|opt-in|default|JOIN|join|sms|100 x1000 until 1099;"
+	    PA "|opt-out|-|STOP|Stop please|sms|2000 x2 until 2001;"
+	    PA "|opt-in|default|JOIN|join|sms|2002;"
+	    PA "|opt-out|-|STOP|Stop please|sms|2003 x2 until 5603;"
+	    PA "|opt-out|-|STOP|Stop please|sms|9204;"
+	    PA "|language|es|STOP|Stop please|sms|9300 x2 until 9301");
+	/* another number's events do not mix in */
+	tt_int_op(subscriber_optout(e.db, PB, &test_sms_stop, 9400,
+	    &cancelled), ==, 0);
+	tt_int_op(subscriber_set_language(e.db, PA, "es", &test_sms_stop,
+	    9401), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM consent_events"), ==, 7);
+	tt_int_op(test_int(e.db, "SELECT repeats FROM consent_events WHERE "
+	    "event = 'language'"), ==, 2);
+end:
+	test_close(&e);
+}
+
+/*
+ * Consecutive identical texts from one number within an hour are one
+ * inbox row with a count; a different text, a handled row or an hour of
+ * quiet starts a new row.
+ */
+static void
+test_in_repeats(void)
+{
+	struct test_env		 e;
+	int64_t			 id = 0;
+	int			 i;
+
+	tt_int_op(test_open(&e), ==, 0);
+	for (i = 0; i < 2000; i++) {
+		tt_int_op(inbox_add(e.db, PA, "hello?", 100 + i, "m1", NULL,
+		    NULL, &id), ==, i == 0 ? 0 : 1);
+		tt_int_op(id, ==, 1);
+	}
+	/* another sender in between does not break the run */
+	tt_int_op(inbox_add(e.db, PB, "hello?", 2100, "m1", NULL, NULL, &id),
+	    ==, 0);
+	tt_int_op(inbox_add(e.db, PA, "hello?", 2101, "m1", NULL, NULL, &id),
+	    ==, 1);
+	tt_int_op(id, ==, 1);
+	tt_int_op(test_int(e.db, "SELECT repeats * 10000 + last_at FROM inbox "
+	    "WHERE id = 1"), ==, 2000 * 10000 + 2101);
+	/* the same words as a keyword are another text */
+	tt_int_op(inbox_add(e.db, PA, "hello?", 2102, "m1", "INFO", NULL,
+	    &id), ==, 0);
+	tt_int_op(inbox_add(e.db, PA, "hello?", 2103, "m1", NULL, NULL, &id),
+	    ==, 0);
+	tt_int_op(id, ==, 4);
+	/* handled: a new text needs a new look */
+	tt_int_op(inbox_mark_handled(e.db, PA), ==, 0);
+	tt_int_op(inbox_add(e.db, PA, "hello?", 2104, "m1", NULL, NULL, &id),
+	    ==, 0);
+	tt_int_op(id, ==, 5);
+	/* an hour after the last repeat: a new row */
+	tt_int_op(inbox_add(e.db, PA, "hello?", 2104 + 3600, "m1", NULL, NULL,
+	    &id), ==, 1);
+	tt_int_op(inbox_add(e.db, PA, "hello?", 2105 + 7200, "m1", NULL, NULL,
+	    &id), ==, 0);
+	tt_int_op(id, ==, 6);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbox"), ==, 6);
+end:
+	test_close(&e);
+}
+
+/* Forwards are counted per number they come from. */
+static void
+test_ob_forwards(void)
+{
+	struct test_env		 e;
+	long			 n = -1;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(outbox_forward(e.db, PD, "From " PA ": a", PA, 100), ==, 0);
+	tt_int_op(outbox_forward(e.db, PE, "From " PA ": a", PA, 100), ==, 0);
+	tt_int_op(outbox_forward(e.db, PD, "From " PB ": b", PB, 200), ==, 0);
+	tt_int_op(outbox_enqueue(e.db, PA, "hi", OUTBOX_REPLY,
+	    OUTBOX_PRIO_REPLY, 200, NULL), ==, 0);
+	tt_int_op(outbox_forwards_since(e.db, PA, 100, &n), ==, 0);
+	tt_int_op(n, ==, 2);
+	tt_int_op(outbox_forwards_since(e.db, PA, 101, &n), ==, 0);
+	tt_int_op(n, ==, 0);
+	tt_int_op(outbox_forwards_since(e.db, PB, 0, &n), ==, 0);
+	tt_int_op(n, ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "kind = 'forward' AND state = 'queued' AND phone = '" PD "'"), ==, 2);
+end:
+	test_close(&e);
+}
 
 static void
 test_ob_priority(void)
@@ -2320,6 +2501,10 @@ static const struct tt_case cases[] = {
 	{ "broadcast/foreach", test_bc_foreach },
 	{ "broadcast/large", test_bc_large },
 	{ "outbox/priority", test_ob_priority },
+	{ "outbox/claim_except", test_ob_claim_except },
+	{ "outbox/forwards", test_ob_forwards },
+	{ "subscriber/repeats", test_sub_repeats },
+	{ "inbox/repeats", test_in_repeats },
 	{ "outbox/due", test_ob_due },
 	{ "outbox/optout_claim", test_ob_optout_claim },
 	{ "outbox/all_skipped", test_ob_all_skipped },

@@ -1,0 +1,238 @@
+#!/bin/sh
+# tests/regress/inbound.sh — what happens to the texts members send, under
+# stress: a STOP read while the disk is full holds every send to its
+# sender until it is committed; forwards never loop; floods of identical
+# texts are counted, not stored one by one.
+. "$(dirname "$0")/lib/common.sh"
+
+SHIM=$(pwd)/bin/enospc.so
+if [ ! -f "$SHIM" ]; then
+	echo "FAIL: $SHIM is missing (make bin/enospc.so)"
+	exit 1
+fi
+
+# wait_log NAME TEXT [COUNT]: until the daemon's log has COUNT lines
+# containing TEXT
+wait_log() {
+	i=0
+	until [ "$(grep -cF -- "$2" "$T/$1.log")" -ge "${3:-1}" ]; do
+		i=$((i + 1))
+		if [ "$i" -gt 300 ]; then
+			fail "no \"$2\" (x${3:-1}) in the log of $1"
+			tail -n 20 "$T/$1.log" | sed 's/^/    /'
+			return 1
+		fi
+		sleep 0.1	# polling a condition, not a fixed wait
+	done
+}
+
+# sql NAME QUERY: a count the CLI does not show
+sql() {
+	sqlite3 "$T/$1.db" "$2"
+}
+
+# ---- STOP while the disk is full ------------------------------------------
+#
+# A broadcast goes out through a slow modem; the disk fills; the last
+# member texts STOP, which cannot be committed (it stays on the SIM); the
+# disk frees.  The member must get no alert after the STOP, only its
+# confirmation, and the rest of the broadcast completes.
+
+sim_start d1 --latency 150
+cat >"$T/d.conf" <<'EOF2'
+[gateway]
+organization = Migrant Alliance
+contact = +1 415 555 0199
+EOF2
+# the daemon alone runs with the shim (ASan wants to come first otherwise)
+LD_PRELOAD=$SHIM TAMBULI_ENOSPC_DB=$T/d.db TAMBULI_ENOSPC_FLAG=$T/full \
+    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+    "$BIN"/tambulid -c "$T/d.conf" --db "$T/d.db" --socket "$T/d.sock" \
+    --modem "$T/d1.tty" >>"$T/d.log" 2>&1 &
+pids="$pids $!"
+gw_wait_ready d
+for i in 1 2 3 4 5 6; do
+	sim d1 sms "+1415555030$i" "JOIN" >/dev/null
+done
+sim d1 wait-sent 6 30 >/dev/null || fail "d1: joins"
+id=$(tam d send "Rally moved to City Hall, 6pm" | head -n 1)
+sim d1 wait-sent 7 30 >/dev/null || fail "d1: first alert"
+touch "$T/full"			# the disk is full from now on
+sim d1 sms +14155550306 "STOP" >/dev/null
+stop_at=$(wc -l <"$T/d1.sent")
+# the STOP was read and could not be committed, twice (read again)
+wait_log d "from=+14*******06 not processed" 2
+rm -f "$T/full"			# room again
+wait_bc d "$id"
+i=0
+until sent_to d1 +14155550306 | grep -q unsubscribed; do
+	i=$((i + 1))
+	[ "$i" -gt 300 ] && break
+	sleep 0.1	# polling a condition
+done
+check "disk full: nothing but the confirmation after STOP" \
+    "Migrant Alliance: you are unsubscribed and will get no more messages. Text JOIN to subscribe again." \
+    "$(tail -n +$((stop_at + 1)) "$T/d1.sent" |
+    grep '"to":"+14155550306"' |
+    sed -e 's/.*"text":"\(\([^"\\]\|\\.\)*\)".*/\1/')"
+for i in 1 2 3 4 5; do
+	check "disk full: alert to member $i" 1 \
+	    "$(sent_to d1 "+1415555030$i" | grep -c 'Rally moved')"
+done
+tam d broadcast show --json "$id" >"$T/bc.json"
+contains "disk full: broadcast counts" "$T/bc.json" '"recipients":6'
+contains "disk full: broadcast counts" "$T/bc.json" '"failed":0,'
+contains "disk full: broadcast counts" "$T/bc.json" '"skipped":1'
+tam d subscribers list --json >"$T/subs.json"
+contains "disk full: opted out" "$T/subs.json" \
+    '"phone":"+14155550306","status":"opted-out"'
+
+# ---- floods, JOIN/STOP cycling, forward loops ------------------------------
+
+sim_start f1 --latency 1
+cat >"$T/f.conf" <<'EOF2'
+[gateway]
+organization = Migrant Alliance
+contact = +1 415 555 0199
+autoreply_limit = 3
+forward = +14155550177
+
+[modem own]
+device = DEVICE
+number = +14155550150
+EOF2
+sed -i "s|DEVICE|$T/f1.tty|" "$T/f.conf"
+gw_start f
+
+# outbox_idle NAME: until nothing is queued or being sent
+outbox_idle() {
+	i=0
+	until [ "$(sql "$1" "SELECT COUNT(*) FROM outbox WHERE state IN \
+	    ('queued', 'sending')")" = 0 ]; do
+		i=$((i + 1))
+		if [ "$i" -gt 600 ]; then
+			fail "outbox of $1 not empty"
+			return 1
+		fi
+		sleep 0.1	# polling a condition
+	done
+}
+
+# wait_repeats NAME NUMBER N: until the inbox row of NUMBER counts N texts
+wait_repeats() {
+	i=0
+	until tam "$1" inbox --all --json |
+	    grep -q "\"from\":\"$2\".*\"repeats\":$(($3 - 1))[,}]"; do
+		i=$((i + 1))
+		if [ "$i" -gt 1800 ]; then
+			fail "inbox of $1: $2 never reached $3 texts"
+			tam "$1" inbox --all --json | tr '}' '\n' | grep "$2" |
+			    head -3
+			return 1
+		fi
+		sleep 0.1	# polling a condition
+	done
+}
+
+# 2,000 identical JOINs: one consent event with its count, one inbox row,
+# autoreply_limit replies
+sim f1 sms-flood 1000 +14155550401 JOIN >/dev/null || fail "sms-flood"
+wait_repeats f +14155550401 1000
+sim f1 sms-flood 1000 +14155550401 JOIN >/dev/null || fail "sms-flood"
+wait_repeats f +14155550401 2000
+check "JOIN flood: consent events" "1|opt-in|1999" \
+    "$(sql f "SELECT COUNT(*), MIN(event), MAX(repeats) FROM consent_events \
+    WHERE phone = '+14155550401'")"
+check "JOIN flood: inbox rows" 1 \
+    "$(tam f inbox --all --json | tr '}' '\n' | grep -c '"from":"+14155550401"')"
+# 2,000 identical questions: one inbox row (counted), forwarded once
+sim f1 sms-flood 1000 +14155550402 "Is the rally still on?" >/dev/null ||
+    fail "sms-flood"
+wait_repeats f +14155550402 1000
+sim f1 sms-flood 1000 +14155550402 "Is the rally still on?" >/dev/null ||
+    fail "sms-flood"
+wait_repeats f +14155550402 2000
+tam f inbox --json >"$T/inbox.json"
+check "question flood: inbox rows" 1 \
+    "$(tr '}' '\n' <"$T/inbox.json" | grep -c '"from":"+14155550402"')"
+tam f inbox >"$T/inbox.txt"
+contains "question flood: count shown" "$T/inbox.txt" "+14155550402  (x2000)"
+
+# JOIN/STOP cycling: every change in the audit trail, but replies and
+# confirmations within autoreply_limit (the first confirmation always)
+for i in 1 2 3 4 5; do
+	sim f1 sms +14155550403 JOIN >/dev/null
+	sim f1 sms +14155550403 STOP >/dev/null
+done
+i=0
+until [ "$(sql f "SELECT COUNT(*) FROM consent_events WHERE \
+    phone = '+14155550403'")" = 10 ]; do
+	i=$((i + 1))
+	[ "$i" -gt 300 ] && break
+	sleep 0.1	# polling a condition
+done
+check "JOIN/STOP cycling: consent events" "10|5|5" \
+    "$(sql f "SELECT COUNT(*), SUM(event = 'opt-in'), SUM(event = 'opt-out') \
+    FROM consent_events WHERE phone = '+14155550403' AND repeats = 0")"
+
+# forward loops: texts from the forward number (an organizer's phone, or
+# an autoresponder behind it) and from the gateway's own number are kept,
+# never forwarded or answered
+sim f1 sms +14155550177 "Auto-reply: I am out of the office" >/dev/null
+sim f1 sms 4155550150 "From +14155550402: Is the rally still on?" >/dev/null
+# forward limit: 5 different texts from one member, 3 forwarded
+for i in 1 2 3 4 5; do
+	sim f1 sms +14155550404 "question number $i" >/dev/null
+done
+wait_log f "from=+14*******04 inbox=1 flags=unforwarded" 2
+outbox_idle f
+sent_to f1 +14155550177 >"$T/fwd"
+check "forwards" "From +14155550402: Is the rally still on?
+From +14155550404: question number 1
+From +14155550404: question number 2
+From +14155550404: question number 3" "$(cat "$T/fwd")"
+check "JOIN flood: replies" 3 "$(sent_to f1 +14155550401 | grep -c subscribed)"
+# (a reply still queued when the STOP comes is dropped: count what was
+# queued)
+check "JOIN/STOP cycling: replies queued" "2|1" \
+    "$(sql f "SELECT SUM(kind = 'reply'), SUM(kind = 'system') FROM outbox \
+    WHERE phone = '+14155550403'")"
+check "JOIN/STOP cycling: one confirmation" 1 \
+    "$(sent_to f1 +14155550403 | grep -c 'you are unsubscribed')"
+check "nothing to the gateway's own number" 0 \
+    "$(grep -c '"to":"+14155550150"' "$T/f1.sent")"
+check "no reply to the forward number" 0 "$(sent_to f1 +14155550177 |
+    grep -vc '^From ')"
+tam f inbox --json >"$T/inbox.json"
+contains "own number kept" "$T/inbox.json" \
+    '"from":"+14155550150","text":"From +14155550402: Is the rally still on?"'
+contains "forward number kept" "$T/inbox.json" \
+    '"from":"+14155550177","text":"Auto-reply: I am out of the office"'
+check "over the forward limit: flagged" 2 \
+    "$(tr '}' '\n' <"$T/inbox.json" | grep '"from":"+14155550404"' |
+    grep -c '"flags":\["unforwarded"\]')"
+
+# the gateway's own number as its SIM reports it (+CNUM), not configured:
+# a text from it (a forward to the gateway's own number comes back) is
+# kept, never forwarded or answered (the number is in no forward list)
+sim_start c1 --number 4155550160
+cat >"$T/c.conf" <<'EOF2'
+[gateway]
+forward = +14155550177
+EOF2
+gw_start c c1
+sim c1 sms +14155550405 "Where is the meeting?" >/dev/null
+sim c1 wait-sent 1 20 >/dev/null || fail "c1: forward"
+sim c1 sms +14155550160 "From +14155550405: Where is the meeting?" \
+    >/dev/null
+sim c1 sms +14155550406 "JOIN" >/dev/null
+wait_log c "from=+14*******06 keyword=JOIN"
+outbox_idle c
+check "own number (+CNUM): forwards" "1|0" \
+    "$(grep -c '"text":"From +14155550405' "$T/c1.sent")|$(grep -c \
+    '"text":"From +14155550160' "$T/c1.sent")"
+tam c inbox --json >"$T/inbox.json"
+contains "own number (+CNUM) kept" "$T/inbox.json" \
+    '"from":"+14155550160","text":"From +14155550405: Where is the meeting?"'
+
+summary

@@ -37,6 +37,8 @@ enum db_stmt_id {
 	DB_ST_PART_ADD, DB_ST_PART_COUNT, DB_ST_PART_TEXTS, DB_ST_PART_DEL,
 	DB_ST_PART_OLD, DB_ST_IN_PURGE, DB_ST_OB_PURGE,
 	DB_ST_DONE_GET, DB_ST_DONE_DEL, DB_ST_DONE_ADD, DB_ST_DONE_PURGE,
+	/* db.c: has another connection committed? */
+	DB_ST_DATA_VERSION,
 	DB_ST_MAX
 };
 
@@ -46,6 +48,9 @@ struct db {
 	char		 err[256];
 	int		 busy;
 	int		 in_tx;
+	int		 corrupt;	/* SQLITE_CORRUPT or NOTADB seen */
+	void		(*corrupt_cb)(struct db *, void *);
+	void		*corrupt_arg;
 };
 
 /* db.c */

@@ -84,6 +84,7 @@ LIB_SRCS = $(CODEC_SRCS) $(GATEWAY_CORE_SRCS) $(DB_SRCS) $(SUPPORT_SRCS) \
 
 DAEMON_SRCS = \
 	gateway/ctl.c \
+	gateway/dbfile.c \
 	gateway/inbound.c \
 	gateway/reply.c \
 	gateway/sched.c \
@@ -202,6 +203,11 @@ bin/san/replay_%: $(B)/san/tests/fuzz/fuzz_%.o $(B)/san/tests/fuzz/replay.o $(SA
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
+# a test-only helper of tests/regress/dblife.sh (pages, foreign commits)
+bin/dbpage: $(B)/tests/dbpage.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+
 bin/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
@@ -219,13 +225,14 @@ sanitize: deps $(SAN_BINS)
 replay: deps $(REPLAY_BINS)
 	@tests/run.sh replay
 
-regress: deps all
+regress: deps all bin/dbpage
 	@tests/run.sh regress
 
-sanitize-regress: deps $(SAN_PROGS)
+sanitize-regress: deps $(SAN_PROGS) bin/dbpage
 	@tests/run.sh regress-san
 
-check: deps all $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS) $(SAN_PROGS)
+check: deps all $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS) $(SAN_PROGS) \
+    bin/dbpage
 	@tests/run.sh all
 
 demo: deps all

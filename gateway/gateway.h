@@ -37,6 +37,7 @@
 
 struct gw;
 struct ctl;
+struct dbfile;
 
 /* A modem and the message it is sending. */
 struct gw_modem {
@@ -76,6 +77,7 @@ TAILQ_HEAD(gw_modems, gw_modem);
 struct gw {
 	struct event_base	*base;
 	struct db		*db;
+	struct dbfile		*dbf;		/* lock, identity, watch */
 	struct conf		*conf;
 	char			*conf_path;
 	struct keyword_table	*kw;
@@ -88,6 +90,7 @@ struct gw {
 	unsigned		 next_ref;	/* concatenation references */
 	int			 stopping;
 	int			 sched_pending;
+	int			 failed;	/* stopping on an error: exit 1 */
 };
 
 enum reply_kind {
@@ -108,6 +111,23 @@ const char	*gw_reply_override(const struct gw *, const char *,
 		    const char *);
 int64_t		 gw_now(void);
 void		 gw_plan_opts(const struct gw *, struct plan_opts *);
+/*
+ * The daemon cannot go on (its database is damaged, deleted or
+ * replaced): log the message once, claim no more work, and exit 1 —
+ * at once when now is set, else after the messages in flight.
+ */
+void		 gw_fatal(struct gw *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/* dbfile.c */
+struct dbfile	*dbfile_lock(const char *, char **);
+int		 dbfile_lost(struct dbfile *, char **);
+void		 dbfile_forget(struct dbfile *);
+int		 dbfile_watch(struct dbfile *, struct gw *, char **);
+int		 dbfile_check(struct dbfile *, char **);
+void		 dbfile_poll(struct dbfile *);
+void		 dbfile_unwatch(struct dbfile *);
+void		 dbfile_free(struct dbfile *);
 
 /* sched.c */
 void		 sched_init(struct gw *);

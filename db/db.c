@@ -555,6 +555,7 @@ db_quick_check(struct db *db)
 {
 	sqlite3_stmt	*s;
 	const char	*r;
+	char		*p;
 	int		 rc;
 
 	if (sqlite3_prepare_v2(db->h, "PRAGMA quick_check(1)", -1, &s,
@@ -566,7 +567,11 @@ db_quick_check(struct db *db)
 	}
 	r = db_col_text(s, 0);
 	if (strcmp(r, "ok") != 0) {
+		/* "*** in database main ***\nPage 17: ...": one line */
 		db_failf(db, "quick_check: %s", r);
+		for (p = db->err; *p != '\0'; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
 		sqlite3_finalize(s);
 		db->corrupt = 1;
 		return -1;

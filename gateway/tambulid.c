@@ -505,10 +505,14 @@ main(int argc, char **argv)
 	    DB_OPEN_CHECK, &status, &cause);
 	if (gw.db == NULL)
 		dbfile_forget(gw.dbf);
-	if (gw.db == NULL && status == DB_OPEN_CORRUPT)
+	if (gw.db == NULL && status == DB_OPEN_CORRUPT) {
+		i = strlen(gw.conf->database);	/* cause is "PATH: ..." */
 		fatalx("database %s is damaged (%s): not starting.  Restore "
 		    "it from a backup (README: \"When the database is lost or "
-		    "damaged\")", gw.conf->database, cause);
+		    "damaged\")", gw.conf->database,
+		    strncmp(cause, gw.conf->database, i) == 0 &&
+		    strncmp(cause + i, ": ", 2) == 0 ? cause + i + 2 : cause);
+	}
 	if (gw.db == NULL)
 		fatalx("database %s", cause);
 	if (status == DB_OPEN_CREATED)

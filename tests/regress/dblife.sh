@@ -211,6 +211,7 @@ check "damaged at start: refused" 1 "$gw_rc"
 contains "damaged at start: said" "$T/c2.log" \
     "database $T/c.db is damaged ("
 contains "damaged at start: advice" "$T/c2.log" "Restore it from a backup"
+check "damaged at start: one line" 1 "$(grep -c 'tambulid' "$T/c2.log")"
 
 # ---- garbage in the middle of a stopped daemon's database -----------------
 sim_start s4

@@ -103,6 +103,7 @@ LIB_SRCS = $(CODEC_SRCS) $(GATEWAY_CORE_SRCS) $(DB_SRCS) $(SUPPORT_SRCS) \
 
 DAEMON_SRCS = \
 	gateway/ctl.c \
+	gateway/dbfile.c \
 	gateway/inbound.c \
 	gateway/notify.c \
 	gateway/priv.c \
@@ -239,12 +240,17 @@ bin/enospc.so: tests/shim/enospc.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $< -ldl
 
+# a test-only helper of tests/regress/dblife.sh (pages, foreign commits)
+bin/dbpage: $(B)/tests/dbpage.o
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+
 bin/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
 # test-only tools the end-to-end scripts use
-TEST_TOOLS = bin/ctlhold bin/notify_recv bin/enospc.so
+TEST_TOOLS = bin/ctlhold bin/notify_recv bin/enospc.so bin/dbpage
 
 bin/ctlhold: $(B)/tests/ctlhold.o
 	@mkdir -p $(@D)

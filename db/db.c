@@ -175,6 +175,38 @@ db_busy(const struct db *db)
 }
 
 int
+db_corrupt(const struct db *db)
+{
+	return db->corrupt;
+}
+
+void
+db_on_corrupt(struct db *db, void (*cb)(struct db *, void *), void *arg)
+{
+	db->corrupt_cb = cb;
+	db->corrupt_arg = arg;
+}
+
+/*
+ * Every failure passes here (or through db_exec): a damaged file is
+ * recognised whichever statement met it, recorded, and reported once to
+ * the owner of the handle (the daemon stops: going on would loop on the
+ * same page, or write over what a restore could save).
+ */
+static void
+db_note(struct db *db, int code)
+{
+	code &= 0xff;
+	if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB)
+		return;
+	if (db->corrupt)
+		return;
+	db->corrupt = 1;
+	if (db->corrupt_cb != NULL)
+		db->corrupt_cb(db, db->corrupt_arg);
+}
+
+int
 db_fail(struct db *db, const char *what)
 {
 	int	code = sqlite3_errcode(db->h);
@@ -183,6 +215,7 @@ db_fail(struct db *db, const char *what)
 	snprintf(db->err, sizeof db->err, "%s: %s", what,
 	    db->busy ? "the database is busy (another writer)" :
 	    sqlite3_errmsg(db->h));
+	db_note(db, code);
 	return -1;
 }
 
@@ -257,6 +290,7 @@ db_exec(struct db *db, const char *sql, const char *what)
 		snprintf(db->err, sizeof db->err, "%s: %s", what,
 		    msg ? msg : sqlite3_errmsg(db->h));
 		sqlite3_free(msg);
+		db_note(db, sqlite3_errcode(db->h));
 		return -1;
 	}
 	return 0;
@@ -390,18 +424,25 @@ fail:
 	return -1;
 }
 
-struct db *
-db_open(const char *path, int busy_ms, char **cause)
+/*
+ * WAL: readers never block the writer.  synchronous=FULL: a commit is on
+ * disk before it returns, so "accepted" survives a power cut (NORMAL
+ * could lose the last transactions).  secure_delete: deleted numbers and
+ * texts are overwritten.
+ */
+static int
+db_empty(const char *path)
+{
+	struct stat	st;
+
+	return stat(path, &st) == 0 && st.st_size == 0;
+}
+
+static struct db *
+db_handle(const char *path, int flags, int *status, char **cause)
 {
 	struct db	*db;
-	int		 fd, rc;
-
-	/* create the file 0600 ourselves: SQLite would use the umask */
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) == -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	close(fd);
+	int		 rc, v;
 
 	db = xcalloc(1, sizeof *db);
 	rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
@@ -409,33 +450,217 @@ db_open(const char *path, int busy_ms, char **cause)
 	if (rc != SQLITE_OK) {
 		xasprintf(cause, "%s: %s", path, db->h ?
 		    sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
-		sqlite3_close(db->h);
-		free(db);
+		db_close(db);
 		return NULL;
 	}
 	/* opening and migrating may wait for another process doing the
-	 * same (a CLI and the daemon starting on a new database); the
-	 * caller's short timeout applies from then on */
+	 * same; the caller's short timeout applies from then on */
 	sqlite3_busy_timeout(db->h, 10000);
 	sqlite3_extended_result_codes(db->h, 0);
-	/*
-	 * WAL: readers never block the writer.  synchronous=FULL: a commit
-	 * is on disk before it returns, so "accepted" survives a power cut
-	 * (NORMAL could lose the last transactions).  secure_delete:
-	 * deleted numbers and texts are overwritten.
-	 */
+	/* an empty file is no database: only a creator may lay one out
+	 * (checked before the pragmas, which would write a header) */
+	if (db_user_version(db, &v) == -1)
+		goto fail;
+	if (v == 0 && !(flags & DB_OPEN_CREATE)) {
+		db_close(db);
+		*status = DB_OPEN_MISSING;
+		xasprintf(cause, "no database at %s (%s)", path,
+		    db_empty(path) ? "an empty file" : "not a tambuli database");
+		return NULL;
+	}
 	if (db_exec(db, "PRAGMA journal_mode = WAL;"
 	    "PRAGMA synchronous = FULL;"
 	    "PRAGMA secure_delete = ON;"
 	    "PRAGMA foreign_keys = ON;"
-	    "PRAGMA temp_store = MEMORY;", "open") == -1 ||
-	    db_migrate(db) == -1) {
+	    "PRAGMA temp_store = MEMORY;", "open") == -1)
+		goto fail;
+	if (v == 0)
+		*status = DB_OPEN_CREATED;
+	if (db_migrate(db) == -1)
+		goto fail;
+	return db;
+fail:
+	xasprintf(cause, "%s: %s", path, db->err);
+	*status = db->corrupt ? DB_OPEN_CORRUPT : DB_OPEN_FAILED;
+	db_close(db);
+	return NULL;
+}
+
+static int
+db_fsync_path(const char *path, int dir)
+{
+	int	fd, rc;
+
+	if ((fd = open(path, (dir ? O_RDONLY | O_DIRECTORY : O_RDWR) |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Make a new database at path: laid out and migrated at a temporary name
+ * beside it, synced, then renamed into place, so nothing ever opens a
+ * half-made database (a CLI refuses an empty one and never creates).
+ */
+static int
+db_create(const char *path, char **cause)
+{
+	struct db	*db;
+	char		*tmp, *dir, *p;
+	struct stat	 st;
+	int		 fd, rc = -1, st_dummy;
+
+	xasprintf(&tmp, "%s-wal", path);
+	if (stat(tmp, &st) == 0) {
+		xasprintf(cause, "%s: no database but its write-ahead log %s "
+		    "is there: the database was removed or moved without it; "
+		    "restore the database (see the README), or remove %s and "
+		    "%s-shm to start with an empty one", path, tmp, tmp, path);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	xasprintf(&tmp, "%s.new-%ld", path, (long)getpid());
+	unlink(tmp);
+	/* created 0600 here: SQLite would use the umask */
+	if ((fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) ==
+	    -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	close(fd);
+	if ((db = db_handle(tmp, DB_OPEN_CREATE, &st_dummy, cause)) == NULL)
+		goto out;
+	db_close(db);	/* the last connection: checkpointed, WAL removed */
+	if (db_fsync_path(tmp, 0) == -1 || rename(tmp, path) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	dir = xstrdup(path);
+	if ((p = strrchr(dir, '/')) == NULL)
+		strlcpy(dir, ".", 2);
+	else if (p == dir)
+		p[1] = '\0';
+	else
+		*p = '\0';
+	(void)db_fsync_path(dir, 1);
+	free(dir);
+	rc = 0;
+out:
+	if (rc == -1) {
+		unlink(tmp);
+		p = NULL;
+		xasprintf(&p, "%s-wal", tmp);
+		unlink(p);
+		free(p);
+		xasprintf(&p, "%s-shm", tmp);
+		unlink(p);
+		free(p);
+	}
+	free(tmp);
+	return rc;
+}
+
+/*
+ * PRAGMA quick_check: every page of every table and index readable and
+ * well formed (not the cross-checks of integrity_check).
+ */
+static int
+db_quick_check(struct db *db)
+{
+	sqlite3_stmt	*s;
+	const char	*r;
+	char		*p;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db->h, "PRAGMA quick_check(1)", -1, &s,
+	    NULL) != SQLITE_OK)
+		return db_fail(db, "quick_check");
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_finalize(s);
+		return db_fail(db, "quick_check");
+	}
+	r = db_col_text(s, 0);
+	if (strcmp(r, "ok") != 0) {
+		/* "*** in database main ***\nPage 17: ...": one line */
+		db_failf(db, "quick_check: %s", r);
+		for (p = db->err; *p != '\0'; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+		sqlite3_finalize(s);
+		db->corrupt = 1;
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+struct db *
+db_open_mode(const char *path, int busy_ms, int flags, int *status,
+    char **cause)
+{
+	struct db	*db;
+	struct stat	 st;
+	int		 created = 0, dummy;
+
+	if (status == NULL)
+		status = &dummy;
+	*status = DB_OPEN_OK;
+	if (stat(path, &st) == -1) {
+		if (errno != ENOENT) {
+			*status = DB_OPEN_FAILED;
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			return NULL;
+		}
+		if (!(flags & DB_OPEN_CREATE)) {
+			*status = DB_OPEN_MISSING;
+			xasprintf(cause, "no database at %s", path);
+			return NULL;
+		}
+		if (db_create(path, cause) == -1) {
+			*status = DB_OPEN_FAILED;
+			return NULL;
+		}
+		created = 1;
+	}
+	if ((db = db_handle(path, flags, status, cause)) == NULL)
+		return NULL;
+	if ((flags & DB_OPEN_CHECK) && db_quick_check(db) == -1) {
+		*status = db->corrupt ? DB_OPEN_CORRUPT : DB_OPEN_FAILED;
 		xasprintf(cause, "%s: %s", path, db->err);
 		db_close(db);
 		return NULL;
 	}
 	sqlite3_busy_timeout(db->h, busy_ms);
+	if (created)
+		*status = DB_OPEN_CREATED;
 	return db;
+}
+
+struct db *
+db_open(const char *path, int busy_ms, char **cause)
+{
+	return db_open_mode(path, busy_ms, DB_OPEN_CREATE, NULL, cause);
+}
+
+int
+db_data_version(struct db *db, int64_t *v)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_DATA_VERSION, "PRAGMA data_version")) ==
+	    NULL)
+		return -1;
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return db_fail(db, "data_version");
+	}
+	*v = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return 0;
 }
 
 void

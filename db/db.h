@@ -29,12 +29,43 @@ struct db;
 
 /* db.c */
 /*
- * Open (creating, mode 0600) and migrate.  busy_ms is how long a call may
- * wait for another writer: short in the daemon (the wait blocks its
- * loop), longer in the CLI.  NULL with *cause (allocated) on failure.
+ * Open and migrate.  busy_ms is how long a call may wait for another
+ * writer: short in the daemon (the wait blocks its loop), longer in the
+ * CLI.  NULL with *cause (allocated) on failure, and *status (may be
+ * NULL) says which:
+ *
+ * - Without DB_OPEN_CREATE a missing database, or an empty file, is
+ *   DB_OPEN_MISSING: only the daemon creates one.
+ * - With DB_OPEN_CREATE a missing database is made at a temporary name
+ *   beside path (mode 0600), migrated, synced and renamed into place, so
+ *   no other process ever sees it half made; *status is then
+ *   DB_OPEN_CREATED.  A -wal file without its database is refused: it
+ *   belongs to a database that was removed.
+ * - With DB_OPEN_CHECK, PRAGMA quick_check runs too.  A damaged file is
+ *   DB_OPEN_CORRUPT.
+ *
+ * db_open() is db_open_mode() with DB_OPEN_CREATE (tests, bench).
  */
+#define DB_OPEN_CREATE	0x1
+#define DB_OPEN_CHECK	0x2
+#define DB_OPEN_OK	0
+#define DB_OPEN_CREATED	1
+#define DB_OPEN_FAILED	2
+#define DB_OPEN_MISSING	3
+#define DB_OPEN_CORRUPT	4
+struct db	*db_open_mode(const char *, int, int, int *, char **);
 struct db	*db_open(const char *, int, char **);
 void		 db_close(struct db *);
+/*
+ * The file is damaged: some statement met SQLITE_CORRUPT or
+ * SQLITE_NOTADB.  The callback set with db_on_corrupt() runs once, when
+ * that is first seen (from inside the failing call).
+ */
+int		 db_corrupt(const struct db *);
+void		 db_on_corrupt(struct db *, void (*)(struct db *, void *),
+		    void *);
+/* PRAGMA data_version: changes when ANOTHER connection commits. */
+int		 db_data_version(struct db *, int64_t *);
 const char	*db_error(const struct db *);
 int		 db_begin(struct db *);
 int		 db_commit(struct db *);

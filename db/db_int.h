@@ -39,6 +39,8 @@ enum db_stmt_id {
 	DB_ST_DONE_GET, DB_ST_DONE_DEL, DB_ST_DONE_ADD, DB_ST_DONE_PURGE,
 	DB_ST_CONSENT_LAST, DB_ST_CONSENT_REPEAT, DB_ST_IN_LAST, DB_ST_IN_REPEAT,
 	DB_ST_OB_FORWARDS, DB_ST_OB_FORWARD,
+	/* db.c: has another connection committed? */
+	DB_ST_DATA_VERSION,
 	DB_ST_MAX
 };
 
@@ -48,6 +50,9 @@ struct db {
 	char		 err[256];
 	int		 busy;
 	int		 in_tx;
+	int		 corrupt;	/* SQLITE_CORRUPT or NOTADB seen */
+	void		(*corrupt_cb)(struct db *, void *);
+	void		*corrupt_arg;
 };
 
 /* db.c */

@@ -782,8 +782,11 @@ outbox_next_due(struct db *db, int64_t *when)
 	    "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'"))
 	    == NULL)
 		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW &&
-	    sqlite3_column_type(s, 0) != SQLITE_NULL) {
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return db_fail(db, "next due");
+	}
+	if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
 		*when = sqlite3_column_int64(s, 0);
 		found = 1;
 	}
@@ -817,8 +820,12 @@ outbox_expire(struct db *db, int64_t now, long *n, int64_t *next)
 	    "SELECT MIN(expires_at) FROM outbox INDEXED BY outbox_expiry "
 	    "WHERE state = 'queued' AND expires_at IS NOT NULL")) == NULL)
 		goto fail;
-	if (sqlite3_step(s) == SQLITE_ROW &&
-	    sqlite3_column_type(s, 0) != SQLITE_NULL)
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		db_fail(db, "expire");
+		goto fail;
+	}
+	if (sqlite3_column_type(s, 0) != SQLITE_NULL)
 		*next = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
 	return db_commit(db);

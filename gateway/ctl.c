@@ -523,6 +523,8 @@ ctl_dispatch(struct ctl_client *c, const char *line, size_t len)
 		ctl_final(c, CTL_CODE_HELLO, "tambulid %d", CTL_PROTO_VERSION);
 		break;
 	case CTL_VERB_STATUS:
+		/* a health check: is the database still the file opened? */
+		dbfile_poll(gw->dbf);
 		ctl_do_status(c, req);
 		break;
 	case CTL_VERB_KICK:

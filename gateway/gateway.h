@@ -41,6 +41,7 @@
 struct gw;
 struct ctl;
 struct notify;
+struct dbfile;
 
 /* A modem and the message it is sending. */
 struct gw_modem {
@@ -97,6 +98,7 @@ struct gw_held {
 struct gw {
 	struct event_base	*base;
 	struct db		*db;
+	struct dbfile		*dbf;		/* lock, identity, watch */
 	struct conf		*conf;
 	char			*conf_path;
 	struct keyword_table	*kw;
@@ -115,6 +117,7 @@ struct gw {
 	int			 held_overflow;	/* a sender not recorded:
 						 * no claims until a sweep
 						 * stores everything */
+	int			 failed;	/* stopping on an error: exit 1 */
 };
 
 enum reply_kind {
@@ -135,6 +138,23 @@ const char	*gw_reply_override(const struct gw *, const char *,
 		    const char *);
 int64_t		 gw_now(void);
 void		 gw_plan_opts(const struct gw *, struct plan_opts *);
+/*
+ * The daemon cannot go on (its database is damaged, deleted or
+ * replaced): log the message once, claim no more work, and exit 1 —
+ * at once when now is set, else after the messages in flight.
+ */
+void		 gw_fatal(struct gw *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/* dbfile.c */
+struct dbfile	*dbfile_lock(const char *, char **);
+int		 dbfile_lost(struct dbfile *, char **);
+void		 dbfile_forget(struct dbfile *);
+int		 dbfile_watch(struct dbfile *, struct gw *, char **);
+int		 dbfile_check(struct dbfile *, char **);
+void		 dbfile_poll(struct dbfile *);
+void		 dbfile_unwatch(struct dbfile *);
+void		 dbfile_free(struct dbfile *);
 
 /* sched.c */
 void		 sched_init(struct gw *);

@@ -3,8 +3,9 @@
  * and when.
  *
  * Driven by events and one timer, never by polling: it runs when work is
- * queued (a kick from the CLI over the control socket, an inbound text
- * that needs a reply), when a modem becomes free or ready, and when the
+ * queued (a kick from the CLI over the control socket, another process's
+ * commit seen by the database watch in dbfile.c, an inbound text that
+ * needs a reply), when a modem becomes free or ready, and when the
  * earliest queued message falls due or the earliest capped modem may send
  * again (one indexed MIN() query and the caps arm one timer).  With
  * nothing due it sleeps.  Each free, ready modem under its caps claims the
@@ -176,9 +177,12 @@ sched_run(evutil_socket_t fd, short what, void *arg)
 	if (gw->stopping)
 		return;
 	/* a storm warning is worthless after the storm */
-	if (outbox_expire(gw->db, now, &n, &expiry) == -1)
+	if (outbox_expire(gw->db, now, &n, &expiry) == -1) {
+		/* a damaged database stops the daemon (said once) */
+		if (gw->stopping)
+			return;
 		log_warnx("scheduler: %s", db_error(gw->db));
-	else if (n > 0)
+	} else if (n > 0)
 		log_info("%ld queued message%s expired", n, n == 1 ? "" : "s");
 	/* texts not stored yet are read again first; the end of that sweep
 	 * kicks us */
@@ -205,6 +209,8 @@ sched_run(evutil_socket_t fd, short what, void *arg)
 			continue;
 		rc = sched_claim(gm, now, &gm->item);
 		if (rc == -1) {
+			if (gw->stopping)
+				return;	/* damaged: no retry loop */
 			log_warnx("scheduler: %s", db_error(gw->db));
 			/* SQLITE_BUSY or worse: try again shortly */
 			tv.tv_sec = 0;
@@ -224,6 +230,8 @@ sched_run(evutil_socket_t fd, short what, void *arg)
 	 * modem may send again while work waits */
 	evtimer_del(gw->ev_sched);
 	rc = outbox_next_due(gw->db, &when);
+	if (rc == -1 && gw->stopping)
+		return;
 	if (rc == -1) {
 		tv.tv_sec = 1;
 		tv.tv_usec = 0;

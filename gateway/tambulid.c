@@ -8,7 +8,10 @@
  *
  * Runs in the foreground and logs to stderr (journald adds timestamps).
  * SIGTERM/SIGINT: stop taking work, let messages in flight on the modems
- * finish (or time out), close cleanly.  SIGHUP: reload the configuration
+ * finish (or time out), close cleanly.  A database that is damaged,
+ * deleted or replaced stops the daemon the same way, with exit status 1
+ * and one error saying what to do (README "When the database is lost or
+ * damaged").  SIGHUP: reload the configuration
  * (texts, keywords, limits; modems and paths need a restart).  SIGUSR2:
  * toggle debug logging.
  */
@@ -18,6 +21,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -253,11 +257,22 @@ tambulid_drain_cb(evutil_socket_t fd, short what, void *arg)
 	event_base_once(gw->base, -1, EV_TIMEOUT, tambulid_drain_cb, gw, &tv);
 }
 
+/* Stop claiming; wait (on a timer) for in-flight messages. */
+static void
+tambulid_drain(struct gw *gw)
+{
+	struct timeval	 tv = { 0, 100000 };
+
+	notify_stopping(gw->notify);
+	gw->stopping = TAMBULID_DRAIN_SEC * 10 + 1;
+	tambulid_drained(gw);
+	event_base_once(gw->base, -1, EV_TIMEOUT, tambulid_drain_cb, gw, &tv);
+}
+
 static void
 tambulid_sigterm(evutil_socket_t sig, short what, void *arg)
 {
 	struct gw	*gw = arg;
-	struct timeval	 tv = { 0, 100000 };
 
 	(void)what;
 	if (gw->stopping) {
@@ -265,11 +280,47 @@ tambulid_sigterm(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	log_info("signal %d: shutting down", (int)sig);
-	notify_stopping(gw->notify);
-	/* stop claiming; wait (on a timer) for in-flight messages */
-	gw->stopping = TAMBULID_DRAIN_SEC * 10 + 1;
-	tambulid_drained(gw);
-	event_base_once(gw->base, -1, EV_TIMEOUT, tambulid_drain_cb, gw, &tv);
+	tambulid_drain(gw);
+}
+
+void
+gw_fatal(struct gw *gw, int now, const char *fmt, ...)
+{
+	va_list	ap;
+	char	*msg;
+
+	if (gw->failed)
+		return;
+	gw->failed = 1;
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	log_warnx("%s", msg);
+	free(msg);
+	if (gw->base == NULL)
+		return;		/* still starting: main gives up */
+	if (now || gw->stopping) {
+		gw->stopping = 1;
+		event_base_loopexit(gw->base, NULL);
+		return;
+	}
+	tambulid_drain(gw);
+}
+
+/*
+ * Met a damaged page (any statement, any caller): going on would fail on
+ * it again and again, or write beside it what a restore could save.  A
+ * message in flight is recovered at the next start.
+ */
+static void
+tambulid_corrupt(struct db *db, void *arg)
+{
+	struct gw	*gw = arg;
+
+	gw_fatal(gw, 1, "database %s is damaged (%s): stopping.  Stop "
+	    "tambulid from restarting and restore the database from a backup "
+	    "(README: \"When the database is lost or damaged\")",
+	    gw->conf->database, db_error(db));
 }
 
 static void
@@ -341,6 +392,10 @@ tambulid_house_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/* still the file opened?  (the watch also says so at once) */
+	dbfile_poll(gw->dbf);
+	if (gw->stopping)
+		return;
 	inbound_housekeeping(gw);
 	evtimer_add(gw->ev_house, &tv);
 }
@@ -351,20 +406,22 @@ tambulid_house_cb(evutil_socket_t fd, short what, void *arg)
 static void
 tambulid_drop(struct gw *gw)
 {
-	char		*files[4], *cause;
-	const char	*own[5];
-	size_t		 i;
+	static const char	*suffix[] = { "", "-wal", "-shm", ".lock" };
+	char			*files[5], *cause;
+	const char		*own[6];
+	size_t			 i;
 
-	xasprintf(&files[0], "%s", gw->conf->database);
-	xasprintf(&files[1], "%s-wal", gw->conf->database);
-	xasprintf(&files[2], "%s-shm", gw->conf->database);
-	xasprintf(&files[3], "%s", gw->conf->socket);
 	for (i = 0; i < 4; i++)
+		xasprintf(&files[i], "%s%s", gw->conf->database, suffix[i]);
+	files[4] = xstrdup(gw->conf->socket);
+	for (i = 0; i < 5; i++)
 		own[i] = files[i];
-	own[4] = NULL;
+	own[5] = NULL;
+	/* the store is the organizers' group's and nobody else's */
+	priv_files(gw->conf, files[3]);
 	if (priv_drop(gw->conf, own, &cause) == -1)
 		fatalx("%s", cause);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		free(files[i]);
 }
 
@@ -391,6 +448,7 @@ main(int argc, char **argv)
 	size_t		 nmodems = 0, i;
 	long		 n;
 	int		 ch, debug = 0, check = 0, named = 0, traces = 0;
+	int		 status;
 
 	while ((ch = getopt_long(argc, argv, "c:dhm:nT:", longopts, NULL)) !=
 	    -1) {
@@ -474,10 +532,36 @@ main(int argc, char **argv)
 	/* start-up, in dependency order */
 	if (priv_check(gw.conf, &cause) == -1)
 		fatalx("%s", cause);
-	if ((gw.db = db_open(gw.conf->database, 250, &cause)) == NULL)
+	/* the lock before anything reads
+	 * or recovers the database (a second daemon would requeue the
+	 * first one's message in flight and send it again) */
+	if ((gw.dbf = dbfile_lock(gw.conf->database, &cause)) == NULL ||
+	    dbfile_lost(gw.dbf, &cause) == -1)
+		fatalx("%s", cause);
+	gw.db = db_open_mode(gw.conf->database, 250, DB_OPEN_CREATE |
+	    DB_OPEN_CHECK, &status, &cause);
+	if (gw.db == NULL)
+		dbfile_forget(gw.dbf);
+	if (gw.db == NULL && status == DB_OPEN_CORRUPT) {
+		i = strlen(gw.conf->database);	/* cause is "PATH: ..." */
+		fatalx("database %s is damaged (%s): not starting.  Restore "
+		    "it from a backup (README: \"When the database is lost or "
+		    "damaged\")", gw.conf->database,
+		    strncmp(cause, gw.conf->database, i) == 0 &&
+		    strncmp(cause + i, ": ", 2) == 0 ? cause + i + 2 : cause);
+	}
+	if (gw.db == NULL)
 		fatalx("database %s", cause);
-	if (outbox_recover(gw.db, gw_now(), &n) == -1)
+	if (status == DB_OPEN_CREATED)
+		log_warnx("created a new, empty database at %s (no subscribers, "
+		    "no opt-outs: if one existed, stop and restore it)",
+		    gw.conf->database);
+	db_on_corrupt(gw.db, tambulid_corrupt, &gw);
+	if (outbox_recover(gw.db, gw_now(), &n) == -1) {
+		if (gw.failed)
+			return 1;
 		fatalx("database: %s", db_error(gw.db));
+	}
 	if (n > 0)
 		log_info("%ld messages interrupted by the last stop are queued "
 		    "again", n);
@@ -487,9 +571,8 @@ main(int argc, char **argv)
 		fatalx("cannot create the event loop");
 	if ((gw.ctl = ctl_open(&gw, gw.conf->socket, &cause)) == NULL)
 		fatalx("control socket: %s", cause);
-	/* the store is the organizers' group's and nobody else's; then, if
-	 * started as root, become the service user */
-	priv_files(gw.conf, NULL);
+	/* share the store with the organizers' group only; then, if started
+	 * as root, become the service user */
 	tambulid_drop(&gw);
 	gw.ev_sigterm = evsignal_new(gw.base, SIGTERM, tambulid_sigterm, &gw);
 	gw.ev_sigint = evsignal_new(gw.base, SIGINT, tambulid_sigterm, &gw);
@@ -500,6 +583,8 @@ main(int argc, char **argv)
 	evsignal_add(gw.ev_sighup, NULL);
 	evsignal_add(gw.ev_sigusr2, NULL);
 	gw.next_ref = (unsigned)time(NULL);
+	if (dbfile_watch(gw.dbf, &gw, &cause) == -1)
+		fatalx("database watch: %s", cause);
 	sched_init(&gw);
 	gw.ev_house = evtimer_new(gw.base, tambulid_house_cb, &gw);
 	evtimer_add(gw.ev_house, &tv);
@@ -531,6 +616,7 @@ main(int argc, char **argv)
 		free(gm);
 	}
 	event_base_loop(gw.base, EVLOOP_NONBLOCK);	/* deferred frees */
+	dbfile_unwatch(gw.dbf);
 	event_free(gw.ev_house);
 	sched_free(&gw);
 	event_free(gw.ev_sigusr2);
@@ -541,9 +627,10 @@ main(int argc, char **argv)
 	event_base_free(gw.base);
 	keyword_table_free(gw.kw);
 	db_close(gw.db);
+	dbfile_free(gw.dbf);	/* after the database: the lock last */
 	conf_free(gw.conf);
 	free(gw.conf);
 	free(gw.conf_path);
-	log_info("stopped");
-	return 0;
+	log_info("stopped%s", gw.failed ? " on an error" : "");
+	return gw.failed ? 1 : 0;
 }

@@ -13,6 +13,14 @@
 #include "compat.h"
 #include "phone.h"
 
+/*
+ * The database the configuration (or the default) names, kept when --db
+ * overrides it: a mistyped --db is told apart from a database not made
+ * yet.
+ */
+static char	*cli_conf_db;
+static int	 cli_conf_file;
+
 int
 cli_conf(const struct cmd_ctx *ctx, struct conf *c)
 {
@@ -24,7 +32,13 @@ cli_conf(const struct cmd_ctx *ctx, struct conf *c)
 		conf_defaults(c);
 	else if (conf_file_load(path, 1, "tambuli", c) == -1)
 		return -1;
+	cli_conf_file = path != NULL;
+	free(cli_conf_db);
+	cli_conf_db = NULL;
 	if (ctx->global.db != NULL) {
+		if (c->database != NULL &&
+		    strcmp(c->database, ctx->global.db) != 0)
+			cli_conf_db = xstrdup(c->database);
 		free(c->database);
 		c->database = xstrdup(ctx->global.db);
 	}
@@ -41,12 +55,24 @@ cli_db(const struct conf *c)
 	struct db	*db;
 	char		*cause;
 
-	/* the daemon holds the write lock only for short transactions */
-	if ((db = db_open(c->database, 5000, &cause)) == NULL) {
+	int		 status;
+
+	/* the daemon holds the write lock only for short transactions;
+	 * a CLI never creates a database (a typo would make an empty one,
+	 * and a send to it would reach nobody): tambulid does */
+	db = db_open_mode(c->database, 5000, 0, &status, &cause);
+	if (db != NULL)
+		return db;
+	if (status != DB_OPEN_MISSING)
 		cmd_error("database %s", cause);
-		free(cause);
-	}
-	return db;
+	else if (cli_conf_db != NULL)
+		cmd_error("%s (the %s %s); tambulid creates it on its first "
+		    "start", cause, cli_conf_file ? "configuration names" :
+		    "default is", cli_conf_db);
+	else
+		cmd_error("%s; tambulid creates it on its first start", cause);
+	free(cause);
+	return NULL;
 }
 
 int

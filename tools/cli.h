@@ -30,7 +30,8 @@
  * -1.
  */
 int		 cli_conf(const struct cmd_ctx *, struct conf *);
-/* Open the database of the configuration; NULL after an error message. */
+/* Open the database of the configuration; NULL after an error message
+ * (a missing database is an error: only tambulid creates one). */
 struct db	*cli_db(const struct conf *);
 /* Normalize a number with the configured country code; -1 after an
  * error message naming the number. */

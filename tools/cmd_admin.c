@@ -210,6 +210,7 @@ cmd_admin_doc_db(struct cmd_admin_doc *d, const struct conf *c)
 	char		*cause, *dir, *slash;
 	long long	 avail;
 	int64_t		 newest, now = cli_now();
+	int		 status;
 
 	if (stat(c->database, &st) == -1) {
 		cmd_admin_say(d, "fail", "database", "%s: %s: start tambulid "
@@ -234,8 +235,11 @@ cmd_admin_doc_db(struct cmd_admin_doc *d, const struct conf *c)
 		cmd_admin_say(d, "fail", "database", "%s: %s for this user: "
 		    "join the group that owns it (usermod -aG GROUP $USER, "
 		    "then log in again)", c->database, strerror(errno));
-	else if ((db = db_open(c->database, 5000, &cause)) == NULL) {
-		cmd_admin_say(d, "fail", "database", "%s", cause);
+	else if ((db = db_open_mode(c->database, 5000, DB_OPEN_CHECK, &status,
+	    &cause)) == NULL) {
+		cmd_admin_say(d, "fail", "database", "%s%s", cause,
+		    status == DB_OPEN_CORRUPT ? ": restore a backup (README: "
+		    "\"When the database is lost or damaged\")" : "");
 		free(cause);
 	} else {
 		cmd_admin_say(d, "ok", "database", "%s (%lld kB)", c->database,

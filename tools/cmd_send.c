@@ -437,6 +437,13 @@ cmd_send_exec(struct cmd_ctx *ctx)
 		cmd_error("send: %s", db_error(db));
 		goto out;
 	}
+	/* stored as a finished broadcast (a record of what was tried);
+	 * still exit 0: the text was accepted, the list is what is empty */
+	if (n == 0)
+		fprintf(stderr, "tambuli: warning: broadcast %lld reaches "
+		    "nobody: the list %s has no active members (stored as "
+		    "done, nothing will be sent)\n", (long long)id,
+		    list != NULL ? list : "default");
 	printf("%lld\n", (long long)id);
 	cmd_send_preview(&c, p, n, list);
 	cmd_send_variants(vlang, vplan, nv);

@@ -9,6 +9,7 @@
 tb() {
 	"$BIN"/tambuli -c "$T/t.conf" --db "$T/x.db" --socket "$T/none.sock" "$@"
 }
+db_init "$T/x.db"
 # the timestamps of a JSON document, in ISO 8601 UTC, become "T"
 stamps() {
 	sed 's/"20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z"/"T"/g' "$T/out"

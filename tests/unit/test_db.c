@@ -11,6 +11,7 @@
  */
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -522,6 +523,205 @@ test_open_busy(void)
 	tt_int_op(result, ==, SUBSCRIBER_JOINED);
 	tt_int_op(subscriber_get(e.db, PB, &sub), ==, 0);
 	tt_int_op(sub.status, ==, SUBSCRIBER_ACTIVE);
+end:
+	db_close(db2);
+	free(cause);
+	test_close(&e);
+}
+
+/* The CLI's open: a missing database or an empty file is an error, and
+ * nothing is created or written. */
+static void
+test_open_nocreate(void)
+{
+	struct test_env	 e;
+	struct stat	 st;
+	char		 want[256], *cause = NULL;
+	struct db	*db = NULL;
+	int		 status = -1, fd;
+
+	memset(&e, 0, sizeof e);
+	snprintf(e.dir, sizeof e.dir, "/tmp/tambuli-test-db.XXXXXX");
+	tt_assert(mkdtemp(e.dir) != NULL);
+	snprintf(e.path, sizeof e.path, "%s/tambuli.db", e.dir);
+
+	db = db_open_mode(e.path, 0, 0, &status, &cause);
+	tt_assert(db == NULL);
+	tt_int_op(status, ==, DB_OPEN_MISSING);
+	snprintf(want, sizeof want, "no database at %s", e.path);
+	tt_str_op(cause, ==, want);
+	tt_int_op(stat(e.path, &st), ==, -1);
+	free(cause);
+	cause = NULL;
+
+	fd = open(e.path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	tt_assert(fd != -1);
+	close(fd);
+	db = db_open_mode(e.path, 0, 0, &status, &cause);
+	tt_assert(db == NULL);
+	tt_int_op(status, ==, DB_OPEN_MISSING);
+	snprintf(want, sizeof want, "no database at %s (an empty file)",
+	    e.path);
+	tt_str_op(cause, ==, want);
+	tt_int_op(stat(e.path, &st), ==, 0);
+	tt_int_op(st.st_size, ==, 0);
+	free(cause);
+	cause = NULL;
+
+	/* the daemon's open lays it out; the CLI's then opens it */
+	db = db_open_mode(e.path, 0, DB_OPEN_CREATE, &status, &cause);
+	tt_assert(db != NULL);
+	tt_int_op(status, ==, DB_OPEN_CREATED);
+	db_close(db);
+	db = db_open_mode(e.path, 0, 0, &status, &cause);
+	tt_assert(db != NULL);
+	tt_int_op(status, ==, DB_OPEN_OK);
+	tt_int_op(test_int(db, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
+end:
+	db_close(db);
+	free(cause);
+	test_close(&e);
+}
+
+/* A new database appears whole, under its name only (no temporary file
+ * left), private; a WAL without its database is refused. */
+static void
+test_open_atomic(void)
+{
+	struct test_env	 e;
+	struct stat	 st;
+	char		 p[256], *cause = NULL;
+	struct db	*db = NULL;
+	int		 status = -1, fd, n = 0;
+	DIR		*d;
+	struct dirent	*de;
+
+	memset(&e, 0, sizeof e);
+	snprintf(e.dir, sizeof e.dir, "/tmp/tambuli-test-db.XXXXXX");
+	tt_assert(mkdtemp(e.dir) != NULL);
+	snprintf(e.path, sizeof e.path, "%s/tambuli.db", e.dir);
+	db = db_open_mode(e.path, 0, DB_OPEN_CREATE | DB_OPEN_CHECK, &status,
+	    &cause);
+	tt_assert(db != NULL);
+	tt_int_op(status, ==, DB_OPEN_CREATED);
+	tt_int_op(stat(e.path, &st), ==, 0);
+	tt_int_op(st.st_mode & 07777, ==, 0600);
+	tt_assert((d = opendir(e.dir)) != NULL);
+	while ((de = readdir(d)) != NULL)
+		n += strstr(de->d_name, ".new-") != NULL;
+	closedir(d);
+	tt_int_op(n, ==, 0);	/* no temporary left */
+	tt_str_op(test_str(db, p, sizeof p, "PRAGMA journal_mode"), ==, "wal");
+	db_close(db);
+	db = db_open_mode(e.path, 0, DB_OPEN_CREATE, &status, &cause);
+	tt_assert(db != NULL);
+	tt_int_op(status, ==, DB_OPEN_OK);
+	db_close(db);
+	db = NULL;
+
+	/* removed without its WAL: not silently replaced by an empty one */
+	unlink(e.path);
+	snprintf(p, sizeof p, "%s-wal", e.path);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	tt_assert(fd != -1);
+	close(fd);
+	db = db_open_mode(e.path, 0, DB_OPEN_CREATE, &status, &cause);
+	tt_assert(db == NULL);
+	tt_int_op(status, ==, DB_OPEN_FAILED);
+	tt_assert(strstr(cause, "no database but its write-ahead log") !=
+	    NULL);
+	tt_int_op(stat(e.path, &st), ==, -1);
+end:
+	db_close(db);
+	free(cause);
+	test_close(&e);
+}
+
+static int	test_corrupt_calls;
+
+static void
+test_corrupt_cb(struct db *db, void *arg)
+{
+	(void)db;
+	(void)arg;
+	test_corrupt_calls++;
+}
+
+/* A damaged page is recognised whichever statement meets it, reported
+ * once; quick_check refuses the file at open. */
+static void
+test_open_corrupt(void)
+{
+	struct test_env	 e;
+	struct db	*db = NULL;
+	char		 garbage[4096], *cause = NULL;
+	long long	 page, size;
+	int64_t		 id = 0;
+	int		 fd, status = -1;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_exec(e.db, "PRAGMA wal_checkpoint(TRUNCATE)"), ==, 0);
+	page = test_int(e.db, "SELECT rootpage FROM sqlite_master WHERE "
+	    "name = 'outbox'");
+	size = test_int(e.db, "PRAGMA page_size");
+	tt_assert(page > 1);
+	tt_int_op(size, ==, (long long)sizeof garbage);
+	db_close(e.db);
+	e.db = NULL;
+	memset(garbage, 'g', sizeof garbage);
+	fd = open(e.path, O_WRONLY);
+	tt_assert(fd != -1);
+	tt_int_op(pwrite(fd, garbage, sizeof garbage, (page - 1) * size), ==,
+	    (long)sizeof garbage);
+	close(fd);
+
+	/* without the check the open works; the first statement that
+	 * reads the page fails, and the callback runs once */
+	e.db = db_open_mode(e.path, 0, 0, &status, &cause);
+	tt_assert(e.db != NULL);
+	db_on_corrupt(e.db, test_corrupt_cb, NULL);
+	test_corrupt_calls = 0;
+	tt_int_op(db_corrupt(e.db), ==, 0);
+	tt_int_op(outbox_enqueue(e.db, PA, "hello", OUTBOX_REPLY,
+	    OUTBOX_PRIO_REPLY, 100, &id), ==, -1);
+	tt_int_op(db_corrupt(e.db), ==, 1);
+	tt_assert(strstr(db_error(e.db), "malformed") != NULL);
+	tt_int_op(outbox_enqueue(e.db, PB, "hello", OUTBOX_REPLY,
+	    OUTBOX_PRIO_REPLY, 100, &id), ==, -1);
+	tt_int_op(test_corrupt_calls, ==, 1);
+	db_close(e.db);
+	e.db = NULL;
+
+	db = db_open_mode(e.path, 0, DB_OPEN_CHECK, &status, &cause);
+	tt_assert(db == NULL);
+	tt_int_op(status, ==, DB_OPEN_CORRUPT);
+	tt_assert(strncmp(cause, e.path, strlen(e.path)) == 0);
+	tt_assert(strstr(cause, "quick_check") != NULL);
+end:
+	db_close(db);
+	free(cause);
+	test_close(&e);
+}
+
+/* data_version moves for another connection's commit, not our own. */
+static void
+test_open_data_version(void)
+{
+	struct test_env	 e;
+	struct db	*db2 = NULL;
+	char		*cause = NULL;
+	int64_t		 v0 = 0, v1 = 0;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(db_data_version(e.db, &v0), ==, 0);
+	tt_int_op(db_setting_set(e.db, "org", "own write"), ==, 0);
+	tt_int_op(db_data_version(e.db, &v1), ==, 0);
+	tt_int_op(v1, ==, v0);
+	db2 = db_open_mode(e.path, 0, 0, NULL, &cause);
+	tt_assert(db2 != NULL);
+	tt_int_op(db_setting_set(db2, "org", "another's write"), ==, 0);
+	tt_int_op(db_data_version(e.db, &v1), ==, 0);
+	tt_int_op(v1, !=, v0);
 end:
 	db_close(db2);
 	free(cause);
@@ -2486,6 +2686,10 @@ static const struct tt_case cases[] = {
 	{ "open/errors", test_open_errors },
 	{ "open/settings", test_open_settings },
 	{ "open/busy", test_open_busy },
+	{ "open/nocreate", test_open_nocreate },
+	{ "open/atomic", test_open_atomic },
+	{ "open/corrupt", test_open_corrupt },
+	{ "open/data_version", test_open_data_version },
 	{ "subscriber/join", test_sub_join },
 	{ "subscriber/optout", test_sub_optout },
 	{ "subscriber/optout_finishes", test_sub_optout_finishes },

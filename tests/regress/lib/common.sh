@@ -177,3 +177,24 @@ wait_bc() {
 		sleep 0.1	# polling a condition, not a fixed wait
 	done
 }
+
+# db_init PATH: a new database at PATH, made the only way there is (the
+# CLI never creates one): a first start of the daemon, stopped again
+db_init() {
+	"$BIN"/tambulid --db "$1" --socket "$1.init.sock" >"$1.init.log" 2>&1 &
+	init_pid=$!
+	i=0
+	until "$BIN"/tambuli --db "$1" --socket "$1.init.sock" status \
+	    >/dev/null 2>&1; do
+		i=$((i + 1))
+		if [ "$i" -gt 300 ] || ! kill -0 "$init_pid" 2>/dev/null; then
+			fail "db_init $1: the daemon did not start:"
+			sed 's/^/    /' "$1.init.log" | tail -10
+			kill "$init_pid" 2>/dev/null
+			return 1
+		fi
+		sleep 0.1	# polling a condition, not a fixed wait
+	done
+	kill "$init_pid"
+	wait "$init_pid"
+}

@@ -144,6 +144,11 @@ flood() {
 	echo "$1 flood: $4 indications, daemon RSS ${base} kB at start, peak ${peak} kB"
 	if [ "$grow" -lt 4096 ]; then
 		ok
+	elif [ "${BIN%san}" != "$BIN" ]; then
+		# AddressSanitizer keeps freed memory in quarantine (up to
+		# 256 MB): its RSS says nothing about what the daemon keeps
+		echo "$1 flood: RSS not checked under the sanitizers"
+		ok
 	else
 		fail "$1 flood: daemon grew by $grow kB (from $base kB)"
 	fi

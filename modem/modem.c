@@ -425,6 +425,33 @@ modem_cmd_first(struct modem *m, struct modem_cmd *c)
 	modem_next(m);
 }
 
+/*
+ * Queue a submission so that sends and whatever else waits take turns:
+ * after the command in flight, a resync, and at most one more waiting
+ * command (a STOP being read goes first), not behind all of them.
+ */
+void
+modem_cmd_turn(struct modem *m, struct modem_cmd *c)
+{
+	struct modem_cmd	*p = TAILQ_FIRST(&m->cmds), *after = NULL;
+
+	if (p != NULL && m->busy) {
+		after = p;
+		p = TAILQ_NEXT(p, entry);
+	}
+	while (p != NULL && p->sync) {
+		after = p;
+		p = TAILQ_NEXT(p, entry);
+	}
+	if (p != NULL)
+		after = p;
+	if (after == NULL)
+		TAILQ_INSERT_HEAD(&m->cmds, c, entry);
+	else
+		TAILQ_INSERT_AFTER(&m->cmds, after, c, entry);
+	modem_next(m);
+}
+
 static void
 modem_arm(struct modem *m, int ms)
 {

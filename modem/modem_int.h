@@ -132,6 +132,7 @@ struct modem_cmd *modem_cmd(struct modem *, const char *, const char *,
 struct modem_cmd *modem_cmd_new(const char *, const char *, unsigned, int,
 	    modem_line_cb, modem_done_cb);
 void	modem_cmd_first(struct modem *, struct modem_cmd *);
+void	modem_cmd_turn(struct modem *, struct modem_cmd *);
 void	modem_error(struct modem *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	modem_fail(struct modem *, const char *, ...)

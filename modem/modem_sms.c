@@ -199,13 +199,14 @@ modem_send(struct modem *m, uint64_t job, const char *hex, size_t tpdu_len)
 		(void)modem_sms_resync(m, NULL);
 	snprintf(line, sizeof line, "AT+CMGS=%zu", tpdu_len);
 	m->sending = 1;
-	c = modem_cmd(m, line, "+CMGS:", AT_RESP_CTX_PROMPT, MODEM_T_SUBMIT,
+	c = modem_cmd_new(line, "+CMGS:", AT_RESP_CTX_PROMPT, MODEM_T_SUBMIT,
 	    NULL, modem_sms_sent);
 	c->data = xstrdup(hex);
 	c->job = job;
-	/* in order, not in front: a STOP being read from the SIM must not
-	 * wait behind a whole broadcast (and reads are bounded, so a send
-	 * waits behind a handful of them at most) */
+	/* not in front: a STOP being read from the SIM must not wait behind
+	 * a whole broadcast; not behind every read either: sends and reads
+	 * take turns, so endless inbound texts do not starve a broadcast */
+	modem_cmd_turn(m, c);
 	return 0;
 }
 

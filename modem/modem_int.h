@@ -155,7 +155,8 @@ void	modem_init_reg_urc(struct modem *, const struct at_resp *);
 void	modem_sms_urc(struct modem *, const struct at_event *);
 void	modem_sms_sweep(struct modem *);
 void	modem_sms_storage(struct modem *);
-int	modem_sms_resync(struct modem *, struct modem_cmd *);
+int	modem_sms_resync(struct modem *, struct modem_cmd *,
+	    const char *);
 void	modem_sms_sync_urc(struct modem *, const struct at_event *);
 void	modem_sms_forget(struct modem *);
 

@@ -99,22 +99,22 @@ modem_sms_synced(struct modem *m, struct modem_cmd *c,
  * answer still counts.
  */
 int
-modem_sms_resync(struct modem *m, struct modem_cmd *sub)
+modem_sms_resync(struct modem *m, struct modem_cmd *sub, const char *why)
 {
 	struct modem_cmd	*c;
 
 	if (m->port == NULL || m->dead)
 		return -1;
-	c = modem_cmd_new("AT+CMGF?", "+CMGF:", 0, 0, NULL, modem_sms_synced);
+	/* after a written message, its answer may take the network's time */
+	c = modem_cmd_new("AT+CMGF?", "+CMGF:", 0,
+	    sub != NULL && sub->prompted ? MODEM_T_SUBMIT : 0, NULL,
+	    modem_sms_synced);
 	c->sync = 1;
 	c->late_mr = -1;
 	if (sub != NULL) {
 		c->has_job = 1;
 		c->job = sub->job;
-		c->ptr = xstrdup(sub->first[0] != '\0' ?
-		    "unexpected answer to the message" :
-		    sub->prompted ? "OK without +CMGS: after the message" :
-		    "OK before the \"> \" prompt");
+		c->ptr = xstrdup(why);
 	}
 	m->syncing = 1;
 	modem_cmd_first(m, c);
@@ -143,6 +143,7 @@ modem_sms_sent(struct modem *m, struct modem_cmd *c,
 	struct at_error_info	 ei;
 	enum modem_result	 r;
 	char			 buf[128];
+	const char		*why;
 	int			 mr = -1, cms = -1;
 
 	/*
@@ -156,15 +157,24 @@ modem_sms_sent(struct modem *m, struct modem_cmd *c,
 			modem_sms_report(m, c->job, MODEM_SENT, mr, -1, NULL);
 			return;
 		}
-		log_warnx("modem=%s anomaly: %s", m->name, c->first[0] ?
-		    "garbled +CMGS:" : c->prompted ? "OK without +CMGS:" :
-		    "OK before the prompt");
+		why = c->first[0] != '\0' ? "garbled +CMGS: answer" :
+		    c->prompted ? "OK without +CMGS: after the message" :
+		    "OK before the \"> \" prompt";
+		log_warnx("modem=%s anomaly: %s", m->name, why);
 		m->resync = 1;
-		if (modem_sms_resync(m, c) == 0)
+		if (modem_sms_resync(m, c, why) == 0)
 			return;
 		modem_sms_report(m, c->job, MODEM_TEMPFAIL, -1, -1,
 		    "modem lost");
 		return;
+	}
+	if (ev == NULL && c->prompted) {
+		/* no answer after the message: it may still come (the
+		 * modem answers in order), and then it counts */
+		m->resync = 1;
+		if (modem_sms_resync(m, c,
+		    "no answer after the message was written") == 0)
+			return;
 	}
 	r = MODEM_TEMPFAIL;
 	if (ev == NULL)
@@ -196,7 +206,7 @@ modem_send(struct modem *m, uint64_t job, const char *hex, size_t tpdu_len)
 		return -1;
 	/* after a stray answer or a timeout: in step before a submission */
 	if (m->resync && !m->syncing)
-		(void)modem_sms_resync(m, NULL);
+		(void)modem_sms_resync(m, NULL, NULL);
 	snprintf(line, sizeof line, "AT+CMGS=%zu", tpdu_len);
 	m->sending = 1;
 	c = modem_cmd_new(line, "+CMGS:", AT_RESP_CTX_PROMPT, MODEM_T_SUBMIT,

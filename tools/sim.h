@@ -206,6 +206,7 @@ struct sim {
 	int			 stray_ok;	/* OK at once after ^Z, +CMGS later */
 	int			 ok_no_cmgs;	/* OK, no +CMGS:, nothing sent */
 	int			 ok_prompt;	/* OK before the "> " */
+	int			 garbled_cmgs;	/* sent, "+CMGS:" line garbled */
 	long			 flood_left;	/* +CMTI URCs still to write */
 	struct event		*ev_flood;
 

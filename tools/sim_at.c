@@ -1709,7 +1709,12 @@ sim_at_submit_cb(int fd, short what, void *arg)
 		sim->mr = (sim->mr + 1) & 0xff;
 		sim_sms_submitted(sim, sim->submit, sim->submit_len, m, mr);
 		free(m);
-		sim_at_info(sim, "+CMGS: %u", mr);
+		if (sim->garbled_cmgs > 0) {
+			/* sent, but the answer says nothing usable */
+			sim->garbled_cmgs--;
+			sim_at_info(sim, "+CMGS: %u?x", mr);
+		} else
+			sim_at_info(sim, "+CMGS: %u", mr);
 		sim_at_ok(sim);
 	}
 	sim_at_done(sim);

@@ -309,6 +309,7 @@ sim_ctl_fault(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 		sim->race_cmti = 1;
 	} else if ((strcmp(k, "stray-ok") == 0 ||
 	    strcmp(k, "ok-no-cmgs") == 0 ||
+	    strcmp(k, "garbled-cmgs") == 0 ||
 	    strcmp(k, "ok-before-prompt") == 0) && argc <= 3) {
 		v = 1;
 		if (argc == 3 && sim_ctl_num(c, argv[2], 1, 1000000, &v) == -1)
@@ -317,6 +318,8 @@ sim_ctl_fault(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 			sim->stray_ok = v;
 		else if (strcmp(k, "ok-no-cmgs") == 0)
 			sim->ok_no_cmgs = v;
+		else if (k[0] == 'g')
+			sim->garbled_cmgs = v;
 		else
 			sim->ok_prompt = v;
 	} else if (strcmp(k, "cmti-flood") == 0 && argc == 3) {
@@ -365,6 +368,7 @@ sim_ctl_fault(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 		sim->rep_fault_count = 0;
 		sim->o.sim_busy_s = 0;
 		sim->stray_ok = sim->ok_no_cmgs = sim->ok_prompt = 0;
+		sim->garbled_cmgs = 0;
 		sim->flood_left = 0;
 		if (sim->reg_hold >= 0) {
 			sim->reg_hold = -1;
@@ -449,7 +453,8 @@ static const struct sim_ctl_cmd sim_ctl_cmds[] = {
 	{ "fault", 1, SIM_CTL_ARGS, "fault KIND [ARGS] (kinds: latency MS, "
 	  "fail-next CODE..., fail-rate temp|perm PCT, storage-full, hang, "
 	  "hang-cmgl, garbage [N], cmti-race, cmti-flood N, stray-ok [N], "
-	  "ok-no-cmgs [N], ok-before-prompt [N], report STATUS [COUNT], "
+	  "ok-no-cmgs [N], ok-before-prompt [N], garbled-cmgs [N], "
+	  "report STATUS [COUNT], "
 	  "signal N, register STATE, sim-busy S, clear)", sim_ctl_fault },
 	{ "help", 0, 0, "help", sim_ctl_help },
 	{ "quit", 0, 0, "quit", sim_ctl_quit },

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/regress/modem_faults.sh — the driver against a hostile modem: a
 # stray OK after Ctrl-Z (the real +CMGS: comes later), OK instead of
-# +CMGS:, OK before the "> " prompt, +CMS ERROR: 304, and a flood of
+# +CMGS:, OK before the "> " prompt, a garbled +CMGS: line, +CMS ERROR:
+# 304, and a flood of
 # +CMTI indications (random, repeated, empty, negative and huge slots)
 # during a broadcast, on a generic modem and on a Huawei stick (slot by
 # slot sweeps).
@@ -75,6 +76,18 @@ wait_bc g "$id"
 once "CMS 304" s1 +1415555 5 "PDU 304 test"
 bc_json g "$id"
 contains "CMS 304: none failed" "$T/bc.json" '"failed":0,'
+
+# a garbled "+CMGS:" line, then OK: the modem did send it, but nothing on
+# the line says so; a temporary failure, retried: the one duplicate the
+# protocol cannot avoid (a lost alert would cost more)
+sim s1 fault garbled-cmgs 1 >/dev/null
+id=$(tam g send "Garbled CMGS test" | head -n 1)
+wait_bc g "$id"
+n=$(grep -c '"text":"Garbled CMGS test"' "$T/s1.sent")
+check "garbled +CMGS: 5 members, one sent twice" 6 "$n"
+bc_json g "$id"
+contains "garbled +CMGS: none failed" "$T/bc.json" '"failed":0,'
+contains "garbled +CMGS: anomaly logged" "$T/g.log" "garbled +CMGS: answer"
 
 # all of it at once, with the late answers racing the next submission
 sim s1 fault stray-ok 3 >/dev/null

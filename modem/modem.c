@@ -380,7 +380,7 @@ modem_write_cb(evutil_socket_t fd, short what, void *arg)
 
 /* ---- commands ---------------------------------------------------------- */
 
-/* A command not queued yet: modem_cmd_queue() or modem_cmd_first(). */
+/* A command not queued yet: for modem_cmd_first() or modem_cmd_turn(). */
 struct modem_cmd *
 modem_cmd_new(const char *line, const char *prefix, unsigned flags,
     int timeout, modem_line_cb on_line, modem_done_cb on_done)

@@ -5,15 +5,24 @@
  * Send: AT+CMGS=<tpdu length>, wait for "> " (which has no line
  * terminator, and may be preceded by a URC such as +CMTI), write the PDU
  * and Ctrl-Z, wait for +CMGS: <mr>.  A lost prompt is cancelled with ESC.
+ * Sent means "+CMGS: <mr>" and then OK; any other OK (before the prompt,
+ * without +CMGS:, after a garbled one) or no answer after the PDU means
+ * the line may be out of step: resync (ESC, AT+CMGF? until its own
+ * answer) and decide then, a late +CMGS: <mr> and OK counting as sent.
  * Failures are classified by their +CMS code (at_error.c) into temporary
- * and permanent.
+ * and permanent.  A send is queued after at most one waiting command:
+ * sends and reads take turns.
  *
  * Receive: +CMTI announces a stored message: read it (AT+CMGR), hand it
  * to the owner, and delete it (AT+CMGD) only once the owner says it is
  * stored.  +CMT delivers one directly.  Status reports arrive as +CDS, or
  * stored and announced with +CDSI.  Stored messages are swept with
  * AT+CMGL=4 (all) at start-up — or slot by slot with AT+CMGR on modems
- * whose CMGL hangs.  "Memory full" empties storage the same way.
+ * whose CMGL hangs.  "Memory full" empties storage the same way.  The
+ * modem's indexes are untrusted and its indications may flood: a slot is
+ * read once (queued reads and handed-over slots are tracked), at most
+ * MODEM_READS_MAX reads wait, and beyond that one sweep (at a time)
+ * replaces them, so memory stays bounded whatever the modem sends.
  */
 #include <stdio.h>
 #include <stdlib.h>

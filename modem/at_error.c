@@ -119,8 +119,16 @@ static const struct at_error_entry at_error_cms[] = {
 	 * +CMGF after a reset): a modem state, not a message fault */
 	{ 302, M, "operation not allowed" },
 	{ 303, M, "operation not supported" },	/* this modem cannot */
-	{ 304, P, "invalid PDU mode parameter" },	/* our PDU is bad */
-	{ 305, P, "invalid text mode parameter" },
+	/*
+	 * Was permanent ("our PDU is bad"), but our encoder is tested and
+	 * what a modem calls a bad PDU is far more often the line out of
+	 * step: the PDU written before the "> " it belonged to, after a
+	 * stray OK, or garbled on the wire.  A message must not be given
+	 * up for that; the driver resynchronises the line, and the retry
+	 * cap still ends a PDU that is really refused every time.
+	 */
+	{ 304, T, "invalid PDU mode parameter" },
+	{ 305, T, "invalid text mode parameter" },	/* the same */
 	{ 310, M, "SIM not inserted" },
 	{ 311, M, "SIM PIN required" },
 	{ 312, M, "PH-SIM PIN required" },

@@ -285,6 +285,7 @@ modem_close(struct modem *m)
 	modem_flush_cmds(m);
 	m->sending = 0;
 	m->sweeping = 0;
+	modem_sms_forget(m);
 	evtimer_del(m->ev_ussd);
 	if (m->ussd_active) {
 		m->ussd_active = 0;
@@ -389,9 +390,10 @@ modem_write_cb(evutil_socket_t fd, short what, void *arg)
 
 /* ---- commands ---------------------------------------------------------- */
 
+/* A command not queued yet: for modem_cmd_first() or modem_cmd_turn(). */
 struct modem_cmd *
-modem_cmd(struct modem *m, const char *line, const char *prefix,
-    unsigned flags, int timeout, modem_line_cb on_line, modem_done_cb on_done)
+modem_cmd_new(const char *line, const char *prefix, unsigned flags,
+    int timeout, modem_line_cb on_line, modem_done_cb on_done)
 {
 	struct modem_cmd	*c;
 
@@ -402,9 +404,62 @@ modem_cmd(struct modem *m, const char *line, const char *prefix,
 	c->timeout = timeout > 0 ? timeout : MODEM_T_CMD;
 	c->on_line = on_line;
 	c->on_done = on_done;
+	return c;
+}
+
+struct modem_cmd *
+modem_cmd(struct modem *m, const char *line, const char *prefix,
+    unsigned flags, int timeout, modem_line_cb on_line, modem_done_cb on_done)
+{
+	struct modem_cmd	*c;
+
+	c = modem_cmd_new(line, prefix, flags, timeout, on_line, on_done);
 	TAILQ_INSERT_TAIL(&m->cmds, c, entry);
 	modem_next(m);
 	return c;
+}
+
+/*
+ * Queue a new command in front: next after the one in flight (a resync
+ * must precede whatever else waits).
+ */
+void
+modem_cmd_first(struct modem *m, struct modem_cmd *c)
+{
+	struct modem_cmd	*head = TAILQ_FIRST(&m->cmds);
+
+	if (m->busy && head != NULL)
+		TAILQ_INSERT_AFTER(&m->cmds, head, c, entry);
+	else
+		TAILQ_INSERT_HEAD(&m->cmds, c, entry);
+	modem_next(m);
+}
+
+/*
+ * Queue a submission so that sends and whatever else waits take turns:
+ * after the command in flight, a resync, and at most one more waiting
+ * command (a STOP being read goes first), not behind all of them.
+ */
+void
+modem_cmd_turn(struct modem *m, struct modem_cmd *c)
+{
+	struct modem_cmd	*p = TAILQ_FIRST(&m->cmds), *after = NULL;
+
+	if (p != NULL && m->busy) {
+		after = p;
+		p = TAILQ_NEXT(p, entry);
+	}
+	while (p != NULL && p->sync) {
+		after = p;
+		p = TAILQ_NEXT(p, entry);
+	}
+	if (p != NULL)
+		after = p;
+	if (after == NULL)
+		TAILQ_INSERT_HEAD(&m->cmds, c, entry);
+	else
+		TAILQ_INSERT_AFTER(&m->cmds, after, c, entry);
+	modem_next(m);
 }
 
 static void
@@ -440,6 +495,9 @@ modem_next(struct modem *m)
 		return;
 	}
 	m->busy = 1;
+	/* a resync first cancels a "> " the modem may be waiting in */
+	if (c->sync)
+		modem_write(m, "\x1b\r", 2);
 	modem_write(m, c->line, strlen(c->line));
 	modem_write(m, "\r", 1);
 	modem_arm(m, (c->flags & AT_RESP_CTX_PROMPT) ? MODEM_T_PROMPT :
@@ -533,6 +591,8 @@ modem_timeout_cb(evutil_socket_t fd, short what, void *arg)
 		;	/* a half line from a stalled modem is not a result */
 	at_lexer_cmd(m->lx, NULL, NULL, 0);
 	m->stalls++;
+	/* its answer may still come, and answer the next command */
+	m->resync = 1;
 	modem_finish(m, NULL);
 	/* the callback may have given the port up (modem_fail) */
 	if (m->port == NULL || m->dead)
@@ -574,6 +634,7 @@ modem_restart(struct modem *m)
 	modem_set_state(m, MODEM_PROBING);
 	modem_flush_cmds(m);
 	m->sending = 0;
+	modem_sms_forget(m);
 	if (m->port != NULL && !m->dead)
 		modem_init_start(m);
 }
@@ -590,6 +651,7 @@ modem_reset(struct modem *m, const char *why)
 	modem_flush_cmds(m);
 	if (m->port == NULL || m->dead)
 		return;	/* a callback gave the modem up meanwhile */
+	modem_sms_forget(m);
 	m->stalls = 0;
 	m->sending = 0;
 	evtimer_del(m->ev_health);
@@ -756,8 +818,17 @@ modem_event(struct modem *m, const struct at_event *ev)
 		log_warnx("modem=%s overlong line dropped", m->name);
 		break;
 	case AT_EV_PROMPT:
-		if (c == NULL || c->data == NULL || c->prompted)
+		if (c != NULL && c->prompted)
 			break;
+		if (c == NULL || c->data == NULL) {
+			/* a late or stray "> ": the modem waits for a PDU
+			 * and would swallow the next command; cancel it */
+			log_debug("%s: modem=%s unexpected prompt", __func__,
+			    m->name);
+			modem_write(m, "\x1b", 1);
+			m->resync = 1;
+			break;
+		}
 		c->prompted = 1;
 		modem_write(m, c->data, strlen(c->data));
 		modem_write(m, "\x1a", 1);
@@ -775,11 +846,29 @@ modem_event(struct modem *m, const struct at_event *ev)
 		break;
 	case AT_EV_FINAL:
 		m->stalls = 0;
-		if (c == NULL)
-			break;	/* a stray OK after a timeout */
+		if (c == NULL) {
+			/* a stray OK: a late answer, or one too many */
+			log_debug("%s: modem=%s unsolicited \"%.*s\"",
+			    __func__, m->name, (int)ev->len, ev->line);
+			m->resync = 1;
+			break;
+		}
+		if (c->sync && c->first[0] == '\0') {
+			/* an answer to something before the resync: its
+			 * own (the +CMGF: line, then a final) is to come */
+			if (c->late_mr >= 0 && modem_final_ok(ev))
+				c->late_ok = 1;
+			log_debug("%s: modem=%s resync: skipped \"%.*s\"",
+			    __func__, m->name, (int)ev->len, ev->line);
+			(void)at_lexer_cmd(m->lx, c->line, c->prefix,
+			    c->flags);
+			break;
+		}
 		modem_finish(m, ev);
 		break;
 	case AT_EV_URC:
+		if (c != NULL && c->sync)
+			modem_sms_sync_urc(m, ev);
 		modem_urc(m, ev);
 		break;
 	}

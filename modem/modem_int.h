@@ -30,6 +30,8 @@
 #define MODEM_STALLS_RESET	2	/* timeouts in a row before a reset */
 #define MODEM_BACKOFF_MAX	30
 #define MODEM_SLOTS		1024	/* storage indexes tracked */
+#define MODEM_READS_MAX		4	/* single reads queued; beyond, a sweep */
+#define MODEM_REPORTS_MAX	2	/* +CDSI reads in another memory */
 
 /* A quirk profile (modem_quirks.c). */
 struct modem_quirks {
@@ -66,6 +68,10 @@ struct modem_cmd {
 	void			*ptr;		/* owned by on_done */
 	char			 first[256];	/* first intermediate line */
 	int			 prompted;
+	int			 sync;		/* a resync: only its own answer ends it */
+	int			 has_job;	/* sync: a submission awaits its verdict */
+	int			 late_mr;	/* sync: +CMGS: <mr> seen, or -1 */
+	int			 late_ok;	/* sync: ... followed by OK */
 };
 TAILQ_HEAD(modem_cmds, modem_cmd);
 
@@ -111,6 +117,13 @@ struct modem {
 					 * deleted yet (modem_sms.c) */
 	struct modem_hunt	*hunt;		/* looking for our IMEI */
 	int			 sweeping;
+	int			 sweep_again;	/* more arrived: sweep once more */
+	int			 sweep_slot;	/* slot by slot: next index */
+	uint8_t			 reading[MODEM_SLOTS / 8]; /* a read is queued */
+	int			 nreads;	/* single reads queued */
+	int			 nreports;	/* +CDSI reads queued elsewhere */
+	int			 resync;	/* the line may be out of step */
+	int			 syncing;	/* a resync is queued */
 	int			 reg_cs, reg_eps; /* last stat, -1 unknown */
 };
 
@@ -118,6 +131,10 @@ struct modem {
 void	modem_set_state(struct modem *, enum modem_state);
 struct modem_cmd *modem_cmd(struct modem *, const char *, const char *,
 	    unsigned, int, modem_line_cb, modem_done_cb);
+struct modem_cmd *modem_cmd_new(const char *, const char *, unsigned, int,
+	    modem_line_cb, modem_done_cb);
+void	modem_cmd_first(struct modem *, struct modem_cmd *);
+void	modem_cmd_turn(struct modem *, struct modem_cmd *);
 void	modem_error(struct modem *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	modem_fail(struct modem *, const char *, ...)
@@ -140,6 +157,10 @@ void	modem_init_reg_urc(struct modem *, const struct at_resp *);
 void	modem_sms_urc(struct modem *, const struct at_event *);
 void	modem_sms_sweep(struct modem *);
 void	modem_sms_storage(struct modem *);
+int	modem_sms_resync(struct modem *, struct modem_cmd *,
+	    const char *);
+void	modem_sms_sync_urc(struct modem *, const struct at_event *);
+void	modem_sms_forget(struct modem *);
 
 /* modem_ussd.c */
 void	modem_ussd_urc(struct modem *, const struct at_event *);

@@ -5,15 +5,24 @@
  * Send: AT+CMGS=<tpdu length>, wait for "> " (which has no line
  * terminator, and may be preceded by a URC such as +CMTI), write the PDU
  * and Ctrl-Z, wait for +CMGS: <mr>.  A lost prompt is cancelled with ESC.
+ * Sent means "+CMGS: <mr>" and then OK; any other OK (before the prompt,
+ * without +CMGS:, after a garbled one) or no answer after the PDU means
+ * the line may be out of step: resync (ESC, AT+CMGF? until its own
+ * answer) and decide then, a late +CMGS: <mr> and OK counting as sent.
  * Failures are classified by their +CMS code (at_error.c) into temporary
- * and permanent.
+ * and permanent.  A send is queued after at most one waiting command:
+ * sends and reads take turns.
  *
  * Receive: +CMTI announces a stored message: read it (AT+CMGR), hand it
  * to the owner, and delete it (AT+CMGD) only once the owner says it is
  * stored.  +CMT delivers one directly.  Status reports arrive as +CDS, or
  * stored and announced with +CDSI.  Stored messages are swept with
  * AT+CMGL=4 (all) at start-up — or slot by slot with AT+CMGR on modems
- * whose CMGL hangs.  "Memory full" empties storage the same way.
+ * whose CMGL hangs.  "Memory full" empties storage the same way.  The
+ * modem's indexes are untrusted and its indications may flood: a slot is
+ * read once (queued reads and handed-over slots are tracked), at most
+ * MODEM_READS_MAX reads wait, and beyond that one sweep (at a time)
+ * replaces them, so memory stays bounded whatever the modem sends.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +39,112 @@ modem_can_send(const struct modem *m)
 	return m->info.state == MODEM_READY && !m->sending && !m->dead;
 }
 
+/* "+CMGS: <mr>[,<scts>]": the TP-MR 0..255, or -1 for anything else */
+static int
+modem_sms_mr(const char *line)
+{
+	const char	*v;
+	char		*end;
+	long		 mr;
+
+	if (strncmp(line, "+CMGS:", 6) != 0)
+		return -1;
+	v = line + 6;
+	while (*v == ' ')
+		v++;
+	if (*v < '0' || *v > '9')
+		return -1;
+	mr = strtol(v, &end, 10);
+	while (*end == ' ')
+		end++;
+	if (mr > 255 || (*end != '\0' && *end != ','))
+		return -1;
+	return (int)mr;
+}
+
+static void
+modem_sms_report(struct modem *m, uint64_t job, enum modem_result r, int mr,
+    int cms, const char *err)
+{
+	m->sending = 0;
+	if (r == MODEM_SENT)
+		m->info.sent++;
+	else
+		m->info.failed++;
+	if (m->cb.sent != NULL)
+		m->cb.sent(m, job, r, mr, cms, err, m->arg);
+}
+
+/*
+ * The resync is over: a +CMGS: <mr> and OK seen meanwhile were the late
+ * answer to the submission (the modem answers in order); without them
+ * it did not go out, as far as anyone can tell.
+ */
+static void
+modem_sms_synced(struct modem *m, struct modem_cmd *c,
+    const struct at_event *ev)
+{
+	m->syncing = 0;
+	if (ev != NULL && c->first[0] != '\0')
+		m->resync = 0;	/* its own answer: the line is in step */
+	if (!c->has_job)
+		return;
+	if (c->late_ok) {
+		free(c->ptr);
+		log_info("modem=%s late +CMGS: %d: the message was sent",
+		    m->name, c->late_mr);
+		modem_sms_report(m, c->job, MODEM_SENT, c->late_mr, -1, NULL);
+		return;
+	}
+	modem_sms_report(m, c->job, MODEM_TEMPFAIL, -1, -1, c->ptr);
+	free(c->ptr);
+}
+
+/*
+ * Bring the line back in step: ESC (a "> " may be pending), then
+ * AT+CMGF? until its own "+CMGF:" answer arrives; finals before it
+ * belong to earlier commands and are skipped (modem.c).  With a
+ * submission (c), its verdict waits for the resync: a late "+CMGS:"
+ * answer still counts.
+ */
+int
+modem_sms_resync(struct modem *m, struct modem_cmd *sub, const char *why)
+{
+	struct modem_cmd	*c;
+
+	if (m->port == NULL || m->dead)
+		return -1;
+	/* after a written message, its answer may take the network's time */
+	c = modem_cmd_new("AT+CMGF?", "+CMGF:", 0,
+	    sub != NULL && sub->prompted ? MODEM_T_SUBMIT : 0, NULL,
+	    modem_sms_synced);
+	c->sync = 1;
+	c->late_mr = -1;
+	if (sub != NULL) {
+		c->has_job = 1;
+		c->job = sub->job;
+		c->ptr = xstrdup(why);
+	}
+	m->syncing = 1;
+	modem_cmd_first(m, c);
+	return 0;
+}
+
+/* A line while resyncing: a "+CMGS: <mr>" is the late answer. */
+void
+modem_sms_sync_urc(struct modem *m, const struct at_event *ev)
+{
+	struct modem_cmd	*c = TAILQ_FIRST(&m->cmds);
+	int			 mr;
+
+	if (c == NULL || !c->sync || !c->has_job || c->first[0] != '\0')
+		return;
+	if ((mr = modem_sms_mr(ev->line)) >= 0) {
+		c->late_mr = mr;
+		c->late_ok = 0;
+	}
+}
+
 static void
 modem_sms_sent(struct modem *m, struct modem_cmd *c,
     const struct at_event *ev)
@@ -37,23 +152,41 @@ modem_sms_sent(struct modem *m, struct modem_cmd *c,
 	struct at_error_info	 ei;
 	enum modem_result	 r;
 	char			 buf[128];
-	const char		*v;
+	const char		*why;
 	int			 mr = -1, cms = -1;
 
-	m->sending = 0;
-	/* an OK before the "> " prompt belongs to something else (a late
-	 * answer after a timeout): this message never went out */
-	if (modem_final_ok(ev) && c->prompted) {
-		if ((v = strchr(c->first, ':')) != NULL)
-			mr = (int)strtol(v + 1, NULL, 10);
-		m->info.sent++;
-		if (m->cb.sent != NULL)
-			m->cb.sent(m, c->job, MODEM_SENT, mr, -1, NULL, m->arg);
+	/*
+	 * Sent only on "+CMGS: <mr>" then OK, after the prompt.  Any other
+	 * OK (before the prompt, without +CMGS:, after a garbled one) is a
+	 * line out of step: resync first, and decide then (a late +CMGS:
+	 * still counts).
+	 */
+	if (modem_final_ok(ev)) {
+		if (c->prompted && (mr = modem_sms_mr(c->first)) >= 0) {
+			modem_sms_report(m, c->job, MODEM_SENT, mr, -1, NULL);
+			return;
+		}
+		why = c->first[0] != '\0' ? "garbled +CMGS: answer" :
+		    c->prompted ? "OK without +CMGS: after the message" :
+		    "OK before the \"> \" prompt";
+		log_warnx("modem=%s anomaly: %s", m->name, why);
+		m->resync = 1;
+		if (modem_sms_resync(m, c, why) == 0)
+			return;
+		modem_sms_report(m, c->job, MODEM_TEMPFAIL, -1, -1,
+		    "modem lost");
 		return;
 	}
-	m->info.failed++;
+	if (ev == NULL && c->prompted) {
+		/* no answer after the message: it may still come (the
+		 * modem answers in order), and then it counts */
+		m->resync = 1;
+		if (modem_sms_resync(m, c,
+		    "no answer after the message was written") == 0)
+			return;
+	}
 	r = MODEM_TEMPFAIL;
-	if (ev == NULL || modem_final_ok(ev))
+	if (ev == NULL)
 		snprintf(buf, sizeof buf, "%s", c->prompted ?
 		    "no answer after the message was written" :
 		    m->port == NULL ? "modem lost" : "no \"> \" prompt");
@@ -63,10 +196,13 @@ modem_sms_sent(struct modem *m, struct modem_cmd *c,
 		if (ei.cls == AT_ERROR_PERMANENT)
 			r = MODEM_PERMFAIL;
 		snprintf(buf, sizeof buf, "+CMS ERROR: %d (%s)", cms, ei.name);
+		/* "invalid PDU mode parameter" for a PDU our tested
+		 * encoder built: more likely bytes at the wrong moment */
+		if (cms == 304 || cms == 305)
+			m->resync = 1;
 	} else
 		modem_final_text(ev, buf, sizeof buf);
-	if (m->cb.sent != NULL)
-		m->cb.sent(m, c->job, r, -1, cms, buf, m->arg);
+	modem_sms_report(m, c->job, r, -1, cms, buf);
 }
 
 int
@@ -77,14 +213,19 @@ modem_send(struct modem *m, uint64_t job, const char *hex, size_t tpdu_len)
 
 	if (!modem_can_send(m))
 		return -1;
+	/* after a stray answer or a timeout: in step before a submission */
+	if (m->resync && !m->syncing)
+		(void)modem_sms_resync(m, NULL, NULL);
 	snprintf(line, sizeof line, "AT+CMGS=%zu", tpdu_len);
 	m->sending = 1;
-	c = modem_cmd(m, line, "+CMGS:", AT_RESP_CTX_PROMPT, MODEM_T_SUBMIT,
+	c = modem_cmd_new(line, "+CMGS:", AT_RESP_CTX_PROMPT, MODEM_T_SUBMIT,
 	    NULL, modem_sms_sent);
 	c->data = xstrdup(hex);
 	c->job = job;
-	/* in order, not in front: a STOP being read from the SIM must not
-	 * wait behind a whole broadcast */
+	/* not in front: a STOP being read from the SIM must not wait behind
+	 * a whole broadcast; not behind every read either: sends and reads
+	 * take turns, so endless inbound texts do not starve a broadcast */
+	modem_cmd_turn(m, c);
 	return 0;
 }
 
@@ -210,14 +351,74 @@ modem_sms_cmgr_line(struct modem *m, struct modem_cmd *c,
 	    ev->resp.pdu_len);
 }
 
+static int
+modem_sms_reading(const struct modem *m, int index)
+{
+	return (m->reading[index / 8] & (1u << (index % 8))) != 0;
+}
+
+/* A single read (after +CMTI) is over: the slot may be announced again. */
 static void
-modem_sms_read(struct modem *m, int index)
+modem_sms_read_done(struct modem *m, struct modem_cmd *c,
+    const struct at_event *ev)
+{
+	(void)ev;
+	m->reading[c->arg / 8] &= (uint8_t)~(1u << (c->arg % 8));
+	if (m->nreads > 0)
+		m->nreads--;
+}
+
+static void
+modem_sms_read(struct modem *m, int index, modem_done_cb done)
 {
 	char	line[32];
 
 	snprintf(line, sizeof line, "AT+CMGR=%d", index);
 	modem_cmd(m, line, "+CMGR:", 0, MODEM_T_READ, modem_sms_cmgr_line,
-	    NULL)->arg = index;
+	    done)->arg = index;
+}
+
+/*
+ * Read the slot a +CMTI named (an untrusted index: 0..MODEM_SLOTS-1),
+ * once: not if a read of it is queued or it is handed over and not yet
+ * deleted.  At most MODEM_READS_MAX reads wait; beyond, a sweep of the
+ * whole storage (one at a time) reads it, so a flood of indications
+ * costs bounded memory and sends keep their turn in the queue.
+ */
+static void
+modem_sms_announced(struct modem *m, int index)
+{
+	if (index < 0 || index >= MODEM_SLOTS) {
+		log_debug("%s: modem=%s index %d out of range: sweeping",
+		    __func__, m->name, index);
+		modem_sms_sweep(m);
+		return;
+	}
+	if (modem_sms_slot_busy(m, index) || modem_sms_reading(m, index))
+		return;
+	if (m->nreads >= MODEM_READS_MAX) {
+		modem_sms_sweep(m);
+		return;
+	}
+	if (m->info.storage_used >= 0 && (m->info.storage_total < 0 ||
+	    m->info.storage_used < m->info.storage_total))
+		m->info.storage_used++;
+	m->reading[index / 8] |= (uint8_t)(1u << (index % 8));
+	m->nreads++;
+	modem_sms_read(m, index, modem_sms_read_done);
+}
+
+/* The port went away or the modem restarted: nothing is queued now. */
+void
+modem_sms_forget(struct modem *m)
+{
+	memset(m->reading, 0, sizeof m->reading);
+	m->nreads = 0;
+	m->nreports = 0;
+	m->sweeping = 0;
+	m->sweep_again = 0;
+	m->resync = 0;
+	m->syncing = 0;
 }
 
 /* The owner could not store it: leave it on the SIM, read it again. */
@@ -266,8 +467,14 @@ modem_sms_cmgl_line(struct modem *m, struct modem_cmd *c,
 	if (v == NULL || ev->pdu == NULL)
 		return;
 	index = strtol(v + 1, &end, 10);
-	if (end == v + 1 || index < 0 || index > 100000)
+	/* only slots it can track: each one handed over queues a delete,
+	 * so a listing of endless bogus indexes must not queue endless
+	 * deletes */
+	if (end == v + 1 || index < 0 || index >= MODEM_SLOTS) {
+		log_debug("%s: modem=%s index out of range: %s", __func__,
+		    m->name, ev->line);
 		return;
+	}
 	modem_sms_deliver(m, (int)index, ev->pdu, ev->pdulen,
 	    ev->resp.pdu_len);
 }
@@ -285,24 +492,62 @@ modem_sms_swept(struct modem *m, struct modem_cmd *c,
 		    modem_final_text(ev, buf, sizeof buf));
 	if (m->cb.swept != NULL)
 		m->cb.swept(m, m->arg);
+	/* more was announced while this sweep ran: once more (not after
+	 * a timeout or a flush: nothing would answer it) */
+	if (ev != NULL && m->sweep_again && m->port != NULL && !m->dead) {
+		m->sweep_again = 0;
+		modem_sms_sweep(m);
+	}
+}
+
+/*
+ * Slot by slot, for modems that hang in AT+CMGL: one AT+CMGR queued at a
+ * time, the next one queued when it is answered, so sends waiting take
+ * their turn between slots.
+ */
+static void
+modem_sms_sweep_step(struct modem *m, struct modem_cmd *c,
+    const struct at_event *ev)
+{
+	int	base = m->quirks != NULL ? m->quirks->index_base : 0;
+	int	total = m->info.storage_total;
+
+	(void)c;
+	if (total > MODEM_SLOTS - base)
+		total = MODEM_SLOTS - base;
+	if (ev != NULL && m->port != NULL && !m->dead &&
+	    m->sweep_slot < base + total) {
+		modem_sms_read(m, m->sweep_slot++, modem_sms_sweep_step);
+		return;
+	}
+	/* the last slot, or a timeout or flush: the sweep is over */
+	m->sweep_slot = -1;
+	if (ev == NULL || m->port == NULL || m->dead) {
+		m->sweeping = 0;
+		if (m->cb.swept != NULL && m->port != NULL)
+			m->cb.swept(m, m->arg);
+		return;
+	}
+	modem_cmd(m, "AT", NULL, 0, 0, NULL, modem_sms_swept)->arg = 1;
 }
 
 void
 modem_sms_sweep(struct modem *m)
 {
-	int	i, base, total;
-
-	if (m->sweeping || m->port == NULL)
+	if (m->port == NULL || m->dead)
 		return;
+	if (m->sweeping) {
+		/* one sweep at a time; announced meanwhile: once more */
+		m->sweep_again = 1;
+		return;
+	}
 	m->sweeping = 1;
+	m->sweep_again = 0;
 	if (m->quirks != NULL && m->quirks->cmgl_hangs &&
 	    m->info.storage_total > 0) {
 		/* slot by slot: this modem can hang in AT+CMGL */
-		base = m->quirks->index_base;
-		total = m->info.storage_total;
-		for (i = 0; i < total; i++)
-			modem_sms_read(m, base + i);
-		modem_cmd(m, "AT", NULL, 0, 0, NULL, modem_sms_swept)->arg = 1;
+		m->sweep_slot = m->quirks->index_base;
+		modem_sms_read(m, m->sweep_slot++, modem_sms_sweep_step);
 		return;
 	}
 	modem_cmd(m, "AT+CMGL=4", "+CMGL:", 0, MODEM_T_READ,
@@ -326,16 +571,34 @@ modem_sms_cmgr_report_line(struct modem *m, struct modem_cmd *c,
 	modem_sms_deliver(m, -1, ev->pdu, ev->pdulen, ev->resp.pdu_len);
 }
 
+static void
+modem_sms_read_in_done(struct modem *m, struct modem_cmd *c,
+    const struct at_event *ev)
+{
+	(void)c;
+	(void)ev;
+	if (m->nreports > 0)
+		m->nreports--;
+}
+
 /*
  * Read a status report stored in another memory (+CDSI: "SR",n), and
  * delete it there, before storage is switched back: a delete queued
- * later would hit slot n of the SIM store, maybe an unread text.
+ * later would hit slot n of the SIM store, maybe an unread text.  At
+ * most MODEM_REPORTS_MAX such reads wait: beyond, a report is left in
+ * that memory (it is only a report; the texts are in "SM").
  */
 static void
 modem_sms_read_in(struct modem *m, const char *mem, int index)
 {
 	char	line[64];
 
+	if (m->nreports >= MODEM_REPORTS_MAX) {
+		log_debug("%s: modem=%s report %s,%d left unread", __func__,
+		    m->name, mem, index);
+		return;
+	}
+	m->nreports++;
 	snprintf(line, sizeof line, "AT+CPMS=\"%s\"", mem);
 	modem_cmd(m, line, NULL, 0, 0, NULL, NULL);
 	snprintf(line, sizeof line, "AT+CMGR=%d", index);
@@ -345,7 +608,8 @@ modem_sms_read_in(struct modem *m, const char *mem, int index)
 		snprintf(line, sizeof line, "AT+CMGD=%d", index);
 		modem_cmd(m, line, NULL, 0, 0, NULL, NULL);
 	}
-	modem_cmd(m, "AT+CPMS=\"SM\",\"SM\",\"SM\"", NULL, 0, 0, NULL, NULL);
+	modem_cmd(m, "AT+CPMS=\"SM\",\"SM\",\"SM\"", NULL, 0, 0, NULL,
+	    modem_sms_read_in_done);
 }
 
 void
@@ -357,11 +621,7 @@ modem_sms_urc(struct modem *m, const struct at_event *ev)
 
 	switch (r->urc) {
 	case AT_URC_NEW_MSG_INDEX:
-		if (index < 0)
-			break;
-		if (m->info.storage_used >= 0)
-			m->info.storage_used++;
-		modem_sms_read(m, index);
+		modem_sms_announced(m, index);
 		break;
 	case AT_URC_MSG:
 		if (ev->pdu != NULL)
@@ -374,16 +634,17 @@ modem_sms_urc(struct modem *m, const struct at_event *ev)
 			    r->pdu_len);
 		break;
 	case AT_URC_STATUS_REPORT_INDEX:
-		if (index < 0)
+		if (index < 0 || index >= MODEM_SLOTS)
 			break;
 		strlcpy(mem, r->mem, sizeof mem);
 		if (mem[0] != '\0' && strcmp(mem, "SM") != 0)
 			modem_sms_read_in(m, mem, index);
 		else
-			modem_sms_read(m, index);
+			modem_sms_announced(m, index);
 		break;
 	case AT_URC_MEM_FULL:
-		modem_error(m, "message storage full: emptying it");
+		if (!m->sweeping)
+			modem_error(m, "message storage full: emptying it");
 		modem_sms_sweep(m);
 		break;
 	default:

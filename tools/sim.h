@@ -204,6 +204,12 @@ struct sim {
 	int			 race_cmti;
 	int			 hang_cmgl;
 	int			 rep_fault_status, rep_fault_count;
+	int			 stray_ok;	/* OK at once after ^Z, +CMGS later */
+	int			 ok_no_cmgs;	/* OK, no +CMGS:, nothing sent */
+	int			 ok_prompt;	/* OK before the "> " */
+	int			 garbled_cmgs;	/* sent, "+CMGS:" line garbled */
+	long			 flood_left;	/* +CMTI URCs still to write */
+	struct event		*ev_flood;
 
 	/* sim_ussd.c */
 	struct sim_ussd_entry	*ussd;		/* the script */
@@ -255,6 +261,7 @@ int	 sim_at_reserved(struct sim *);
 void	 sim_at_flush_urcs(struct sim *);
 void	 sim_at_set_reg(struct sim *, int);
 void	 sim_at_garbage(struct sim *, size_t);
+void	 sim_at_flood(struct sim *, long);
 const char *sim_at_state_name(enum sim_state);
 
 /* sim_sms.c */

@@ -115,6 +115,7 @@ static void	sim_at_boot_cb(int, short, void *);
 static void	sim_at_simready_cb(int, short, void *);
 static void	sim_at_reg_cb(int, short, void *);
 static void	sim_at_urc_cb(int, short, void *);
+static void	sim_at_timer(struct event *, long);
 static void	sim_at_submit_cb(int, short, void *);
 static void	sim_at_cnma_cb(int, short, void *);
 
@@ -308,6 +309,52 @@ sim_at_clear_urcs(struct sim *sim)
 	sim->nurcq = 0;
 }
 
+/*
+ * The cmti-flood fault: +CMTI indications for random slots (used, empty,
+ * repeated), out-of-range, negative and huge indexes, written as fast as
+ * the host reads them (a few kilobytes at a time), whatever the state.
+ */
+static void
+sim_at_flood_cb(int fd, short what, void *arg)
+{
+	struct sim	*sim = arg;
+	char		 buf[64];
+	unsigned	 r;
+	int		 i;
+
+	(void)fd;
+	(void)what;
+	for (i = 0; i < 100 && sim->flood_left > 0 && sim->plugged &&
+	    evbuffer_get_length(sim->out) < 4096; i++) {
+		r = modemsim_rand(sim) % 100;
+		if (r < 80)
+			snprintf(buf, sizeof buf, "+CMTI: \"SM\",%d",
+			    sim->index_base + (int)(modemsim_rand(sim) %
+			    (unsigned)sim->nslots));
+		else if (r < 90)
+			snprintf(buf, sizeof buf, "+CMTI: \"SM\",%d",
+			    sim->index_base + sim->nslots +
+			    (int)(modemsim_rand(sim) % 100000));
+		else if (r < 95)
+			snprintf(buf, sizeof buf, "+CMTI: \"SM\",-%u",
+			    1 + modemsim_rand(sim) % 1000);
+		else
+			snprintf(buf, sizeof buf, "+CMTI: \"SM\",%s",
+			    r % 2 ? "99999999999999999999" : "4294967297");
+		(void)sim_at_indicate(sim, buf, strlen(buf), 1);
+		sim->flood_left--;
+	}
+	if (sim->flood_left > 0 && sim->plugged)
+		sim_at_timer(sim->ev_flood, 1);
+}
+
+void
+sim_at_flood(struct sim *sim, long n)
+{
+	sim->flood_left = n;
+	sim_at_timer(sim->ev_flood, 0);
+}
+
 void
 sim_at_garbage(struct sim *sim, size_t n)
 {
@@ -380,9 +427,11 @@ sim_at_init(struct sim *sim)
 	    sim);
 	sim->ev_submit = evtimer_new(sim->base, sim_at_submit_cb, sim);
 	sim->ev_cnma = evtimer_new(sim->base, sim_at_cnma_cb, sim);
+	sim->ev_flood = evtimer_new(sim->base, sim_at_flood_cb, sim);
 	if (sim->ev_boot == NULL || sim->ev_simready == NULL ||
 	    sim->ev_reg == NULL || sim->ev_urc == NULL ||
-	    sim->ev_submit == NULL || sim->ev_cnma == NULL)
+	    sim->ev_submit == NULL || sim->ev_cnma == NULL ||
+	    sim->ev_flood == NULL)
 		modemsim_fatal("evtimer_new failed");
 	sim->state = SIM_ST_OFF;
 	sim->reg_hold = -1;
@@ -400,6 +449,7 @@ sim_at_free(struct sim *sim)
 	event_free(sim->ev_reg);
 	event_free(sim->ev_urc);
 	event_free(sim->ev_submit);
+	event_free(sim->ev_flood);
 	event_free(sim->ev_cnma);
 	free(sim->rest);
 }
@@ -1404,6 +1454,11 @@ sim_at_cmgs(struct sim *sim, int form, struct sim_at_args *a)
 		    NULL);
 		sim->state = SIM_ST_PROMPT;
 	}
+	if (sim->ok_prompt > 0) {
+		/* a stray OK before the prompt */
+		sim->ok_prompt--;
+		sim_at_ok(sim);
+	}
 	sim_at_put(sim, "\r\n> ");
 	return SIM_AT_DEFER;
 }
@@ -1656,6 +1711,15 @@ sim_at_submit_cb(int fd, short what, void *arg)
 		    sim->submit_result);
 		sim_at_cms(sim, sim->submit_result);
 	} else {
+		if (sim->ok_no_cmgs > 0) {
+			/* OK instead of +CMGS: and nothing sent */
+			sim->ok_no_cmgs--;
+			modemsim_log(sim, "submit: OK without +CMGS:, not sent");
+			sim_at_ok(sim);
+			sim_at_done(sim);
+			sim_at_input(sim);
+			return;
+		}
 		m = xmalloc(sizeof *m);
 		if (pdu_decode(sim->submit, sim->submit_len, m, &err) == -1)
 			modemsim_fatal("submitted PDU no longer decodes: %s",
@@ -1664,7 +1728,12 @@ sim_at_submit_cb(int fd, short what, void *arg)
 		sim->mr = (sim->mr + 1) & 0xff;
 		sim_sms_submitted(sim, sim->submit, sim->submit_len, m, mr);
 		free(m);
-		sim_at_info(sim, "+CMGS: %u", mr);
+		if (sim->garbled_cmgs > 0) {
+			/* sent, but the answer says nothing usable */
+			sim->garbled_cmgs--;
+			sim_at_info(sim, "+CMGS: %u?x", mr);
+		} else
+			sim_at_info(sim, "+CMGS: %u", mr);
 		sim_at_ok(sim);
 	}
 	sim_at_done(sim);
@@ -1724,6 +1793,11 @@ sim_at_submit(struct sim *sim)
 		return;
 	}
 	free(m);
+	if (sim->stray_ok > 0) {
+		/* OK at once; the real +CMGS: and OK after the latency */
+		sim->stray_ok--;
+		sim_at_ok(sim);
+	}
 	sim->state = SIM_ST_BUSY;
 	sim->submit_result = -1;
 	if (!sim_at_registered(sim) || sim->cfun != 1)

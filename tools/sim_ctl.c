@@ -290,14 +290,16 @@ sim_ctl_status(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 	    "\"echo\":%d,\"cmee\":%d,\"cmgf\":%d,"
 	    "\"cnmi\":[%d,%d,%d,%d,%d],\"csms\":%d,"
 	    "\"storage\":{\"used\":%d,\"total\":%d,\"base\":%d},"
-	    "\"held\":%d,\"sent\":%zu,\"mr\":%u,\"ussd_session\":%s}\n",
+	    "\"held\":%d,\"sent\":%zu,\"mr\":%u,\"ussd_session\":%s,"
+	    "\"flood_left\":%ld}\n",
 	    sim->pers->name, sim->plugged ? "true" : "false", sim->path,
 	    sim->link ? sim->link : "", sim_at_state_name(sim->state),
 	    sims[sim->sim], sim->reg, sim->echo, sim->cmee, sim->cmgf,
 	    sim->cnmi[0], sim->cnmi[1], sim->cnmi[2], sim->cnmi[3],
 	    sim->cnmi[4], sim->csms, sim_sms_used(sim), sim->nslots,
 	    sim->index_base, sim->nheld, sim->nsent_total, sim->mr,
-	    sim->ussd_path[0] != '\0' ? "true" : "false");
+	    sim->ussd_path[0] != '\0' ? "true" : "false",
+	    sim->flood_left);
 	sim_ctl_ok(c);
 }
 
@@ -346,6 +348,25 @@ sim_ctl_fault(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 		sim_at_garbage(sim, (size_t)v);
 	} else if (strcmp(k, "cmti-race") == 0 && argc == 2) {
 		sim->race_cmti = 1;
+	} else if ((strcmp(k, "stray-ok") == 0 ||
+	    strcmp(k, "ok-no-cmgs") == 0 ||
+	    strcmp(k, "garbled-cmgs") == 0 ||
+	    strcmp(k, "ok-before-prompt") == 0) && argc <= 3) {
+		v = 1;
+		if (argc == 3 && sim_ctl_num(c, argv[2], 1, 1000000, &v) == -1)
+			return;
+		if (k[0] == 's')
+			sim->stray_ok = v;
+		else if (strcmp(k, "ok-no-cmgs") == 0)
+			sim->ok_no_cmgs = v;
+		else if (k[0] == 'g')
+			sim->garbled_cmgs = v;
+		else
+			sim->ok_prompt = v;
+	} else if (strcmp(k, "cmti-flood") == 0 && argc == 3) {
+		if (sim_ctl_num(c, argv[2], 1, 100000000, &v) == -1)
+			return;
+		sim_at_flood(sim, v);
 	} else if (strcmp(k, "report") == 0 && (argc == 3 || argc == 4)) {
 		if (sim_ctl_num(c, argv[2], 0, 255, &v) == -1)
 			return;
@@ -387,6 +408,9 @@ sim_ctl_fault(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 		sim->race_cmti = sim->hang_cmgl = 0;
 		sim->rep_fault_count = 0;
 		sim->o.sim_busy_s = 0;
+		sim->stray_ok = sim->ok_no_cmgs = sim->ok_prompt = 0;
+		sim->garbled_cmgs = 0;
+		sim->flood_left = 0;
 		if (sim->reg_hold >= 0) {
 			sim->reg_hold = -1;
 			if (sim->sim == SIM_SIM_READY && sim->cfun == 1)
@@ -469,7 +493,9 @@ static void	sim_ctl_help(struct sim_ctl_client *, int, char **, char **);
 static const struct sim_ctl_cmd sim_ctl_cmds[] = {
 	{ "fault", 1, SIM_CTL_ARGS, "fault KIND [ARGS] (kinds: latency MS, "
 	  "fail-next CODE..., fail-rate temp|perm PCT, storage-full, hang, "
-	  "hang-cmgl, garbage [N], cmti-race, report STATUS [COUNT], "
+	  "hang-cmgl, garbage [N], cmti-race, cmti-flood N, stray-ok [N], "
+	  "ok-no-cmgs [N], ok-before-prompt [N], garbled-cmgs [N], "
+	  "report STATUS [COUNT], "
 	  "signal N, register STATE, sim-busy S, clear)", sim_ctl_fault },
 	{ "help", 0, 0, "help", sim_ctl_help },
 	{ "pdu", 1, 2, "pdu [LENGTH] HEX (raw, as the modem prints it)",

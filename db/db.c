@@ -385,6 +385,37 @@ db_user_version(struct db *db, int *v)
 	return 0;
 }
 
+/*
+ * Before migrating from version v: a snapshot at "<db>.pre-v<new>", so an
+ * upgrade that goes wrong can be undone (README "Upgrades").  -1 (and no
+ * migration) when it cannot be written: the disk is full, say.
+ */
+static int
+db_pre_migration_backup(struct db *db, int v)
+{
+	const char	*path = sqlite3_db_filename(db->h, "main");
+	char		*dst, *cause;
+	int		 rc = 0;
+
+	if (path == NULL || *path == '\0')
+		return 0;	/* in memory */
+	xasprintf(&dst, "%s.pre-v%d", path, DB_SCHEMA_VERSION);
+	/* one there already: an earlier attempt at this same upgrade made
+	 * it, of the database as it still is */
+	if (access(dst, F_OK) == 0) {
+		free(dst);
+		return 0;
+	}
+	if (backup_write(db->h, path, dst, &cause) == -1) {
+		rc = db_failf(db, "not migrating from schema version %d to %d: "
+		    "the backup before it failed: %s", v, DB_SCHEMA_VERSION,
+		    cause);
+		free(cause);
+	}
+	free(dst);
+	return rc;
+}
+
 static int
 db_migrate(struct db *db)
 {
@@ -396,6 +427,12 @@ db_migrate(struct db *db)
 		return -1;
 	if (v == DB_SCHEMA_VERSION)
 		return 0;
+	/* an upgrade keeps the database as it was, beside it, before
+	 * touching it (a backup cannot be read inside our own write
+	 * transaction, so it comes first) */
+	if (v > 0 && v < DB_SCHEMA_VERSION &&
+	    db_pre_migration_backup(db, v) == -1)
+		return -1;
 	/* the version is read again under the write lock: a CLI and the
 	 * daemon opening a new database at once must not both migrate */
 	if (db_exec(db, "BEGIN IMMEDIATE", "migration") == -1)

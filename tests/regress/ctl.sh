@@ -41,6 +41,7 @@ kb() {
 # ---- 1. --socket naming a file that is not a socket -----------------------
 
 # a database with something in it
+db_init "$T/real.db"
 "$BIN"/tambuli --db "$T/real.db" --socket "$T/none.sock" subscribers add \
     +14155550101 >/dev/null 2>&1
 sum=$(cksum <"$T/real.db")

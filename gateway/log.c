@@ -97,6 +97,9 @@ log_parse_traces(const char *s, const char **bad)
 	return mask;
 }
 
+static void	log_vwrite(int, const char *, const char *, va_list)
+	    __attribute__((format(printf, 3, 0)));
+
 static void
 log_vwrite(int pri, const char *prefix, const char *fmt, va_list ap)
 {

@@ -34,8 +34,17 @@ PKGS	= libevent_core sqlite3 libserialport
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+# On a 32-bit system whose libraries use a 64-bit time_t (Debian 13's armhf;
+# Debian 12's use a 32-bit one), libevent's struct timeval has a 64-bit
+# tv_sec: ours must too.  Read from libevent's event-config.h.
+TIME_SIZES = $(shell echo 'EVENT__SIZEOF_TIME_T __SIZEOF_LONG__' | \
+	     $(CC) $(PKG_CFLAGS) -include event2/event-config.h -E -P -x c - \
+	     2>/dev/null | tail -n 1)
+TIME_DEFS = $(if $(and $(filter 8,$(word 1,$(TIME_SIZES))),$\
+	    $(filter 4,$(word 2,$(TIME_SIZES)))),-D_TIME_BITS=64)
+
 ALL_CFLAGS = $(STD) $(WARN) $(WERROR) $(OPT) $(DEBUG) $(INCS) $(DEFS) \
-	     $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+	     $(TIME_DEFS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 SAN	= -fsanitize=address,undefined -fno-omit-frame-pointer \
 	  -fno-sanitize-recover=undefined
 

@@ -8,6 +8,9 @@
 #   make sanitize   unit tests under AddressSanitizer + UBSan
 #   make fuzz       libFuzzer targets (clang), FUZZ_TIME seconds each
 #   make bench      measured figures (not pass/fail)
+#   make cross-check ARCH=armhf|arm64
+#                   cross-build into build/ARCH and bin/ARCH, run the unit
+#                   tests and the end-to-end suite under qemu-user
 #   make debug      -O0 -g3 build
 #   make install    into $(DESTDIR)$(PREFIX) (PREFIX=/usr: as a distribution does)
 #   make deb        dist/tambuli_VERSION_ARCH.deb (debhelper)
@@ -34,7 +37,8 @@ VERSION	:= $(shell head -n 1 debian/changelog | cut -d '(' -f 2 | cut -d ')' -f 
 CC	?= cc
 OPT	?= -O2
 DEBUG	?= -g
-WERROR	?= -Werror
+# warnings are errors only when asked for: CI runs "make check WERROR=-Werror"
+WERROR	?=
 FUZZ_TIME ?= 60
 
 STD	= -std=c11
@@ -42,14 +46,23 @@ WARN	= -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 	  -Wshadow -Wwrite-strings -Wpointer-arith -Wundef -Wvla \
 	  -Wno-missing-field-initializers
 INCS	= -Imodem -Igateway -Idb -Itools -Itests
-DEFS	= -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+DEFS	= -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 \
 	  -DTAMBULI_VERSION=\"$(VERSION)\"
 PKGS	= libevent_core sqlite3 libserialport
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+# On a 32-bit system whose libraries use a 64-bit time_t (Debian 13's armhf;
+# Debian 12's use a 32-bit one), libevent's struct timeval has a 64-bit
+# tv_sec: ours must too.  Read from libevent's event-config.h.
+TIME_SIZES = $(shell echo 'EVENT__SIZEOF_TIME_T __SIZEOF_LONG__' | \
+	     $(CC) $(PKG_CFLAGS) -include event2/event-config.h -E -P -x c - \
+	     2>/dev/null | tail -n 1)
+TIME_DEFS = $(if $(and $(filter 8,$(word 1,$(TIME_SIZES))),$\
+	    $(filter 4,$(word 2,$(TIME_SIZES)))),-D_TIME_BITS=64)
+
 ALL_CFLAGS = $(STD) $(WARN) $(WERROR) $(OPT) $(DEBUG) $(INCS) $(DEFS) \
-	     $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+	     $(TIME_DEFS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 SAN	= -fsanitize=address,undefined -fno-omit-frame-pointer \
 	  -fno-sanitize-recover=undefined
 
@@ -139,7 +152,9 @@ UNIT_TESTS = at_error at_lexer at_resp conf ctl_proto db gsm7 keyword pdu \
 	     phone plan translit ussd utf8
 FUZZ_TARGETS = at_lexer conf ctl_proto keyword pdu_decode plan ussd
 
+# objects in $(B), programs in $(BIN_OUT) (cross-check uses build/ARCH, bin/ARCH)
 B	= build
+BIN_OUT	= bin
 LIB	= $(B)/libtambuli.a
 SANLIB	= $(B)/san/libtambuli.a
 LIB_OBJS = $(LIB_SRCS:%.c=$(B)/%.o)
@@ -148,52 +163,54 @@ CLI_OBJS = $(CLI_SRCS:%.c=$(B)/%.o)
 SIM_OBJS = $(SIM_SRCS:%.c=$(B)/%.o)
 DAEMON_OBJS = $(DAEMON_SRCS:%.c=$(B)/%.o)
 # the programs again, with AddressSanitizer + UBSan, for the regress suite
-SAN_PROGS = bin/san/tambulid bin/san/tambuli bin/san/modemsim bin/san/atchat
-UNIT_BINS = $(UNIT_TESTS:%=bin/test_%)
-SAN_BINS = $(UNIT_TESTS:%=bin/san/test_%)
-REPLAY_BINS = $(FUZZ_TARGETS:%=bin/san/replay_%)
-FUZZ_BINS = $(FUZZ_TARGETS:%=bin/fuzz/fuzz_%)
+SAN_PROGS = $(BIN_OUT)/san/tambulid $(BIN_OUT)/san/tambuli \
+	    $(BIN_OUT)/san/modemsim $(BIN_OUT)/san/atchat
+UNIT_BINS = $(UNIT_TESTS:%=$(BIN_OUT)/test_%)
+SAN_BINS = $(UNIT_TESTS:%=$(BIN_OUT)/san/test_%)
+REPLAY_BINS = $(FUZZ_TARGETS:%=$(BIN_OUT)/san/replay_%)
+FUZZ_BINS = $(FUZZ_TARGETS:%=$(BIN_OUT)/fuzz/fuzz_%)
 
 .PHONY: all deps demo check unit sanitize replay regress sanitize-regress \
-	fuzz bench debug install deb man-lint clean
+	fuzz bench debug install deb man-lint clean cross cross-check
 # keep the objects of pattern rules (and keep make quiet after the tests)
 .SECONDARY:
 .DEFAULT_GOAL := all
 
-all: deps bin/tambulid bin/tambuli bin/modemsim bin/atchat
+all: deps $(BIN_OUT)/tambulid $(BIN_OUT)/tambuli $(BIN_OUT)/modemsim \
+    $(BIN_OUT)/atchat
 
 deps:
 	@tools/deps.sh build
 
-bin/tambuli: $(CLI_OBJS) $(LIB)
+$(BIN_OUT)/tambuli: $(CLI_OBJS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
-bin/tambulid: $(DAEMON_OBJS) $(LIB)
+$(BIN_OUT)/tambulid: $(DAEMON_OBJS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $(DAEMON_OBJS) $(LIB) $(LDFLAGS) $(PKG_LIBS)
 
-bin/san/tambulid: $(DAEMON_SRCS:%.c=$(B)/san/%.o) $(SANLIB)
+$(BIN_OUT)/san/tambulid: $(DAEMON_SRCS:%.c=$(B)/san/%.o) $(SANLIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
-bin/san/tambuli: $(CLI_SRCS:%.c=$(B)/san/%.o) $(SANLIB)
+$(BIN_OUT)/san/tambuli: $(CLI_SRCS:%.c=$(B)/san/%.o) $(SANLIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
-bin/san/modemsim: $(SIM_SRCS:%.c=$(B)/san/%.o) $(SANLIB)
+$(BIN_OUT)/san/modemsim: $(SIM_SRCS:%.c=$(B)/san/%.o) $(SANLIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS) -lutil
 
-bin/san/atchat: $(B)/san/tools/atchat.o $(SANLIB)
+$(BIN_OUT)/san/atchat: $(B)/san/tools/atchat.o $(SANLIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS)
 
-bin/modemsim: $(SIM_OBJS) $(LIB)
+$(BIN_OUT)/modemsim: $(SIM_OBJS) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $(SIM_OBJS) $(LIB) $(LDFLAGS) $(PKG_LIBS) -lutil
 
-bin/atchat: $(B)/tools/atchat.o $(LIB)
+$(BIN_OUT)/atchat: $(B)/tools/atchat.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS)
 
@@ -222,15 +239,15 @@ bin/notify_recv: $(B)/tests/notify_recv.o
 $(B)/tools/cmd.o $(B)/san/tools/cmd.o $(B)/gateway/tambulid.o \
     $(B)/san/gateway/tambulid.o: debian/changelog
 
-bin/test_%: $(B)/tests/unit/test_%.o $(B)/tests/tt.o $(LIB)
+$(BIN_OUT)/test_%: $(B)/tests/unit/test_%.o $(B)/tests/tt.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
-bin/san/test_%: $(B)/san/tests/unit/test_%.o $(B)/san/tests/tt.o $(SANLIB)
+$(BIN_OUT)/san/test_%: $(B)/san/tests/unit/test_%.o $(B)/san/tests/tt.o $(SANLIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
-bin/san/replay_%: $(B)/san/tests/fuzz/fuzz_%.o $(B)/san/tests/fuzz/replay.o $(SANLIB)
+$(BIN_OUT)/san/replay_%: $(B)/san/tests/fuzz/fuzz_%.o $(B)/san/tests/fuzz/replay.o $(SANLIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
@@ -245,7 +262,7 @@ bin/dbpage: $(B)/tests/dbpage.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
-bin/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
+$(BIN_OUT)/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
@@ -256,7 +273,7 @@ bin/ctlhold: $(B)/tests/ctlhold.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS)
 
-bin/bench_fill: $(B)/tests/bench/bench_fill.o $(LIB)
+$(BIN_OUT)/bench_fill: $(B)/tests/bench/bench_fill.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
@@ -276,21 +293,22 @@ sanitize-regress: deps $(SAN_PROGS) $(TEST_TOOLS)
 	@tests/run.sh regress-san
 
 check: deps all $(TEST_TOOLS) $(UNIT_BINS) $(SAN_BINS) $(REPLAY_BINS) $(SAN_PROGS)
+	@tools/deps.sh check
 	@tests/run.sh all
 
 demo: deps all
 	@tools/demo.sh
 
-bench: all bin/bench_fill
-bench: deps bin/bench_codec
-	bin/bench_codec
+bench: all $(BIN_OUT)/bench_fill
+bench: deps $(BIN_OUT)/bench_codec
+	$(BIN_OUT)/bench_codec
 	sh tests/bench/bench_gateway.sh
 
 # libFuzzer needs clang; objects are compiled straight from the sources.
 FUZZ_CC	?= clang
 FUZZ_FLAGS = $(STD) $(INCS) $(DEFS) -g -O1 \
 	     -fsanitize=fuzzer,address,undefined
-bin/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CODEC_SRCS) $(GATEWAY_CORE_SRCS) \
+$(BIN_OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CODEC_SRCS) $(GATEWAY_CORE_SRCS) \
     gateway/compat.c gateway/xmalloc.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
@@ -301,7 +319,7 @@ fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(B)/fuzz-corpus/$$t; \
 		echo "fuzz: $$t for $(FUZZ_TIME)s"; \
-		bin/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) \
+		$(BIN_OUT)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_TIME) \
 		    -max_len=$$(cat tests/fuzz/$$t.max_len 2>/dev/null || echo 512) \
 		    $$(test -f tests/fuzz/$$t.dict && echo -dict=tests/fuzz/$$t.dict) \
 		    -artifact_prefix=tests/fuzz/ \
@@ -320,15 +338,42 @@ MAN1	= tools/man/tambuli.1 tools/man/modemsim.1
 MAN5	= tools/man/tambuli.conf.5
 MAN8	= tools/man/tambulid.8
 
+# Cross-build for a Raspberry Pi (Debian 12 / Raspberry Pi OS): the Debian
+# cross compiler, the ARM sqlite3 and libserialport from the multiarch
+# packages, the ARM libevent from a private sysroot (tools/deps.sh), objects
+# and programs apart from the native build.  cross-check runs the unit tests
+# and the end-to-end suite under qemu-user.
+ARCH	?= armhf
+CROSS_TRIPLET_armhf = arm-linux-gnueabihf
+CROSS_TRIPLET_arm64 = aarch64-linux-gnu
+CROSS	= $(CROSS_TRIPLET_$(ARCH))
+CROSS_SYSROOT = $(CURDIR)/build/sysroot-$(ARCH)
+CROSS_PC = $(CROSS_SYSROOT)/usr/lib/$(CROSS)/pkgconfig:/usr/lib/$(CROSS)/pkgconfig
+CROSS_PC := $(CROSS_PC):/usr/share/pkgconfig
+CROSS_PROGS = tambulid tambuli modemsim atchat $(UNIT_TESTS:%=test_%)
+
+cross:
+	@test -n "$(CROSS)" || { echo "ARCH must be armhf or arm64" >&2; exit 2; }
+	@tools/deps.sh cross $(ARCH)
+	PKG_CONFIG_LIBDIR=$(CROSS_PC) $(MAKE) --no-print-directory \
+	    CC=$(CROSS)-gcc AR=$(CROSS)-ar B=build/$(ARCH) BIN_OUT=bin/$(ARCH) \
+	    $(CROSS_PROGS:%=bin/$(ARCH)/%)
+
+cross-check: cross $(TEST_TOOLS)
+	@tests/run.sh cross $(ARCH)
+
+debug:
+	$(MAKE) OPT=-O0 DEBUG=-g3
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(SYSUSERSDIR) \
 	    $(DESTDIR)$(SYSCONFDIR)/tambuli
-	install -m 755 bin/tambulid $(DESTDIR)$(SBINDIR)/tambulid
-	install -m 755 bin/tambuli $(DESTDIR)$(BINDIR)/tambuli
-	install -m 755 bin/modemsim $(DESTDIR)$(BINDIR)/modemsim
+	install -m 755 $(BIN_OUT)/tambulid $(DESTDIR)$(SBINDIR)/tambulid
+	install -m 755 $(BIN_OUT)/tambuli $(DESTDIR)$(BINDIR)/tambuli
+	install -m 755 $(BIN_OUT)/modemsim $(DESTDIR)$(BINDIR)/modemsim
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/

@@ -589,14 +589,18 @@ int
 ctl_proto_format_event(const char *name, const char *const *argv, char *out,
     size_t outlen)
 {
-	size_t	o;
+	static const char	 tag[] = "%event ";
+	size_t			 nl = strlen(name), o;
 
-	if (!ctl_proto_isword(name, strlen(name)))
+	if (!ctl_proto_isword(name, nl))
 		return -1;
-	o = strlen("%event ") + strlen(name);
+	o = sizeof tag - 1 + nl;
 	if (o + 2 > outlen)
 		return -1;
-	snprintf(out, outlen, "%%event %s", name);
+	/* the length is checked above: copy, no format to truncate */
+	memcpy(out, tag, sizeof tag - 1);
+	memcpy(out + sizeof tag - 1, name, nl);
+	out[o] = '\0';
 	if (ctl_proto_append_args(argv, out, outlen, &o) != 0 ||
 	    o > CTL_PROTO_LINE_MAX || o + 2 > outlen)
 		return -1;

@@ -2,13 +2,19 @@
 # tests/run.sh — run the test suites and print one summary line.
 #
 # usage: tests/run.sh all|unit|sanitize|replay|regress|regress-san
+#        tests/run.sh cross armhf|arm64
 #
+# BIN (default bin) is where unit and regress find the programs.  "cross
+# ARCH" runs the unit tests and the regress suite on the programs that
+# "make cross ARCH=..." built in bin/ARCH, each through a wrapper in
+# build/ARCH/qemu that runs it under qemu-user.
 # Each unit test program ends with "N passed, N failed"; every fuzz corpus
 # replay and every regress script counts as one test.  Output of a failing
 # program is shown; the last line is the total, "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 
+BIN=${BIN:-bin}
 passed=0
 failed=0
 log=$(mktemp)
@@ -48,8 +54,8 @@ one() { # one NAME COMMAND...: a single pass/fail test
 }
 
 unit() {
-	for t in bin/test_*; do
-		[ -x "$t" ] && count "unit ${t#bin/test_}" "$t"
+	for t in "$BIN"/test_*; do
+		[ -x "$t" ] && count "unit ${t#"$BIN"/test_}" "$t"
 	done
 }
 
@@ -70,9 +76,41 @@ replay() {
 regress() {
 	for t in tests/regress/*.sh; do
 		[ -f "$t" ] || continue
-		one "regress $(basename "$t" .sh)" sh "$t"
+		one "regress $(basename "$t" .sh)" env BIN="$BIN" sh "$t"
 	done
-	one "demo" sh tools/demo.sh
+	one "demo" env BIN="$BIN" sh tools/demo.sh
+}
+
+# cross ARCH: wrappers that run the ARCH programs under qemu-user, with the
+# ARCH C library of the cross toolchain, the multiarch libraries and the
+# libevent of the private sysroot (tools/deps.sh)
+cross() {
+	case ${1:-} in
+	armhf)	triplet=arm-linux-gnueabihf; qemu=qemu-arm ;;
+	arm64)	triplet=aarch64-linux-gnu; qemu=qemu-aarch64 ;;
+	*)	echo "usage: tests/run.sh cross armhf|arm64" >&2; exit 2 ;;
+	esac
+	qemu=$(command -v "$qemu" || command -v "$qemu-static") || {
+		echo "tests/run.sh: no $qemu (apt-get install qemu-user)" >&2
+		exit 1
+	}
+	top=$(pwd)
+	libs=$top/build/sysroot-$1/usr/lib/$triplet:/usr/lib/$triplet:/lib/$triplet
+	w=build/$1/qemu
+	rm -rf "$w"
+	mkdir -p "$w" || exit 1
+	for p in bin/"$1"/*; do
+		[ -f "$p" ] && [ -x "$p" ] || continue
+		cat >"$w/${p##*/}" <<WRAP
+#!/bin/sh
+exec $qemu -L /usr/$triplet -E LD_LIBRARY_PATH=$libs $top/$p "\$@"
+WRAP
+		chmod 755 "$w/${p##*/}"
+	done
+	BIN=$w
+	echo "cross $1: $(ls "$w" | wc -l) programs under $qemu"
+	unit
+	regress
 }
 
 # the end-to-end scripts against the AddressSanitizer + UBSan programs:
@@ -94,7 +132,8 @@ replay)		replay ;;
 regress)	regress ;;
 regress-san)	regress_san ;;
 all)		unit; sanitize; replay; regress; regress_san ;;
-*)		echo "usage: tests/run.sh all|unit|sanitize|replay|regress|regress-san" >&2
+cross)		cross "${2:-}" ;;
+*)		echo "usage: tests/run.sh all|unit|sanitize|replay|regress|regress-san|cross ARCH" >&2
 		exit 2 ;;
 esac
 

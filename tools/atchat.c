@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,13 +142,14 @@ atchat_unescape(const char *s, size_t *len, int *nocr, int re)
 	return out;
 }
 
-static long
+/* 64 bits: a 32-bit long holds under 25 days of milliseconds of uptime */
+static int64_t
 atchat_now_ms(void)
 {
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int
@@ -228,7 +230,7 @@ atchat_expect(struct atchat *a, const char *raw, long timeout_ms)
 	regex_t		 re, *rep = NULL;
 	char		*exp, tmp[4096];
 	size_t		 elen;
-	long		 deadline = atchat_now_ms() + timeout_ms, left;
+	int64_t		 deadline = atchat_now_ms() + timeout_ms, left;
 	ssize_t		 n;
 	int		 nocr, rc = -1, e;
 

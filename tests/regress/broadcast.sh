@@ -20,15 +20,11 @@ join() {
 		sim "$1" sms "+$(($2 + i))" "${4:-JOIN}" >/dev/null
 		i=$((i + 1))
 	done
-	i=0
-	until [ "$(total)" -ge $((before + $3)) ]; do
-		i=$((i + 1))
-		if [ "$i" -gt 300 ]; then
-			fail "$1: members did not get their JOIN replies"
-			return
-		fi
-		sleep 0.1	# polling a condition
-	done
+	wait_until at_least "$((before + $3))" ||
+	    fail "$1: members did not get their JOIN replies"
+}
+at_least() {
+	[ "$(total)" -ge "$1" ]
 }
 
 count() {
@@ -62,24 +58,18 @@ tam g status >"$T/st"
 contains "caps: status shows the cap" "$T/st" "(cap 3)"
 
 # ---- delivery reports ----------------------------------------------------
-i=0
-until tam g broadcast show --json "$id" | grep -q '"delivered":12'; do
-	i=$((i + 1))
-	[ "$i" -gt 100 ] && break
-	sleep 0.1	# polling a condition
-done
+# bc_has NAME ID TEXT: the broadcast's JSON has TEXT
+bc_has() {
+	tam "$1" broadcast show --json "$2" | grep -qF -- "$3"
+}
+wait_until bc_has g "$id" '"delivered":12,'
 tam g broadcast show --json "$id" >"$T/bc.json"
 contains "reports: delivered" "$T/bc.json" '"delivered":12,'
 sim b fault report 70 1 >/dev/null
 sim a fault report 70 1 >/dev/null
 id=$(tam g send "Report failure test" | head -n 1)
 wait_bc g "$id"
-i=0
-until tam g broadcast show --json "$id" | grep -q '"failed":1,'; do
-	i=$((i + 1))
-	[ "$i" -gt 100 ] && break
-	sleep 0.1	# polling a condition
-done
+wait_until bc_has g "$id" '"failed":1,'
 tam g broadcast show --json "$id" >"$T/bc.json"
 contains "reports: a failed delivery" "$T/bc.json" '"failed":1,'
 
@@ -129,7 +119,7 @@ check "urgent: nothing after STOP" 0 "$(sent_to d +14155553007 |
 before=$(wc -l <"$T/d.sent")
 id=$(tam h send "Crash test" | head -n 1)
 for k in 1 2 3; do
-	sim d wait-sent $((before + 2 * k)) 20 >/dev/null
+	sim d wait-sent $((before + 2 * k)) "$WAIT_MAX" >/dev/null
 	kill -9 "$gw_pid"
 	wait "$gw_pid" 2>/dev/null
 	gw_start h d

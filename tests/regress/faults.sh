@@ -13,7 +13,7 @@ members() {
 		sim "$2" sms "+1415555$(printf %04d "$i")" "JOIN" >/dev/null
 		i=$((i + 1))
 	done
-	sim "$2" wait-sent $((before + $3)) 30 >/dev/null ||
+	sim "$2" wait-sent $((before + $3)) "$WAIT_MAX" >/dev/null ||
 	    fail "$1: members did not get their JOIN replies"
 }
 
@@ -65,10 +65,10 @@ wait_bc g "$id"
 check "cmti race: alerts sent" 3 "$(count_alert s1 'Race test')"
 sim s1 fault garbage 64 >/dev/null
 sim s1 reboot >/dev/null
-sim s1 wait-ready 10 >/dev/null || fail "reboot: simulator not ready"
+sim s1 wait-ready "$WAIT_MAX" >/dev/null || fail "reboot: simulator not ready"
 before=$(wc -l <"$T/s1.sent")
 sim s1 sms +14155559902 "JOIN" >/dev/null
-sim s1 wait-sent $((before + 1)) 30 >/dev/null ||
+sim s1 wait-sent $((before + 1)) "$WAIT_MAX" >/dev/null ||
     fail "after reboot and garbage: a JOIN got no reply"
 tam g status >"$T/st"
 contains "after reboot: ready" "$T/st" "modem modem1: ready"
@@ -79,7 +79,7 @@ gw_start h s2
 members "unplug" s2 6
 before=$(wc -l <"$T/s2.sent")
 id=$(tam h send "Unplug test" | head -n 1)
-sim s2 wait-sent $((before + 2)) 20 >/dev/null
+sim s2 wait-sent $((before + 2)) "$WAIT_MAX" >/dev/null
 sim s2 unplug >/dev/null
 sim s2 replug >/dev/null || fail "replug"
 wait_bc h "$id"
@@ -94,7 +94,7 @@ contains "unplug logged" "$T/h.log" "lost"
 # ---- back under another name: found again by its IMEI --------------------
 before=$(wc -l <"$T/s2.sent")
 id=$(tam h send "Renamed test" | head -n 1)
-sim s2 wait-sent $((before + 2)) 20 >/dev/null
+sim s2 wait-sent $((before + 2)) "$WAIT_MAX" >/dev/null
 sim s2 unplug >/dev/null
 sim s2 replug "$T/s2-renamed.tty" >/dev/null || fail "replug renamed"
 wait_bc h "$id"

@@ -60,7 +60,7 @@ while IFS='|' read -r num text want; do
 	[ -n "$num" ] || continue
 	sim m1 sms "$num" "$text" >/dev/null
 	n=$((n + 1))
-	sim m1 wait-sent "$n" 10 >/dev/null || fail "no reply to $text"
+	sim m1 wait-sent "$n" "$WAIT_MAX" >/dev/null || fail "no reply to $text"
 	got=$(sent_to m1 "$num" | tail -n 1)
 	case "$got" in
 	"$want"*) ok ;;
@@ -93,7 +93,7 @@ before=$(wc -l <"$T/m1.sent")
 sim m1 sms +14155550101 "STOP" >/dev/null
 # a text to a fresh number proves the STOP was processed first
 sim m1 sms +14155550105 "JOIN" >/dev/null
-sim m1 wait-sent $((before + 1)) 10 >/dev/null
+sim m1 wait-sent $((before + 1)) "$WAIT_MAX" >/dev/null
 check "second STOP is silent" "1" "$(sent_to m1 +14155550101 |
     grep -c unsubscribed)"
 
@@ -105,7 +105,7 @@ sim m1 sms +14155550103 "Can we stop the march early? My kids are tired" \
     >/dev/null
 long="Buenas tardes. Quiero saber si la asamblea del sabado sigue en pie, porque mi hermana y yo queremos llevar a los vecinos del edificio. Tambien quisiera saber si habra traduccion al mixteco. Gracias por todo lo que hacen."
 sim m1 sms +5215512340002 "$long" >/dev/null
-sim m1 wait-sent $((n + 3)) 10 >/dev/null || fail "forwards not sent"
+sim m1 wait-sent $((n + 3)) "$WAIT_MAX" >/dev/null || fail "forwards not sent"
 tam g inbox --json >"$T/inbox.json" 2>&1
 contains "inbox text" "$T/inbox.json" '"text":"Is the rally still on tomorrow?"'
 contains "inbox review flag" "$T/inbox.json" '"flags":["review"]'
@@ -120,18 +120,16 @@ for i in 1 2 3 4 5; do
 	sim m1 sms +14155550199 "INFO" >/dev/null
 done
 sim m1 sms +14155550198 "INFO" >/dev/null
-i=0
-until sent_to m1 +14155550198 | grep -q "Contact"; do
-	i=$((i + 1))
-	[ "$i" -gt 100 ] && break
-	sleep 0.1	# polling a condition
-done
+got_reply() {
+	sent_to m1 "$1" | grep -q "Contact"
+}
+wait_until got_reply +14155550198
 check "reply rate limit" "3" "$(sent_to m1 +14155550199 | grep -c Contact)"
 # the STOP confirmation still goes out past the limit, in the keyword's
 # language, which the opted-out number keeps
 n=$(wc -l <"$T/m1.sent")
 sim m1 sms +14155550199 "BAJA" >/dev/null
-sim m1 wait-sent $((n + 1)) 10 >/dev/null
+sim m1 wait-sent $((n + 1)) "$WAIT_MAX" >/dev/null
 check "STOP past the reply limit" \
     "Migrant Alliance: ya no te enviaremos mensajes. Para volver a suscribirte responde UNIRSE." \
     "$(sent_to m1 +14155550199 | tail -n 1)"
@@ -142,15 +140,10 @@ contains "opted-out language" "$T/subs.json" \
 # ---- SIGHUP reloads the texts ----------------------------------------------
 sed -i 's/^organization = .*/organization = Alianza Migrante/' "$T/g.conf"
 kill -HUP "$gw_pid"
-i=0
-until grep -q "configuration reloaded" "$T/g.log"; do
-	i=$((i + 1))
-	[ "$i" -gt 100 ] && break
-	sleep 0.1	# polling a condition
-done
+wait_until grep -q "configuration reloaded" "$T/g.log"
 n=$(wc -l <"$T/m1.sent")
 sim m1 sms +14155550188 "JOIN" >/dev/null
-sim m1 wait-sent $((n + 1)) 10 >/dev/null
+sim m1 wait-sent $((n + 1)) "$WAIT_MAX" >/dev/null
 check "reload: new organization" \
     "Alianza Migrante: you are subscribed to our alerts. Text STOP to stop, INFO for help." \
     "$(sent_to m1 +14155550188)"
@@ -181,7 +174,7 @@ gw_start h m2
 for i in 0 1 2 3 4 5 6 7 8 9; do
 	sim m2 sms "+1415555020$i" "JOIN" >/dev/null
 done
-sim m2 wait-sent 10 20 >/dev/null || fail "m2: joins"
+sim m2 wait-sent 10 "$WAIT_MAX" >/dev/null || fail "m2: joins"
 id=$(tam h send "Rally moved to City Hall, 6pm" | head -n 1)
 # the last member stops while the first alerts are going out
 sim m2 sms +14155550209 "STOP" >/dev/null
@@ -198,7 +191,7 @@ contains "broadcast counts" "$T/bc.json" '"skipped":1'
 before=$(wc -l <"$T/m2.sent")
 id=$(tam h send --urgent "Checkpoint at 5th & Main, avoid the area" |
     head -n 1)
-sim m2 wait-sent $((before + 3)) 20 >/dev/null
+sim m2 wait-sent $((before + 3)) "$WAIT_MAX" >/dev/null
 kill -9 "$gw_pid"
 wait "$gw_pid" 2>/dev/null
 gw_start h m2

@@ -36,7 +36,7 @@ contains "ussd unknown code" "$T/err" "does not support"
 for p in generic simcom; do
 	run_expect "send $p" 0 "$BIN"/tambuli modem send "$T/$p.tty" \
 	    "+1 (415) 555-0100" "Asamblea mañana — todos bienvenidos. $(printf 'z%.0s' $(seq 1 60))"
-	sim "$p" wait-sent 1 5 >/dev/null || fail "send $p: nothing recorded"
+	sim "$p" wait-sent 1 "$WAIT_MAX" >/dev/null || fail "send $p: nothing recorded"
 	contains "send $p" "$T/$p.sent" '"to":"+14155550100"'
 	contains "send $p" "$T/$p.sent" '"segments":2'
 	contains "send $p" "$T/$p.sent" '"encoding":"ucs2"'

@@ -21,7 +21,7 @@ chat() {
 	name=$1
 	what=$2
 	shift 2
-	if "$BIN"/atchat "$@" >"$T/chat.out" 2>"$T/chat.err"; then
+	if "$BIN"/atchat -t "$WAIT_MAX" "$@" >"$T/chat.out" 2>"$T/chat.err"; then
 		ok
 	else
 		fail "$name: $what"
@@ -50,7 +50,7 @@ send() {
 		return
 	}
 	while read -r len hex; do
-		chat "$name" "AT+CMGS=$len" -t 5 "$tty" \
+		chat "$name" "AT+CMGS=$len" "$tty" \
 		    "AT+CMGS=$len" '> ' "$hex\\z\\c" 're:\+CMGS: [0-9]+' \
 		    '' 'OK'
 	done <"$T/pdus"
@@ -79,7 +79,7 @@ chat g "init" "$G" \
 
 send g "$G" --to +14155550100 --report "JOIN the rally"
 chat g "status report +CDS" -n "$G" '' 're:\+CDS: [0-9]+\r\n07'
-succeeds "g: wait-sent 1" ctl g wait-sent 1 5
+succeeds "g: wait-sent 1" ctl g wait-sent 1 "$WAIT_MAX"
 ctl g sent >"$T/sent.out"
 succeeds "g: recorded recipient and text" grep -q \
     '"to":"+14155550100","text":"JOIN the rally","segments":1,"encoding":"gsm7","report":true,"mr":\[0\]' \
@@ -88,7 +88,7 @@ succeeds "g: -o file" grep -q '"text":"JOIN the rally"' "$T/g.sent"
 
 long="Rally for International Migrants Day, Dec 18, 5pm, City Hall. Bring your family and friends; know your rights. Text INFO for details or STOP to opt out of these alerts."
 send g "$G" --to +14155550101 "$long"
-succeeds "g: wait-sent 2" ctl g wait-sent 2 5
+succeeds "g: wait-sent 2" ctl g wait-sent 2 "$WAIT_MAX"
 ctl g sent | tail -n 1 >"$T/sent.out"
 succeeds "g: multipart reassembled" grep -qF \
     "\"to\":\"+14155550101\",\"text\":\"$long\",\"segments\":2" \
@@ -96,7 +96,7 @@ succeeds "g: multipart reassembled" grep -qF \
 succeeds "g: mr per part" grep -q '"mr":\[1,2\]' "$T/sent.out"
 
 send g "$G" --to +14155550102 "Avísame — ¿dónde?"
-succeeds "g: wait-sent 3" ctl g wait-sent 3 5
+succeeds "g: wait-sent 3" ctl g wait-sent 3 "$WAIT_MAX"
 succeeds "g: ucs2 recorded" sh -c ""$BIN"/modemsim ctl $T/g.sock sent | tail -n 1 | grep -q '\"encoding\":\"ucs2\"'"
 
 chat g "wrong length is 304" "$G" \
@@ -162,11 +162,11 @@ else
 	ok
 fi
 chat g "AT+CFUN=1,1 resets a hung modem" "$G" 'AT+CFUN=1,1' 'OK'
-succeeds "g: ready after reset" ctl g wait-ready 10
+succeeds "g: ready after reset" ctl g wait-ready "$WAIT_MAX"
 chat g "volatile settings reset" "$G" 'AT' 'AT\r\r\nOK\r\n' \
     'AT+CNMI?' '+CNMI: 0,0,0,0,0'
 succeeds "g: reboot" ctl g reboot
-succeeds "g: ready after reboot" ctl g wait-ready 10
+succeeds "g: ready after reboot" ctl g wait-ready "$WAIT_MAX"
 
 # unplug and replug: a new /dev/pts/N behind the same link
 old=$(readlink "$G")
@@ -184,12 +184,12 @@ else
 	ok
 fi
 succeeds "g: replug prints the path" grep -q "^$new\$" "$T/replug.out"
-succeeds "g: ready after replug" ctl g wait-ready 10
+succeeds "g: ready after replug" ctl g wait-ready "$WAIT_MAX"
 chat g "AT after replug" "$G" 'ATE0' 'OK' 'AT+CPMS?' '+CPMS: "SM",0,30'
 ctl g replug "$T/g2.tty" >/dev/null || fail "g: replug under a new name"
 succeeds "g: new link" test -L "$T/g2.tty"
 succeeds "g: old link gone" test ! -e "$G"
-succeeds "g: ready after rename" ctl g wait-ready 10
+succeeds "g: ready after rename" ctl g wait-ready "$WAIT_MAX"
 chat g "AT under the new name" "$T/g2.tty" 'AT' 'OK'
 succeeds "g: status" sh -c ""$BIN"/modemsim ctl $T/g.sock status | grep -q '\"personality\":\"generic\",\"plugged\":true'"
 if ctl g frobnicate >/dev/null 2>&1; then
@@ -227,7 +227,7 @@ chat q "PIN" -n "$T/q.tty" '' '+CPIN: SIM PIN' 'ATE0' 'OK' 'AT+CMEE=1' 'OK' \
     'AT+CPIN?' '+CPIN: SIM PIN' 'AT+CMGL=4' '+CMS ERROR: 311' \
     'AT+CPIN="0000"' '+CME ERROR: 16' \
     'AT+CPIN="1234"' 'OK' '' '+QIND: SMS DONE'
-succeeds "q: ready after PIN" ctl q wait-ready 10
+succeeds "q: ready after PIN" ctl q wait-ready "$WAIT_MAX"
 
 succeeds "quit" ctl g quit
 

@@ -10,17 +10,15 @@ gw_start g s
 fds() {
 	ls "/proc/$gw_pid/fd" 2>/dev/null | wc -l
 }
+noticed() {
+	tam g status 2>/dev/null | grep -qE 'modem1: (backoff|opening)'
+}
 before=$(fds)
 c=0
 while [ "$c" -lt "$CYCLES" ]; do
 	sim s unplug >/dev/null
 	# wait until the daemon has noticed, then plug back in
-	i=0
-	until tam g status 2>/dev/null | grep -qE 'modem1: (backoff|opening)'; do
-		i=$((i + 1))
-		[ "$i" -gt 100 ] && break
-		sleep 0.05	# polling a condition
-	done
+	wait_until noticed
 	sim s replug >/dev/null || fail "replug $c"
 	gw_wait_ready g || break
 	c=$((c + 1))
@@ -29,5 +27,5 @@ check "soak: cycles" "$CYCLES" "$c"
 check "soak: file descriptors" "$before" "$(fds)"
 n=$(wc -l <"$T/s.sent" 2>/dev/null || echo 0)
 sim s sms +14155550111 "JOIN" >/dev/null
-sim s wait-sent $((n + 1)) 10 >/dev/null || fail "soak: no reply after"
+sim s wait-sent $((n + 1)) "$WAIT_MAX" >/dev/null || fail "soak: no reply after"
 summary

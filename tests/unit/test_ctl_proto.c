@@ -444,6 +444,10 @@ test_format_reply(void)
 	tt_int_op(ctl_proto_format_event("a b", NULL, out, sizeof out), ==,
 	    -1);
 	tt_int_op(ctl_proto_format_event("", NULL, out, sizeof out), ==, -1);
+	/* "%event gone\n" and its NUL fit in 13 bytes, not in 12 */
+	tt_int_op(ctl_proto_format_event("gone", NULL, out, 13), ==, 12);
+	tt_str_op(out, ==, "%event gone\n");
+	tt_int_op(ctl_proto_format_event("gone", NULL, out, 12), ==, -1);
 end:
 	;
 }

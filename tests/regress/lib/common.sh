@@ -14,6 +14,22 @@ for b in "$BIN"/modemsim "$BIN"/atchat "$BIN"/tambuli; do
 	fi
 done
 
+# Every wait is on a condition, bounded by WAIT_MAX seconds (default 180):
+# enough for a Pi Zero or for qemu-user on a loaded machine, and free when
+# things are fast.  Never a fixed sleep.
+WAIT_MAX=${WAIT_MAX:-180}
+
+# wait_until COMMAND...: until COMMAND (a shell function too) succeeds;
+# 1 if WAIT_MAX seconds pass first
+wait_until() {
+	wu_end=$(($(date +%s) + WAIT_MAX))
+	until "$@"; do
+		[ "$(date +%s)" -ge "$wu_end" ] && return 1
+		sleep 0.1	# polling a condition, not a fixed wait
+	done
+	return 0
+}
+
 T=$(mktemp -d "${TMPDIR:-/tmp}/tambuli-test.XXXXXX") || exit 1
 pids=""
 cleanup() {
@@ -62,7 +78,8 @@ sim_start() {
 		;;
 	esac
 	if [ -z "${nowait:-}" ]; then
-		sim "$name" wait-ready 10 >/dev/null || fail "$name: wait-ready"
+		sim "$name" wait-ready "$WAIT_MAX" >/dev/null ||
+		    fail "$name: wait-ready"
 	fi
 }
 
@@ -130,22 +147,17 @@ gw_start() {
 }
 
 # gw_wait_ready NAME: the daemon answers and no modem is still starting
+gw_ready() {
+	tam "$1" status >"$T/status" 2>&1 &&
+	    ! grep -qE ': (closed|opening|probing|init|registering|sim-wait|backoff)' \
+	    "$T/status"
+}
 gw_wait_ready() {
-	i=0
-	while :; do
-		if tam "$1" status >"$T/status" 2>&1 &&
-		    ! grep -qE ': (closed|opening|probing|init|registering|sim-wait|backoff)' \
-		    "$T/status"; then
-			return 0
-		fi
-		i=$((i + 1))
-		if [ "$i" -gt 300 ]; then
-			fail "daemon $1 not ready:"
-			sed 's/^/    /' "$T/status" "$T/$1.log" | tail -30
-			return 1
-		fi
-		sleep 0.1	# polling a condition, not a fixed wait
-	done
+	if ! wait_until gw_ready "$1"; then
+		fail "daemon $1 not ready:"
+		sed 's/^/    /' "$T/status" "$T/$1.log" | tail -30
+		return 1
+	fi
 }
 
 tam() {
@@ -161,21 +173,21 @@ sent_to() {
 }
 
 # wait_bc NAME ID: until the broadcast is done or cancelled
+bc_state() {
+	tam "$1" broadcast show --json "$2" 2>/dev/null |
+	    sed -n 's/.*"state":"\([a-z]*\)".*/\1/p'
+}
+bc_finished() {
+	case "$(bc_state "$1" "$2")" in
+	done|cancelled) return 0 ;;
+	esac
+	return 1
+}
 wait_bc() {
-	i=0
-	while :; do
-		st=$(tam "$1" broadcast show --json "$2" 2>/dev/null |
-		    sed -n 's/.*"state":"\([a-z]*\)".*/\1/p')
-		case "$st" in
-		done|cancelled) return 0 ;;
-		esac
-		i=$((i + 1))
-		if [ "$i" -gt 600 ]; then
-			fail "broadcast $2 not finished (state $st)"
-			return 1
-		fi
-		sleep 0.1	# polling a condition, not a fixed wait
-	done
+	if ! wait_until bc_finished "$1" "$2"; then
+		fail "broadcast $2 not finished (state $(bc_state "$1" "$2"))"
+		return 1
+	fi
 }
 
 # db_init PATH: a new database at PATH, made the only way there is (the

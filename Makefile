@@ -329,15 +329,6 @@ fuzz:
 debug:
 	$(MAKE) OPT=-O0 DEBUG=-g3
 
-# The layout a distribution expects (PREFIX=/usr) or, by default, the
-# administrator's /usr/local.  An existing configuration file is never
-# overwritten.  The packaging sources are in tools/dist/ and the man pages
-# in tools/man/ (the top level holds only the fixed directories, and
-# debian/, which dpkg-buildpackage requires there).
-MAN1	= tools/man/tambuli.1 tools/man/modemsim.1
-MAN5	= tools/man/tambuli.conf.5
-MAN8	= tools/man/tambulid.8
-
 # Cross-build for a Raspberry Pi (Debian 12 / Raspberry Pi OS): the Debian
 # cross compiler, the ARM sqlite3 and libserialport from the multiarch
 # packages, the ARM libevent from a private sysroot (tools/deps.sh), objects
@@ -362,8 +353,14 @@ cross:
 cross-check: cross $(TEST_TOOLS)
 	@tests/run.sh cross $(ARCH)
 
-debug:
-	$(MAKE) OPT=-O0 DEBUG=-g3
+# The layout a distribution expects (PREFIX=/usr) or, by default, the
+# administrator's /usr/local.  An existing configuration file is never
+# overwritten.  The packaging sources are in tools/dist/ and the man pages
+# in tools/man/ (the top level holds only the fixed directories, and
+# debian/, which dpkg-buildpackage requires there).
+MAN1	= tools/man/tambuli.1 tools/man/modemsim.1
+MAN5	= tools/man/tambuli.conf.5
+MAN8	= tools/man/tambulid.8
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \

@@ -252,10 +252,12 @@ $(BIN_OUT)/san/replay_%: $(B)/san/tests/fuzz/fuzz_%.o $(B)/san/tests/fuzz/replay
 	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
 # a test-only LD_PRELOAD shim: writes to one database fail with ENOSPC
-# while a flag file exists (tests/regress/inbound.sh)
+# while a flag file exists (tests/regress/inbound.sh); it defines both
+# pwrite and pwrite64, so it is built without _FILE_OFFSET_BITS=64
 bin/enospc.so: tests/shim/enospc.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $< -ldl
+	$(CC) $(filter-out -D_FILE_OFFSET_BITS=64,$(ALL_CFLAGS)) -fPIC -shared \
+	    -o $@ $< -ldl
 
 # a test-only helper of tests/regress/dblife.sh (pages, foreign commits)
 bin/dbpage: $(B)/tests/dbpage.o

@@ -11,12 +11,10 @@ while [ "$i" -lt 20 ]; do
 	sim a sms "+1415555$((1000 + i))" "JOIN" >/dev/null
 	i=$((i + 1))
 done
-i=0
-until [ "$(tam g subscribers list --json | grep -o '"phone"' | wc -l)" -eq 20 ]; do
-	i=$((i + 1))
-	[ "$i" -gt 300 ] && { fail "members did not join"; break; }
-	sleep 0.1	# polling a condition
-done
+joined() {
+	[ "$(tam g subscribers list --json | grep -o '"phone"' | wc -l)" -eq "$1" ]
+}
+wait_until joined 20 || fail "members did not join"
 id=$(tam g send "Backup while sending" | head -n 1)
 run_expect "backup while sending" 0 tam g backup "$T/snap.db"
 contains "backup says where" "$T/out" "written to $T/snap.db"

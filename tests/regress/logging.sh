@@ -4,18 +4,16 @@
 # otherwise; why a modem cannot be opened, once per change.
 . "$(dirname "$0")/lib/common.sh"
 
-# wait_log FILE TEXT COUNT: until FILE has COUNT lines containing TEXT
+# has_lines FILE TEXT COUNT: FILE has COUNT lines containing TEXT
+has_lines() {
+	[ "$(grep -cF -- "$2" "$1")" -ge "$3" ]
+}
+# wait_log FILE TEXT COUNT: until it has
 wait_log() {
-	i=0
-	until [ "$(grep -cF -- "$2" "$1")" -ge "$3" ]; do
-		i=$((i + 1))
-		if [ "$i" -gt 600 ]; then
-			fail "no $3 lines \"$2\" in $1:"
-			tail -20 "$1" | sed 's/^/    /'
-			return 1
-		fi
-		sleep 0.1	# polling a condition
-	done
+	wait_until has_lines "$@" && return 0
+	fail "no $3 lines \"$2\" in $1:"
+	tail -20 "$1" | sed 's/^/    /'
+	return 1
 }
 
 # ---- stderr is the journal: "<N>" prefixes, no timestamps ----------------

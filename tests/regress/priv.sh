@@ -75,16 +75,12 @@ EOF
 gw_pid=$!
 pids="$pids $gw_pid"
 tamc() { "$BIN"/tambuli -c "$T/g.conf" "$@"; }
-i=0
-until tamc status 2>/dev/null | grep -q ': ready'; do
-	i=$((i + 1))
-	if [ "$i" -gt 300 ] || ! kill -0 "$gw_pid" 2>/dev/null; then
-		fail "daemon as $u not ready:"
-		sed 's/^/    /' "$T/g.log" | tail -20
-		break
-	fi
-	sleep 0.1	# polling a condition
-done
+ready() { tamc status 2>/dev/null | grep -q ': ready'; }
+answers() { tamc status >/dev/null 2>&1; }
+if ! wait_until ready; then
+	fail "daemon as $u not ready:"
+	sed 's/^/    /' "$T/g.log" | tail -20
+fi
 uid=$(id -u "$u")
 check "runs as the user" "$uid" "$(awk '/^Uid:/ { print $2 }' /proc/$gw_pid/status)"
 check "keeps no root uid" "$uid" "$(awk '/^Uid:/ { print $4 }' /proc/$gw_pid/status)"
@@ -103,12 +99,8 @@ run_expect "organizer: subscribers add" 0 as "$o" "$BIN"/tambuli \
 run_expect "organizer: status" 0 as "$o" "$BIN"/tambuli -c "$T/g.conf" status
 run_expect "organizer: send" 0 as "$o" "$BIN"/tambuli -c "$T/g.conf" \
     send "Priv test"
-i=0
-until [ -n "$(sent_to a +14155550101)" ]; do
-	i=$((i + 1))
-	[ "$i" -gt 300 ] && { fail "the organizer's alert was not sent"; break; }
-	sleep 0.1	# polling a condition
-done
+got_alert() { [ -n "$(sent_to a +14155550101)" ]; }
+wait_until got_alert || fail "the organizer's alert was not sent"
 check "organizer's alert delivered" "Priv test" "$(sent_to a +14155550101)"
 # anybody else: no access to the members' numbers
 run_expect "outsider: refused" 1 as "$x" "$BIN"/tambuli -c "$T/g.conf" \
@@ -119,18 +111,12 @@ run_expect "outsider: no socket" 1 as "$x" "$BIN"/tambuli -c "$T/g.conf" \
 # a modem unplugged and plugged back is opened again without root
 sim a unplug >/dev/null
 sim a replug >/dev/null
-i=0
-until tamc status 2>/dev/null | grep -q ': ready'; do
-	i=$((i + 1))
-	if [ "$i" -eq 20 ]; then
-		# the new pty is root's: give it to dialout, as udev would
-		t2=$(readlink -f "$T/a.tty")
-		chgrp dialout "$t2"
-		chmod 660 "$t2"
-	fi
-	[ "$i" -gt 600 ] && { fail "modem not back after a replug"; break; }
-	sleep 0.1	# polling a condition
-done
+# the new pty is root's: give it to dialout, as udev would ("replug"
+# answers once the new port exists)
+t2=$(readlink -f "$T/a.tty")
+chgrp dialout "$t2"
+chmod 660 "$t2"
+wait_until ready || fail "modem not back after a replug"
 kill "$gw_pid"
 wait "$gw_pid" 2>/dev/null
 
@@ -139,12 +125,7 @@ chmod 0644 "$T/state/g.db"
 "$BIN"/tambulid -c "$T/g.conf" >>"$T/g2.log" 2>&1 &
 gw_pid=$!
 pids="$pids $gw_pid"
-i=0
-until tamc status >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ "$i" -gt 300 ] && { fail "daemon did not restart"; break; }
-	sleep 0.1	# polling a condition
-done
+wait_until answers || fail "daemon did not restart"
 check "tightened" "660" "$(stat -c %a "$T/state/g.db")"
 contains "tightening logged" "$T/g2.log" "was mode 0644: tightened to 0660"
 kill "$gw_pid"
@@ -155,12 +136,7 @@ sed -i "s/^user = .*/user = root/" "$T/g.conf"
 "$BIN"/tambulid -c "$T/g.conf" >>"$T/g3.log" 2>&1 &
 gw_pid=$!
 pids="$pids $gw_pid"
-i=0
-until tamc status >/dev/null 2>&1; do
-	i=$((i + 1))
-	[ "$i" -gt 300 ] && { fail "daemon as root did not start"; break; }
-	sleep 0.1	# polling a condition
-done
+wait_until answers || fail "daemon as root did not start"
 check "user = root: root" 0 "$(awk '/^Uid:/ { print $2 }' /proc/$gw_pid/status)"
 contains "user = root: warned" "$T/g3.log" "running as root (user = root)"
 

@@ -18,16 +18,10 @@ fi
 
 # up NAME: until the daemon answers
 up() {
-	i=0
-	until tam "$1" status >/dev/null 2>&1; do
-		i=$((i + 1))
-		if [ "$i" -gt 1800 ]; then
-			fail "daemon $1 did not answer:"
-			sed 's/^/    /' "$T/$1.log" | tail -10
-			return 1
-		fi
-		sleep 0.1	# polling a condition
-	done
+	wait_until tam "$1" status >/dev/null 2>&1 && return 0
+	fail "daemon $1 did not answer:"
+	sed 's/^/    /' "$T/$1.log" | tail -10
+	return 1
 }
 new=$(sed -n 's/^#define DB_SCHEMA_VERSION[[:space:]]*\([0-9]*\).*/\1/p' db/db.h)
 

@@ -143,6 +143,44 @@ cmd_admin_user_rw(const struct passwd *pw, const struct stat *st)
 }
 
 /*
+ * What process pid is: its command name, or, for a program run by an
+ * emulator (qemu-user, as on a cross-built test run), tambulid or
+ * modemsim when that is what it runs.
+ */
+static void
+cmd_admin_proc_name(const char *pid, char *name, size_t len)
+{
+	char	 path[300], args[4096], *a, *base;
+	size_t	 n;
+	FILE	*fp;
+
+	strlcpy(name, "?", len);
+	snprintf(path, sizeof path, "/proc/%s/comm", pid);
+	if ((fp = fopen(path, "r")) != NULL) {
+		if (fgets(name, (int)len, fp) != NULL)
+			name[strcspn(name, "\n")] = '\0';
+		fclose(fp);
+	}
+	if (strncmp(name, "qemu-", 5) != 0)
+		return;
+	snprintf(path, sizeof path, "/proc/%s/cmdline", pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return;
+	n = fread(args, 1, sizeof args - 1, fp);
+	fclose(fp);
+	args[n] = '\0';
+	for (a = args; a < args + n; a += strlen(a) + 1) {
+		base = strrchr(a, '/');
+		base = base != NULL ? base + 1 : a;
+		if (strcmp(base, "tambulid") == 0 ||
+		    strcmp(base, "modemsim") == 0) {
+			strlcpy(name, base, len);
+			return;
+		}
+	}
+}
+
+/*
  * Processes that have path open, as "name (pid N)" joined by ", ", into
  * buf; the count.  Only what /proc lets us see (root sees all).
  * *daemon is set when tambulid is one of them.
@@ -152,10 +190,9 @@ cmd_admin_holders(const char *path, int *daemon, char *buf, size_t len)
 {
 	DIR		*proc, *fds;
 	struct dirent	*p, *f;
-	char		 dir[300], link[PATH_MAX], comm[300], fd[PATH_MAX + 300];
+	char		 dir[300], link[PATH_MAX], fd[PATH_MAX + 300];
 	char		 name[64];
 	ssize_t		 n;
-	FILE		*fp;
 	int		 count = 0, hit;
 
 	buf[0] = '\0';
@@ -179,13 +216,7 @@ cmd_admin_holders(const char *path, int *daemon, char *buf, size_t len)
 		closedir(fds);
 		if (!hit)
 			continue;
-		snprintf(comm, sizeof comm, "/proc/%s/comm", p->d_name);
-		strlcpy(name, "?", sizeof name);
-		if ((fp = fopen(comm, "r")) != NULL) {
-			if (fgets(name, sizeof name, fp) != NULL)
-				name[strcspn(name, "\n")] = '\0';
-			fclose(fp);
-		}
+		cmd_admin_proc_name(p->d_name, name, sizeof name);
 		if (strcmp(name, "tambulid") == 0)
 			*daemon = 1;
 		/* the simulator keeps its own pty's other end open: it is

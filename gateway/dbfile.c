@@ -75,6 +75,7 @@ dbfile_lock(const char *path, char **cause)
 	ssize_t		 n;
 	long long	 pid;
 	const char	*err;
+	struct stat	 st;
 
 	df = xcalloc(1, sizeof *df);
 	df->fd = df->in_fd = -1;
@@ -82,16 +83,27 @@ dbfile_lock(const char *path, char **cause)
 	xasprintf(&df->lock_path, "%s.lock", path);
 	/* whether the lock file was there says whether a daemon ran on
 	 * this database before (a missing database was then lost) */
-	if ((df->lock_fd = open(df->lock_path, O_RDWR | O_CLOEXEC)) == -1 &&
-	    errno == ENOENT) {
+	/* never through a symbolic link, never anything but a plain file
+	 * of its own: the directory is writable by the organizers' group,
+	 * and a daemon started as root truncates and writes this file */
+	if ((df->lock_fd = open(df->lock_path, O_RDWR | O_NOFOLLOW |
+	    O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) == -1 && errno == ENOENT) {
 		df->lock_fd = open(df->lock_path, O_RDWR | O_CREAT | O_EXCL |
-		    O_CLOEXEC, 0600);
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
 		df->fresh = df->lock_fd != -1;
 		if (df->lock_fd == -1 && errno == EEXIST)
-			df->lock_fd = open(df->lock_path, O_RDWR | O_CLOEXEC);
+			df->lock_fd = open(df->lock_path, O_RDWR | O_NOFOLLOW |
+			    O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 	}
 	if (df->lock_fd == -1) {
-		xasprintf(cause, "%s: %s", df->lock_path, strerror(errno));
+		xasprintf(cause, "%s: %s", df->lock_path, errno == ELOOP ?
+		    "a symbolic link: refusing to follow it" : strerror(errno));
+		goto fail;
+	}
+	if (fstat(df->lock_fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_nlink != 1) {
+		xasprintf(cause, "%s: not a plain file of its own (a link or a "
+		    "device?): remove it", df->lock_path);
 		goto fail;
 	}
 	if (flock(df->lock_fd, LOCK_EX | LOCK_NB) == -1) {

@@ -20,9 +20,11 @@
  * "user =" at all it stays as started and says so (the packaged
  * configuration and the service unit both name the tambuli user).
  */
+#define _GNU_SOURCE	/* O_PATH, AT_EMPTY_PATH */
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -65,30 +67,78 @@ priv_group(const struct conf *c, gid_t *gid, char **cause)
 }
 
 /*
+ * Open a file of the store without following a symbolic link, and only if
+ * it is a plain file of its own (no hard link elsewhere): the directory is
+ * writable by the organizers' group, and what follows may run as root.
+ * O_PATH: closing it cannot drop SQLite's fcntl locks on the same file
+ * (closing any ordinary descriptor of a file would).  The fd, or -1
+ * (errno ENOENT: missing, which is fine for -wal and -shm).
+ */
+static int
+priv_open(const char *path, struct stat *st)
+{
+	int	fd;
+
+	if ((fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return -1;
+	if (fstat(fd, st) == -1 || !S_ISREG(st->st_mode) ||
+	    st->st_nlink != 1) {
+		close(fd);
+		errno = EPERM;
+		return -1;
+	}
+	return fd;
+}
+
+/* chmod through an O_PATH descriptor (fchmod does not take one). */
+static int
+priv_fchmod(int fd, mode_t mode)
+{
+	char	proc[64];
+
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	return chmod(proc, mode);
+}
+
+/* chown through an O_PATH descriptor. */
+static int
+priv_fchown(int fd, uid_t uid, gid_t gid)
+{
+	return fchownat(fd, "", uid, gid, AT_EMPTY_PATH);
+}
+
+/*
  * Tighten one file of the store: group-shared (0660) when there is a
  * group, else owner-only (0600); never anything for others.  A missing
- * file is fine (-wal/-shm come and go).
+ * file is fine (-wal/-shm come and go); a link is left alone, loudly.
  */
 static void
 priv_tighten(const char *path, int shared, gid_t gid)
 {
 	struct stat	st;
 	mode_t		want = shared ? 0660 : 0600;
+	int		fd;
 
-	if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
+	if ((fd = priv_open(path, &st)) == -1) {
+		if (errno != ENOENT)
+			log_warnx("%s is a link or not a plain file: its "
+			    "permissions are left alone", path);
 		return;
+	}
 	if ((st.st_mode & 07777 & ~want) != 0) {
 		log_warnx("%s was mode %04o: tightened to %04o (members' "
 		    "numbers are in it)", path, (unsigned)(st.st_mode & 07777),
 		    (unsigned)want);
-		if (chmod(path, want) == -1)
+		if (priv_fchmod(fd, want) == -1)
 			log_warn("chmod %s", path);
 	} else if (shared && (st.st_mode & 0060) != 0060 &&
-	    chmod(path, (st.st_mode & 0600) | 0060) == -1)
+	    priv_fchmod(fd, (st.st_mode & 0600) | 0060) == -1)
 		log_warn("chmod %s", path);
-	if (shared && st.st_gid != gid && chown(path, (uid_t)-1, gid) == -1 &&
+	if (shared && st.st_gid != gid && priv_fchown(fd, (uid_t)-1, gid) ==
+	    -1 &&
 	    errno != EPERM)
 		log_warn("chown %s", path);
+	close(fd);
 }
 
 /* The database's files, as the daemon shares them. */
@@ -113,15 +163,40 @@ priv_files(const struct conf *c, const char *lockpath)
 		priv_tighten(lockpath, shared, gid);
 }
 
-/* Hand a file to the service user (and the shared group, if any). */
+/*
+ * Hand a file to the service user (and the shared group, if any): the
+ * socket by its name (never through a link), the others through priv_open.
+ */
 static int
 priv_give(const char *path, uid_t uid, gid_t gid, char **cause)
 {
-	if (chown(path, uid, gid) == -1 && errno != ENOENT) {
-		xasprintf(cause, "chown %s: %s", path, strerror(errno));
+	struct stat	st;
+	int		fd, rc = 0;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : (xasprintf(cause, "%s: %s", path,
+		    strerror(errno)), -1);
+	if (S_ISSOCK(st.st_mode)) {
+		if (fchownat(AT_FDCWD, path, uid, gid, AT_SYMLINK_NOFOLLOW) ==
+		    -1) {
+			xasprintf(cause, "chown %s: %s", path, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if ((fd = priv_open(path, &st)) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		xasprintf(cause, "%s is a link or not a plain file: refusing to "
+		    "hand it to the service user (remove it)", path);
 		return -1;
 	}
-	return 0;
+	if (priv_fchown(fd, uid, gid) == -1) {
+		xasprintf(cause, "chown %s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	close(fd);
+	return rc;
 }
 
 /*

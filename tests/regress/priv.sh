@@ -139,5 +139,24 @@ pids="$pids $gw_pid"
 wait_until answers || fail "daemon as root did not start"
 check "user = root: root" 0 "$(awk '/^Uid:/ { print $2 }' /proc/$gw_pid/status)"
 contains "user = root: warned" "$T/g3.log" "running as root (user = root)"
+kill "$gw_pid"
+wait "$gw_pid" 2>/dev/null
+
+# ---- a link planted in the state directory (writable by the group) is
+# never followed by a daemon started as root ------------------------------
+sed -i "s/^user = .*/user = $u/" "$T/g.conf"
+printf 'root:secret\n' >"$T/victim"
+chmod 600 "$T/victim"
+rm -f "$T/state/g.db.lock"
+ln -s "$T/victim" "$T/state/g.db.lock"
+run_expect "linked lock file: refused" 1 "$BIN"/tambulid -c "$T/g.conf"
+contains "linked lock file: why" "$T/err" "g.db.lock: a symbolic link: refusing to follow it"
+check "linked lock file: target untouched" "root:secret 600 root" \
+    "$(cat "$T/victim") $(stat -c '%a %U' "$T/victim")"
+rm -f "$T/state/g.db.lock" "$T/state/g.db-shm"
+ln -s "$T/victim" "$T/state/g.db-shm"
+run_expect "linked -shm: refused" 1 "$BIN"/tambulid -c "$T/g.conf"
+check "linked -shm: target untouched" "root:secret 600 root" \
+    "$(cat "$T/victim") $(stat -c '%a %U' "$T/victim")"
 
 summary

@@ -490,14 +490,16 @@ modem_sms_swept(struct modem *m, struct modem_cmd *c,
 	    !(ev->resp.final == AT_FINAL_CMS && ev->resp.err == 321))
 		log_debug("%s: modem=%s %s: %s", __func__, m->name, c->line,
 		    modem_final_text(ev, buf, sizeof buf));
+	/* more was announced, or asked for, while this sweep ran: once
+	 * more, after a timeout too (a modem that keeps timing out is reset,
+	 * and its initialization sweeps); the owner hears "swept" only once
+	 * storage was read after its last request */
+	if (m->sweep_again && m->port != NULL && !m->dead) {
+		modem_sms_sweep(m);
+		return;
+	}
 	if (m->cb.swept != NULL)
 		m->cb.swept(m, m->arg);
-	/* more was announced while this sweep ran: once more (not after
-	 * a timeout or a flush: nothing would answer it) */
-	if (ev != NULL && m->sweep_again && m->port != NULL && !m->dead) {
-		m->sweep_again = 0;
-		modem_sms_sweep(m);
-	}
 }
 
 /*
@@ -524,6 +526,10 @@ modem_sms_sweep_step(struct modem *m, struct modem_cmd *c,
 	m->sweep_slot = -1;
 	if (ev == NULL || m->port == NULL || m->dead) {
 		m->sweeping = 0;
+		if (m->sweep_again && m->port != NULL && !m->dead) {
+			modem_sms_sweep(m);	/* asked for meanwhile */
+			return;
+		}
 		if (m->cb.swept != NULL && m->port != NULL)
 			m->cb.swept(m, m->arg);
 		return;

@@ -385,6 +385,27 @@ db_user_version(struct db *db, int *v)
 	return 0;
 }
 
+/* The schema version of a database file, or -1. */
+static int
+db_file_version(const char *path)
+{
+	sqlite3		*h = NULL;
+	sqlite3_stmt	*s;
+	int		 v = -1;
+
+	if (access(path, F_OK) == -1)
+		return -1;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &s,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_int(s, 0);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(h);
+	return v;
+}
+
 /*
  * Before migrating from version v: a snapshot at "<db>.pre-v<new>", so an
  * upgrade that goes wrong can be undone (README "Upgrades").  -1 (and no
@@ -400,9 +421,9 @@ db_pre_migration_backup(struct db *db, int v)
 	if (path == NULL || *path == '\0')
 		return 0;	/* in memory */
 	xasprintf(&dst, "%s.pre-v%d", path, DB_SCHEMA_VERSION);
-	/* one there already: an earlier attempt at this same upgrade made
-	 * it, of the database as it still is */
-	if (access(dst, F_OK) == 0) {
+	/* one there already, of this same version: an earlier attempt at
+	 * this upgrade made it (one of another version is stale: replaced) */
+	if (db_file_version(dst) == v) {
 		free(dst);
 		return 0;
 	}
@@ -513,6 +534,14 @@ db_handle(const char *path, int flags, int *status, char **cause)
 		goto fail;
 	if (v == 0)
 		*status = DB_OPEN_CREATED;
+	/* only the daemon upgrades (with a backup first): a CLI of a newer
+	 * version must not change the schema under an older daemon */
+	if (v > 0 && v < DB_SCHEMA_VERSION && !(flags & DB_OPEN_CREATE)) {
+		db_failf(db, "the database has schema version %d and this "
+		    "tambuli uses %d: restart tambulid, which upgrades it (a "
+		    "backup of it is kept first)", v, DB_SCHEMA_VERSION);
+		goto fail;
+	}
 	if (db_migrate(db) == -1)
 		goto fail;
 	return db;

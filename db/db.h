@@ -35,7 +35,8 @@ struct db;
  * NULL) says which:
  *
  * - Without DB_OPEN_CREATE a missing database, or an empty file, is
- *   DB_OPEN_MISSING: only the daemon creates one.
+ *   DB_OPEN_MISSING: only the daemon creates one; and a database of an
+ *   older schema is refused (DB_OPEN_FAILED): only the daemon migrates.
  * - With DB_OPEN_CREATE a missing database is made at a temporary name
  *   beside path (mode 0600), migrated, synced and renamed into place, so
  *   no other process ever sees it half made; *status is then

@@ -27,6 +27,11 @@ new=$(sed -n 's/^#define DB_SCHEMA_VERSION[[:space:]]*\([0-9]*\).*/\1/p' db/db.h
 
 sqlite3 "$T/u.db" <tests/data/schema-v3.sql || fail "loading the v3 fixture"
 chmod 600 "$T/u.db"
+# a newer CLI does not upgrade the database under an older daemon
+run_expect "CLI: older schema refused" 1 tam u subscribers list
+contains "CLI: why" "$T/err" \
+    "the database has schema version 3 and this tambuli uses $new: restart tambulid"
+check "CLI: untouched" 3 "$(sqlite3 "$T/u.db" 'PRAGMA user_version')"
 "$BIN"/tambulid --db "$T/u.db" --socket "$T/u.sock" >>"$T/u.log" 2>&1 &
 pid=$!
 pids="$pids $pid"
@@ -49,6 +54,18 @@ pid=$!
 pids="$pids $pid"
 up u
 check "no second backup" "$before" "$(stat -c %Y.%s "$T/u.db.pre-v$new")"
+kill "$pid"
+wait "$pid" 2>/dev/null
+
+# a stale snapshot of another version beside it is replaced, not
+# mistaken for this upgrade's
+sqlite3 "$T/s.db" <tests/data/schema-v3.sql
+cp "$T/u.db" "$T/s.db.pre-v$new"
+"$BIN"/tambulid --db "$T/s.db" --socket "$T/s.sock" >>"$T/s.log" 2>&1 &
+pid=$!
+pids="$pids $pid"
+up s
+check "stale snapshot replaced" 3 "$(sqlite3 "$T/s.db.pre-v$new" 'PRAGMA user_version')"
 kill "$pid"
 wait "$pid" 2>/dev/null
 

@@ -48,7 +48,7 @@ WARN	= -Wall -Wextra -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 INCS	= -Imodem -Igateway -Idb -Itools -Itests
 DEFS	= -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64 \
 	  -DTAMBULI_VERSION=\"$(VERSION)\"
-PKGS	= libevent_core sqlite3 libserialport
+PKGS	= libevent_core sqlite3 libserialport libsodium
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -9,7 +9,7 @@
 #        tools/deps.sh cross armhf|arm64
 #
 # "cross ARCH" is for "make cross-check": the Debian cross compiler, qemu-user
-# to run the ARM programs, the ARM sqlite3 and libserialport from Debian's
+# to run the ARM programs, the ARM sqlite3, libserialport and libsodium from Debian's
 # multiarch packages (dpkg --add-architecture ARCH), and the ARM libevent in a
 # private sysroot, build/sysroot-ARCH: Debian 12's libevent-dev cannot be
 # installed for two architectures at once, so its ARM packages are unpacked
@@ -46,12 +46,14 @@ cross)
 	need libsqlite3-dev:$arch test -f /usr/lib/$triplet/pkgconfig/sqlite3.pc
 	need libserialport-dev:$arch \
 	    test -f /usr/lib/$triplet/pkgconfig/libserialport.pc
+	need libsodium-dev:$arch test -f /usr/lib/$triplet/pkgconfig/libsodium.pc
 	;;
 *)
 	need gcc command -v cc
 	need libevent-dev pkg-config --exists libevent_core
 	need libsqlite3-dev pkg-config --exists sqlite3
 	need libserialport-dev pkg-config --exists libserialport
+	need libsodium-dev pkg-config --exists libsodium
 	;;
 esac
 case $what in

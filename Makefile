@@ -90,6 +90,7 @@ DB_SRCS = \
 	db/backup.c \
 	db/db.c \
 	db/inbox.c \
+	db/mark.c \
 	db/outbox.c \
 	db/subscriber.c
 

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "compat.h"
 #include "db_int.h"
 
@@ -158,6 +160,11 @@ static const char *db_migrations[] = {
 	"ALTER TABLE outbox ADD COLUMN source TEXT;"
 	"CREATE INDEX outbox_source ON outbox(source, created_at) "
 	"  WHERE source IS NOT NULL;",
+	/* 5 -> 6: numbers that asked not to be contacted, kept as keyed
+	 * hashes (mark.c) once the number itself is forgotten */
+	"CREATE TABLE optout_marks ("
+	"  mark BLOB PRIMARY KEY,"
+	"  at INTEGER NOT NULL) WITHOUT ROWID;",
 };
 
 #define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])
@@ -675,6 +682,11 @@ db_open_mode(const char *path, int busy_ms, int flags, int *status,
 	if (status == NULL)
 		status = &dummy;
 	*status = DB_OPEN_OK;
+	if (sodium_init() == -1) {	/* idempotent */
+		*status = DB_OPEN_FAILED;
+		xasprintf(cause, "libsodium could not be initialized");
+		return NULL;
+	}
 	if (stat(path, &st) == -1) {
 		if (errno != ENOENT) {
 			*status = DB_OPEN_FAILED;

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION	5
+#define DB_SCHEMA_VERSION	6
 /* a consent event or inbox text repeated within this many seconds of
  * the last repeat is counted on the row before, not stored again */
 #define DB_REPEAT_WINDOW	3600
@@ -85,6 +85,22 @@ int		 db_latest_time(struct db *, int64_t *);
  * files.  0, or -1 with *cause (allocated).
  */
 int		 backup_db(struct db *, const char *, char **);
+
+/* ---- opt-out markers (mark.c) ---- */
+
+/*
+ * A number that asked not to be contacted, remembered as a keyed hash
+ * (BLAKE2b with a random per-database key, created on first use inside
+ * the caller's transaction): the opt-out survives, the number does not.
+ * Numbers are E.164, normalized by the caller.
+ */
+#define MARK_LEN	32
+int	 mark_of(struct db *, const char *, unsigned char [MARK_LEN]);
+int	 mark_add(struct db *, const char *, int64_t);
+/* 1 when the number carries a marker, 0 when not, -1 on error */
+int	 mark_has(struct db *, const char *);
+int	 mark_del(struct db *, const char *);
+int	 mark_count(struct db *, long *);
 
 /* ---- subscribers and lists (subscriber.c) ---- */
 

@@ -8,6 +8,8 @@
 
 #include "db.h"
 
+#define MARK_KEY_LEN	32
+
 /* Every statement, prepared once per handle on first use. */
 enum db_stmt_id {
 	DB_ST_BEGIN, DB_ST_COMMIT, DB_ST_ROLLBACK,
@@ -39,6 +41,8 @@ enum db_stmt_id {
 	DB_ST_DONE_GET, DB_ST_DONE_DEL, DB_ST_DONE_ADD, DB_ST_DONE_PURGE,
 	DB_ST_CONSENT_LAST, DB_ST_CONSENT_REPEAT, DB_ST_IN_LAST, DB_ST_IN_REPEAT,
 	DB_ST_OB_FORWARDS, DB_ST_OB_FORWARD,
+	/* mark.c */
+	DB_ST_MARK_ADD, DB_ST_MARK_HAS, DB_ST_MARK_DEL, DB_ST_MARK_COUNT,
 	/* db.c: has another connection committed? */
 	DB_ST_DATA_VERSION,
 	DB_ST_MAX
@@ -53,6 +57,8 @@ struct db {
 	int		 corrupt;	/* SQLITE_CORRUPT or NOTADB seen */
 	void		(*corrupt_cb)(struct db *, void *);
 	void		*corrupt_arg;
+	unsigned char	 mark_key[MARK_KEY_LEN];	/* mark.c */
+	int		 mark_key_ok;
 };
 
 /* db.c */

@@ -2676,7 +2676,41 @@ end:
 	test_close(&e);
 }
 
+/* An opt-out marker matches its number only, survives reopening (the key
+ * is the database's), and holds no digits of the number. */
+static void
+test_mark(void)
+{
+	struct test_env	 e;
+	char		*cause = NULL;
+	long		 n = -1;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(mark_has(e.db, PA), ==, 0);
+	tt_int_op(db_begin(e.db), ==, 0);
+	tt_int_op(mark_add(e.db, PA, 100), ==, 0);
+	tt_int_op(mark_add(e.db, PA, 200), ==, 0);	/* once */
+	tt_int_op(db_commit(e.db), ==, 0);
+	tt_int_op(mark_has(e.db, PA), ==, 1);
+	tt_int_op(mark_has(e.db, PB), ==, 0);
+	tt_int_op(mark_count(e.db, &n), ==, 0);
+	tt_int_op(n, ==, 1);
+	tt_int_op(test_int(e.db, "SELECT count(*) FROM optout_marks WHERE "
+	    "instr(mark, CAST('" PA "' AS BLOB)) > 0 OR length(mark) != 32"),
+	    ==, 0);
+	db_close(e.db);
+	e.db = db_open(e.path, 1000, &cause);
+	tt_assert(e.db != NULL);
+	tt_int_op(mark_has(e.db, PA), ==, 1);
+	tt_int_op(mark_del(e.db, PA), ==, 0);
+	tt_int_op(mark_has(e.db, PA), ==, 0);
+end:
+	free(cause);
+	test_close(&e);
+}
+
 static const struct tt_case cases[] = {
+	{ "mark/add_has_del", test_mark },
 	{ "inbox/part-duplicate", test_part_duplicate },
 	{ "outbox/report", test_outbox_report },
 	{ "broadcast/variants", test_broadcast_variants },

@@ -124,7 +124,8 @@ DAEMON_SRCS = \
 	gateway/reply.c \
 	gateway/sched.c \
 	gateway/send.c \
-	gateway/tambulid.c
+	gateway/tambulid.c \
+	gateway/tell.c
 
 CLI_SRCS = \
 	tools/cli.c \

@@ -194,6 +194,10 @@ const char	*reply_kind_name(enum reply_kind);
 char		*reply_text(const struct gw *, const char *, enum reply_kind,
 		    const char *, const char *);
 
+/* tell.c: a text from the gateway to every organizer (forward numbers)
+ * but except (or NULL), urgent; the count queued, or -1 */
+int		 tell_organizers(struct gw *, const char *, const char *);
+
 /* notify.c: sd_notify (no-ops on NULL) */
 struct notify	*notify_open(struct gw *);
 void		 notify_ready(struct notify *);

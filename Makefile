@@ -72,6 +72,7 @@ CODEC_SRCS = \
 	modem/at_lexer.c \
 	modem/at_resp.c \
 	modem/gsm7.c \
+	modem/nettime.c \
 	modem/pdu.c \
 	modem/phone.c \
 	modem/plan.c \
@@ -150,9 +151,9 @@ SIM_SRCS = \
 	tools/sim_ussd.c \
 	tools/json.c
 
-UNIT_TESTS = at_error at_lexer at_resp conf ctl_proto db gsm7 keyword pdu \
+UNIT_TESTS = at_error at_lexer at_resp conf ctl_proto db gsm7 keyword nettime pdu \
 	     phone plan translit ussd utf8
-FUZZ_TARGETS = at_lexer conf ctl_proto keyword pdu_decode plan ussd
+FUZZ_TARGETS = at_lexer conf ctl_proto keyword nettime pdu_decode plan ussd
 
 # objects in $(B), programs in $(BIN_OUT) (cross-check uses build/ARCH, bin/ARCH)
 B	= build

@@ -103,6 +103,7 @@ SUPPORT_SRCS = \
 # The modem driver and the serial transport (libevent, libserialport).
 MODEM_SRCS = \
 	modem/modem.c \
+	modem/modem_clock.c \
 	modem/modem_hunt.c \
 	modem/modem_init.c \
 	modem/modem_quirks.c \
@@ -120,6 +121,7 @@ DAEMON_SRCS = \
 	gateway/ctl.c \
 	gateway/dbfile.c \
 	gateway/inbound.c \
+	gateway/netclock.c \
 	gateway/notify.c \
 	gateway/priv.c \
 	gateway/reply.c \
@@ -145,6 +147,7 @@ CLI_SRCS = \
 SIM_SRCS = \
 	tools/modemsim.c \
 	tools/sim_at.c \
+	tools/sim_clock.c \
 	tools/sim_ctl.c \
 	tools/sim_pty.c \
 	tools/sim_sms.c \

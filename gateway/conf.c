@@ -128,6 +128,9 @@ static const struct conf_directive conf_table[] = {
 	GW("client_timeout", CONF_T_DURATION, 1, CONF_HOUR, "30s",
 	    client_timeout, "a control client that sends no complete request "
 	    "for this long is disconnected"),
+	GW("set_clock", CONF_T_BOOL, 0, 0, "no", set_clock,
+	    "set the system clock from the network's time (NITZ) when nothing "
+	    "else synchronizes it (needs CAP_SYS_TIME)"),
 
 	KW("join", kw_join, "extra words that subscribe (WORD or WORD:LANG)"),
 	KW("stop", kw_stop, "extra words that opt out (WORD or WORD:LANG)"),

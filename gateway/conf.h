@@ -101,6 +101,7 @@ struct conf {
 	char		*group;		/* "" = tambuli, if it exists */
 	char		*user;		/* to become when started as root */
 	long long	 client_timeout;	/* idle control clients, seconds */
+	int		 set_clock;	/* from the network when unsynchronized */
 
 	/* [keywords] */
 	struct conf_keywords kw_join;

@@ -40,6 +40,7 @@
 #include "ctl_proto.h"
 #include "gateway.h"
 #include "log.h"
+#include "nettime.h"
 
 /*
  * Connection slots.  One uid may hold CTL_CLIENTS_PER_UID of them, and
@@ -281,9 +282,11 @@ ctl_status_modem(struct ctl_client *c, struct gw_modem *gm)
 {
 	const struct modem_info	*i = modem_info(gm->m);
 	char			 line[CTL_PROTO_LINE_MAX];
-	const char		*kv[64];
+	const char		*kv[96];
 	size_t			 n = 0, k, o = 0;
 	char			 nums[6][32], caps[8][32];
+	char			 clk[3][32];
+	struct modem_time	 mt;
 	int64_t			 now;
 
 	kv[n++] = "modem";
@@ -328,6 +331,18 @@ ctl_status_modem(struct ctl_client *c, struct gw_modem *gm)
 	snprintf(caps[7], sizeof caps[7], "%lld", gm->capped_until > now ?
 	    (long long)(gm->capped_until - now) : 0LL);
 	CTL_KV("capped_for", caps[7]);
+	if (modem_network_time(gm->m, &mt) == 0) {
+		/* the system clock minus the network's time */
+		snprintf(clk[0], sizeof clk[0], "%lld", (long long)mt.network);
+		CTL_KV("clock_network", clk[0]);
+		snprintf(clk[1], sizeof clk[1], "%lld",
+		    (long long)(now - mt.network));
+		CTL_KV("clock_offset", clk[1]);
+		snprintf(clk[2], sizeof clk[2], "%d", mt.tz);
+		CTL_KV("clock_tz", clk[2]);
+		CTL_KV("clock_source", nettime_source_name(mt.source));
+		CTL_KV("clock_confirmed", mt.confirmed ? "yes" : "no");
+	}
 #undef CTL_KV
 	for (k = 0; k < n && o < sizeof line - 1; k++) {
 		if (k > 0)

@@ -156,6 +156,9 @@ void		 dbfile_poll(struct dbfile *);
 void		 dbfile_unwatch(struct dbfile *);
 void		 dbfile_free(struct dbfile *);
 
+/* netclock.c */
+void		 netclock_heard(struct gw *, struct gw_modem *);
+
 /* sched.c */
 void		 sched_init(struct gw *);
 void		 sched_free(struct gw *);

@@ -190,6 +190,15 @@ tambulid_modem_swept(struct modem *m, void *arg)
 }
 
 static void
+tambulid_modem_clock(struct modem *m, void *arg)
+{
+	struct gw_modem	*gm = arg;
+
+	(void)m;
+	netclock_heard(gm->gw, gm);
+}
+
+static void
 tambulid_modems(struct gw *gw)
 {
 	struct modem_cb		 cb = {
@@ -199,6 +208,7 @@ tambulid_modems(struct gw *gw)
 		.report = inbound_report,
 		.ussd = ctl_ussd,
 		.swept = tambulid_modem_swept,
+		.clock = tambulid_modem_clock,
 	};
 	struct modem_config	 mc;
 	struct gw_modem		*gm;

@@ -98,6 +98,7 @@ modem_new(struct event_base *base, const struct modem_config *cfg,
 	m->info.storage_used = m->info.storage_total = -1;
 	m->reg_cs = m->reg_eps = -1;
 	m->backoff = 1;
+	m->clk_zone = NETTIME_TZ_UNKNOWN;
 	return m;
 }
 
@@ -756,6 +757,10 @@ modem_urc(struct modem *m, const struct at_event *ev)
 {
 	const struct at_resp	*r = &ev->resp;
 
+	/* time reports first: vendor profiles drop some as chatter */
+	if ((r->urc == AT_URC_NOISE || r->urc == AT_URC_OTHER) &&
+	    modem_clock_urc(m, ev))
+		return;
 	if (modem_quirks_ignored(m->quirks, ev->line))
 		return;
 	if (m->ussd_partial != NULL && r->urc == AT_URC_OTHER) {

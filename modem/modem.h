@@ -95,6 +95,8 @@ struct modem_cb {
 	void	(*ussd)(struct modem *, int, const char *, void *);
 	/* the initial sweep of stored messages is over */
 	void	(*swept)(struct modem *, void *);
+	/* a new network time was read (modem_network_time()) */
+	void	(*clock)(struct modem *, void *);
 };
 
 struct modem	*modem_new(struct event_base *, const struct modem_config *,
@@ -135,6 +137,19 @@ void		 modem_poll(struct modem *);
 /* Call done once every command queued so far has finished. */
 void		 modem_flush(struct modem *, void (*)(struct modem *, void *),
 		    void *);
+
+/*
+ * The network's time now, as this modem last heard it (modem_clock.c):
+ * -1 when it has none (no NITZ from the network, a modem clock nobody
+ * set).
+ */
+struct modem_time {
+	int64_t		 network;	/* UTC seconds, now */
+	int		 tz;		/* quarter hours, or NETTIME_TZ_UNKNOWN */
+	int		 source;	/* enum nettime_source */
+	int		 confirmed;	/* two readings agreed */
+};
+int		 modem_network_time(const struct modem *, struct modem_time *);
 
 /* Words for a registration status (TS 27.007 +CREG <stat>). */
 const char	*modem_reg_name(int);

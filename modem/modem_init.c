@@ -493,6 +493,7 @@ modem_init_setup(struct modem *m)
 	    modem_init_cnmi_test_done);
 	modem_cmd(m, "AT+CSCA?", "+CSCA:", 0, 0, NULL, modem_init_csca_done);
 	modem_cmd(m, "AT+CNUM", "+CNUM:", 0, 0, NULL, modem_init_cnum_done);
+	modem_clock_init(m);
 	m->tries = 0;
 	m->reg_cs = m->reg_eps = -1;
 	modem_init_registration(m);
@@ -602,6 +603,7 @@ modem_init_up(struct modem *m, struct modem_cmd *c,
 	modem_init_csq_done(m, c, ev);
 	evtimer_add(m->ev_health, &tv);
 	modem_set_state(m, MODEM_READY);
+	modem_clock_read(m);
 	if (m->cfg.sweep || !m->cnmi_ok)
 		modem_sms_sweep(m);
 	else if (m->cb.swept != NULL)
@@ -732,4 +734,5 @@ modem_init_health(struct modem *m)
 	else
 		modem_cmd(m, "AT+CNMI?", "+CNMI:", 0, 0, NULL,
 		    modem_init_health_cnmi);
+	modem_clock_tick(m);
 }

@@ -13,6 +13,7 @@
 #include "at_error.h"
 #include "at_lexer.h"
 #include "modem.h"
+#include "nettime.h"
 #include "serial.h"
 #include "ussd.h"
 
@@ -125,6 +126,16 @@ struct modem {
 	int			 resync;	/* the line may be out of step */
 	int			 syncing;	/* a resync is queued */
 	int			 reg_cs, reg_eps; /* last stat, -1 unknown */
+	/* modem_clock.c: the last network time read */
+	struct nettime		 clk;
+	int64_t			 clk_mono;	/* monotonic ms when read */
+	int64_t			 clk_polled;	/* monotonic ms of the last read */
+	int			 clk_confirmed;	/* two readings agreed */
+	int			 clk_auto;	/* +CTZU=1 or +CLTS=1 accepted */
+	int			 clk_nitz;	/* a NITZ time seen since opening */
+	int			 clk_zone;	/* from +CTZV, or unknown */
+	int			 clk_queued;
+	int			 clk_unset_logged;
 };
 
 /* modem.c */
@@ -165,6 +176,12 @@ void	modem_sms_forget(struct modem *);
 /* modem_ussd.c */
 void	modem_ussd_urc(struct modem *, const struct at_event *);
 void	modem_ussd_timeout_cb(evutil_socket_t, short, void *);
+
+/* modem_clock.c */
+void	modem_clock_init(struct modem *);
+void	modem_clock_read(struct modem *);
+void	modem_clock_tick(struct modem *);
+int	modem_clock_urc(struct modem *, const struct at_event *);
 
 /* modem_hunt.c */
 int	modem_hunt_start(struct modem *);

@@ -324,6 +324,11 @@ nettime_offset_words(int64_t off, char *buf, size_t len)
 	int64_t		 a = off < 0 ? -off : off;
 	const char	*dir = off < 0 ? "behind" : "ahead";
 
+	/* readings are to the second: minutes are enough past an hour */
+	if (a >= 86400 * 2)
+		a = (a + 1800) / 3600 * 3600;
+	else if (a >= 3600)
+		a = (a + 30) / 60 * 60;
 	if (a == 0)
 		snprintf(buf, len, "on time");
 	else if (a >= 86400 * 2)

@@ -21,12 +21,15 @@
 
 #include "cli.h"
 #include "compat.h"
+#include "ctl_proto.h"
+#include "nettime.h"
 
 #define CMD_ADMIN_USER		"tambuli"	/* the service's user */
 #define CMD_ADMIN_FREE_FAIL	(10LL << 20)	/* bytes */
 #define CMD_ADMIN_FREE_WARN	(100LL << 20)
 #define CMD_ADMIN_CLOCK_MIN	1767225600	/* 2026-01-01: older is wrong */
 #define CMD_ADMIN_CLOCK_SLACK	300		/* seconds */
+#define CMD_ADMIN_NETCLOCK_MAX	120		/* seconds from the network time */
 
 static int	cmd_admin_backup_exec(struct cmd_ctx *);
 static int	cmd_admin_doctor_exec(struct cmd_ctx *);
@@ -377,6 +380,103 @@ cmd_admin_doc_clock(struct cmd_admin_doc *d)
 		cmd_admin_say(d, "ok", "clock", "%s, synchronized", buf);
 }
 
+/* What the daemon's status says of each modem's network time. */
+struct cmd_admin_net {
+	int	 modems, with;		/* modems; those with a time */
+	int	 have;			/* the one chosen below */
+	char	 name[64];
+	int64_t	 network, offset;
+	int	 tz, confirmed;
+	char	 source[16];
+};
+
+static void
+cmd_admin_net_body(const char *line, void *arg)
+{
+	struct cmd_admin_net	*n = arg;
+	struct ctl_arg		 av[CTL_PROTO_ARGS_MAX * 8];
+	char			 buf[CTL_PROTO_LINE_MAX + 1];
+	const char		*err, *net = NULL, *off = NULL, *tz = NULL;
+	const char		*src = "", *conf = "";
+	size_t			 ac, i;
+
+	if (ctl_proto_split(line, strlen(line), buf, sizeof buf, av,
+	    sizeof av / sizeof av[0], &ac, &err) == -1 || ac < 2 ||
+	    strcmp(av[0].s, "modem") != 0)
+		return;
+	n->modems++;
+	for (i = 2; i + 1 < ac; i += 2) {
+		if (strcmp(av[i].s, "clock_network") == 0)
+			net = av[i + 1].s;
+		else if (strcmp(av[i].s, "clock_offset") == 0)
+			off = av[i + 1].s;
+		else if (strcmp(av[i].s, "clock_tz") == 0)
+			tz = av[i + 1].s;
+		else if (strcmp(av[i].s, "clock_source") == 0)
+			src = av[i + 1].s;
+		else if (strcmp(av[i].s, "clock_confirmed") == 0)
+			conf = av[i + 1].s;
+	}
+	if (net == NULL || off == NULL)
+		return;
+	n->with++;
+	/* the first confirmed one, else the first */
+	if (n->have && (n->confirmed || strcmp(conf, "yes") != 0))
+		return;
+	n->have = 1;
+	strlcpy(n->name, av[1].s, sizeof n->name);
+	n->network = strtoll(net, NULL, 10);
+	n->offset = strtoll(off, NULL, 10);
+	n->tz = tz != NULL ? (int)strtol(tz, NULL, 10) : NETTIME_TZ_UNKNOWN;
+	n->confirmed = strcmp(conf, "yes") == 0;
+	strlcpy(n->source, src, sizeof n->source);
+}
+
+/*
+ * The system clock against the network's time, as the modems heard it
+ * (NITZ): a Pi without a battery clock boots with its last shutdown time.
+ */
+static void
+cmd_admin_doc_netclock(struct cmd_admin_doc *d, const struct conf *c)
+{
+	struct cmd_admin_net	 n;
+	struct client		*cl;
+	const char		*text;
+	char			*cause = NULL, when[48], off[48];
+	int			 code;
+
+	memset(&n, 0, sizeof n);
+	if ((cl = client_open(c->socket, &cause)) == NULL) {
+		free(cause);
+		return;	/* the daemon line says so */
+	}
+	code = client_request(cl, CTL_VERB_STATUS, NULL, cmd_admin_net_body,
+	    NULL, &n, &text);
+	client_close(cl);
+	if (code != CTL_CODE_OK || n.modems == 0)
+		return;
+	if (!n.have) {
+		cmd_admin_say(d, "warn", "network time", "no modem has the "
+		    "network's time (the network sends none, or not yet): "
+		    "compare the clock with a phone");
+		return;
+	}
+	nettime_format(n.network, n.tz, when, sizeof when);
+	nettime_offset_words(n.offset, off, sizeof off);
+	if (n.offset > CMD_ADMIN_NETCLOCK_MAX ||
+	    n.offset < -CMD_ADMIN_NETCLOCK_MAX)
+		cmd_admin_say(d, "fail", "network time", "the system clock is "
+		    "%s: the network says %s (modem %s, %s); scheduled alerts, "
+		    "daily caps and retention use the system clock: set "
+		    "set_clock = yes in [gateway] (tambulid sets it when "
+		    "nothing else does), or fix the time source (timedatectl)",
+		    off, when, n.name, strcmp(n.source, "nitz") == 0 ? "NITZ" :
+		    "modem clock");
+	else
+		cmd_admin_say(d, "ok", "network time", "the system clock is "
+		    "%s (network %s, modem %s)", off, when, n.name);
+}
+
 static int
 cmd_admin_doctor_exec(struct cmd_ctx *ctx)
 {
@@ -404,6 +504,7 @@ cmd_admin_doctor_exec(struct cmd_ctx *ctx)
 		cmd_admin_say(&d, "warn", "modems", "none configured: add a "
 		    "[modem NAME] section with device = /dev/serial/by-id/...");
 	cmd_admin_doc_clock(&d);
+	cmd_admin_doc_netclock(&d, &c);
 	conf_free(&c);
 	printf("%d failed, %d warning%s\n", d.fails, d.warns,
 	    d.warns == 1 ? "" : "s");

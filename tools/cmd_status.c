@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "compat.h"
 #include "json.h"
+#include "nettime.h"
 
 static int	cmd_status_exec(struct cmd_ctx *);
 static int	cmd_status_ussd_exec(struct cmd_ctx *);
@@ -26,7 +27,8 @@ static const struct cmd_opt cmd_status_ussd_opts[] = {
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
 	.args = "",
-	.help = "modems (state, signal, operator, storage, last error), queue "
+	.help = "modems (state, signal, operator, storage, last error, the "
+	    "network's time and the system clock's offset), queue "
 	    "depth, broadcasts in progress",
 	.opts = cmd_status_opts,
 	.min_args = 0,
@@ -48,7 +50,7 @@ const struct cmd_entry cmd_status_ussd_entry = {
 };
 
 #define CMD_STATUS_MODEMS	16
-#define CMD_STATUS_KEYS		24
+#define CMD_STATUS_KEYS		48
 
 struct cmd_status_modem {
 	char	*key[CMD_STATUS_KEYS];
@@ -67,7 +69,7 @@ static void
 cmd_status_body(const char *line, void *arg)
 {
 	struct cmd_status	*st = arg;
-	struct ctl_arg		 av[CTL_PROTO_ARGS_MAX * 4];
+	struct ctl_arg		 av[CTL_PROTO_ARGS_MAX * 8];
 	char			 buf[CTL_PROTO_LINE_MAX + 1];
 	const char		*err;
 	size_t			 ac, i;
@@ -112,6 +114,62 @@ cmd_status_cap(const struct cmd_status_modem *m, const char *key)
 
 	if (*v != '\0' && strcmp(v, "0") != 0)
 		printf(" (cap %s)", v);
+}
+
+/*
+ * "clock: network 2026-12-04 10:00:03 +08:00 (NITZ), system clock 3 h
+ * behind", or that the modem has no network time.
+ */
+static void
+cmd_status_clock(const struct cmd_status_modem *m)
+{
+	const char	*net = cmd_status_get(m, "clock_network");
+	const char	*src = cmd_status_get(m, "clock_source");
+	char		 when[48], off[48];
+	int64_t		 o;
+
+	if (*net == '\0') {
+		printf("  clock: no network time from this modem (not yet, or "
+		    "the network sends none)\n");
+		return;
+	}
+	nettime_format(strtoll(net, NULL, 10), (int)strtol(cmd_status_get(m,
+	    "clock_tz"), NULL, 10), when, sizeof when);
+	o = strtoll(cmd_status_get(m, "clock_offset"), NULL, 10);
+	nettime_offset_words(o, off, sizeof off);
+	printf("  clock: network %s (%s%s), system clock %s\n", when,
+	    strcmp(src, "nitz") == 0 ? "NITZ" : "modem clock",
+	    strcmp(cmd_status_get(m, "clock_confirmed"), "yes") == 0 ? "" :
+	    ", one reading", off);
+}
+
+/* "clock": {"network": N, "offset": N, "tz_minutes": N, "source": S,
+ * "confirmed": B} or null */
+static void
+cmd_status_clock_json(struct json *j, const struct cmd_status_modem *m)
+{
+	const char	*net = cmd_status_get(m, "clock_network");
+	long		 tz;
+
+	json_key(j, "clock");
+	if (*net == '\0') {
+		json_null(j);
+		return;
+	}
+	json_object_begin(j);
+	json_kv_int(j, "network", strtoll(net, NULL, 10));
+	json_kv_int(j, "offset", strtoll(cmd_status_get(m, "clock_offset"),
+	    NULL, 10));
+	tz = strtol(cmd_status_get(m, "clock_tz"), NULL, 10);
+	json_key(j, "tz_minutes");
+	if (tz == NETTIME_TZ_UNKNOWN)
+		json_null(j);
+	else
+		json_int(j, tz * 15);
+	json_kv_string(j, "source", cmd_status_get(m, "clock_source"));
+	json_kv_bool(j, "confirmed", strcmp(cmd_status_get(m,
+	    "clock_confirmed"), "yes") == 0);
+	json_object_end(j);
 }
 
 static int
@@ -179,6 +237,8 @@ cmd_status_exec(struct cmd_ctx *ctx)
 			for (k = 0; k < st.m[i].n; k++) {
 				const char *key = st.m[i].key[k];
 				const char *v = st.m[i].val[k];
+				if (strncmp(key, "clock_", 6) == 0)
+					continue;	/* below */
 				if (strcmp(key, "signal") == 0) {
 					json_key(&j, "signal_dbm");
 					if (strcmp(v, "0") == 0)
@@ -209,6 +269,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 				else
 					json_kv_string(&j, key, v);
 			}
+			cmd_status_clock_json(&j, &st.m[i]);
 			json_object_end(&j);
 		}
 		json_array_end(&j);
@@ -261,6 +322,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 				printf("; at its cap, sending again in %s s",
 				    cmd_status_get(m, "capped_for"));
 			printf("\n");
+			cmd_status_clock(m);
 			if (*cmd_status_get(m, "last_error"))
 				printf("  last error: %s\n",
 				    cmd_status_get(m, "last_error"));

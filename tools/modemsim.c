@@ -43,6 +43,7 @@ modemsim_usage(void)
 "                [--reg-delay S] [--pin PIN] [--no-sim] [--rssi N]\n"
 "                [--smsc NUMBER] [--operator NAME] [--temp-fail PCT]\n"
 "                [--perm-fail PCT] [--seed N] [--number NUMBER]\n"
+"                [--network-time none|now|+-N[smhd]|YYYY-MM-DDTHH:MM:SS[+HH:MM]]\n"
 "       modemsim ctl SOCKET COMMAND [ARG...]\n"
 "personalities: generic (default), huawei, simcom, quectel\n");
 	exit(2);
@@ -213,7 +214,7 @@ enum {
 	OPT_REPORT_STATUS, OPT_BOOT_DELAY, OPT_URC_INTERVAL, OPT_USSD_DELAY,
 	OPT_USSD_TIMEOUT, OPT_USSD_SCRIPT, OPT_CNMA_TIMEOUT, OPT_SIM_BUSY,
 	OPT_REG_DELAY, OPT_PIN, OPT_NO_SIM, OPT_RSSI, OPT_SMSC, OPT_OPERATOR,
-	OPT_TEMP_FAIL, OPT_PERM_FAIL, OPT_SEED, OPT_NUMBER,
+	OPT_TEMP_FAIL, OPT_PERM_FAIL, OPT_SEED, OPT_NUMBER, OPT_NETWORK_TIME,
 };
 
 static const struct option modemsim_longopts[] = {
@@ -239,6 +240,7 @@ static const struct option modemsim_longopts[] = {
 	{ "perm-fail", required_argument, NULL, OPT_PERM_FAIL },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "number", required_argument, NULL, OPT_NUMBER },
+	{ "network-time", required_argument, NULL, OPT_NETWORK_TIME },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -246,6 +248,7 @@ static void
 modemsim_options(struct sim *sim, int argc, char **argv)
 {
 	struct sim_opts	*o = &sim->o;
+	const char	*err;
 	int		 ch;
 
 	o->pers = "generic";
@@ -260,6 +263,7 @@ modemsim_options(struct sim *sim, int argc, char **argv)
 	o->rssi = 20;
 	o->smsc = "+15550100999";
 	o->oper = "SimNet";
+	sim->net_tz = 32;	/* +08:00 */
 	o->seed = 1;
 	while ((ch = getopt_long(argc, argv, "l:o:p:s:v", modemsim_longopts,
 	    NULL)) != -1) {
@@ -361,6 +365,12 @@ modemsim_options(struct sim *sim, int argc, char **argv)
 				exit(2);
 			}
 			o->oper = optarg;
+			break;
+		case OPT_NETWORK_TIME:
+			if (sim_clock_set(sim, optarg, &err) == -1) {
+				fprintf(stderr, "modemsim: --%s\n", err);
+				exit(2);
+			}
 			break;
 		case OPT_NUMBER:
 			if (optarg[strspn(optarg, "+0123456789")] != '\0' ||

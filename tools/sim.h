@@ -219,6 +219,15 @@ struct sim {
 	char			 ussd_text[512];
 	int			 ussd_answer_pending;
 
+	/* sim_clock.c: the network's time and the modem's clock */
+	int64_t			 net_offset;	/* network minus real, s */
+	int			 net_tz;	/* quarter hours */
+	int			 net_none;	/* the network sends no NITZ */
+	int64_t			 rtc_boot;	/* real time at power-on */
+	int			 rtc_synced;	/* the clock follows the network */
+	int			 nitz_seen;
+	int			 ctzu, ctzr, clts;
+
 	/* sim_ctl.c */
 	int			 ctl_fd;
 	struct event		*ev_accept;
@@ -288,6 +297,13 @@ void	 sim_ussd_free(struct sim *);
 int	 sim_ussd_request(struct sim *, const char *, int);
 void	 sim_ussd_cancel(struct sim *);
 void	 sim_ussd_notify(struct sim *, int, const char *);
+
+/* sim_clock.c */
+int	 sim_clock_set(struct sim *, const char *, const char **);
+void	 sim_clock_power_on(struct sim *);
+void	 sim_clock_nitz(struct sim *);
+int	 sim_clock_cmd(struct sim *, const char *, int, int, char **, char *,
+	    size_t);
 
 /* sim_ctl.c */
 int	 sim_ctl_open(struct sim *, const char *, const char **);

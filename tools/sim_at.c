@@ -494,6 +494,8 @@ sim_at_set_reg(struct sim *sim, int stat)
 		sim_at_urc(sim, buf);
 	}
 	if (reg)
+		sim_clock_nitz(sim);
+	if (reg)
 		sim_sms_release(sim);
 	sim_ctl_poke(sim);
 }
@@ -636,6 +638,7 @@ sim_at_power_on(struct sim *sim, int on)
 	sim->sim = SIM_SIM_BUSY;
 	sim->reg = 0;
 	sim_at_defaults(sim);
+	sim_clock_power_on(sim);
 	sim_sms_reset(sim);
 	sim_ussd_cancel(sim);
 	evbuffer_drain(sim->in, evbuffer_get_length(sim->in));
@@ -1463,11 +1466,64 @@ sim_at_cmgs(struct sim *sim, int form, struct sim_at_args *a)
 	return SIM_AT_DEFER;
 }
 
+/* ===== network time (sim_clock.c) ===== */
+
+static int
+sim_at_clock(struct sim *sim, const char *cmd, int form, struct sim_at_args *a)
+{
+	char	line[160];
+	int	ctzu = sim->ctzu, ctzr = sim->ctzr, clts = sim->clts;
+
+	if (sim_clock_cmd(sim, cmd, form, a->n, a->v, line, sizeof line) == -1)
+		return sim_at_error(sim);
+	if (line[0] != '\0')
+		sim_at_info(sim, "%s", line);
+	sim_at_ok(sim);
+	/* enabled while registered: the network sends its NITZ again (a
+	 * real one does at the next attach or location update) */
+	if (sim_at_registered(sim) && (sim->ctzu > ctzu || sim->ctzr > ctzr ||
+	    sim->clts > clts))
+		sim_clock_nitz(sim);
+	return SIM_AT_DEFER;
+}
+
+static int
+sim_at_cclk(struct sim *sim, int form, struct sim_at_args *a)
+{
+	return sim_at_clock(sim, "+CCLK", form, a);
+}
+
+static int
+sim_at_ctzu(struct sim *sim, int form, struct sim_at_args *a)
+{
+	return sim_at_clock(sim, "+CTZU", form, a);
+}
+
+static int
+sim_at_ctzr(struct sim *sim, int form, struct sim_at_args *a)
+{
+	return sim_at_clock(sim, "+CTZR", form, a);
+}
+
+static int
+sim_at_clts(struct sim *sim, int form, struct sim_at_args *a)
+{
+	return sim_at_clock(sim, "+CLTS", form, a);
+}
+
+static int
+sim_at_qlts(struct sim *sim, int form, struct sim_at_args *a)
+{
+	return sim_at_clock(sim, "+QLTS", form, a);
+}
+
 /* ===== the command table ===== */
 
 static const struct sim_at_cmd sim_at_cmds[] = {
+	{ "+CCLK", sim_at_cclk, 0 },
 	{ "+CEREG", sim_at_cereg, 0 },
 	{ "+CFUN", sim_at_cfun, 0 },
+	{ "+CLTS", sim_at_clts, 0 },
 	{ "+CGMI", sim_at_cgmi, 0 },
 	{ "+CGMM", sim_at_cgmm, 0 },
 	{ "+CGMR", sim_at_cgmr, 0 },
@@ -1491,12 +1547,15 @@ static const struct sim_at_cmd sim_at_cmds[] = {
 	{ "+CSCS", sim_at_cscs, 0 },
 	{ "+CSMS", sim_at_csms, 0 },
 	{ "+CSQ", sim_at_csq, 0 },
+	{ "+CTZR", sim_at_ctzr, 0 },
+	{ "+CTZU", sim_at_ctzu, 0 },
 	{ "+CUSD", sim_at_cusd, 0 },
 	{ "+GCAP", sim_at_gcap, 0 },
 	{ "+GMI", sim_at_cgmi, 0 },
 	{ "+GMM", sim_at_cgmm, 0 },
 	{ "+GMR", sim_at_cgmr, 0 },
 	{ "+GSN", sim_at_cgsn, 0 },
+	{ "+QLTS", sim_at_qlts, 0 },
 	{ "^CURC", sim_at_curc, 1 },
 	{ "^USSDMODE", sim_at_ussdmode, 1 },
 };

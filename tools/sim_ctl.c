@@ -488,6 +488,24 @@ sim_ctl_quit(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 	sim_ctl_ok(c);
 }
 
+/* A new network time; the network sends it at once when registered. */
+static void
+sim_ctl_network_time(struct sim_ctl_client *c, int argc, char **argv,
+    char **rest)
+{
+	const char	*err;
+
+	(void)argc;
+	(void)rest;
+	if (sim_clock_set(c->sim, argv[1], &err) == -1) {
+		sim_ctl_err(c, "%s", err);
+		return;
+	}
+	if (c->sim->reg == 1 || c->sim->reg == 5)
+		sim_clock_nitz(c->sim);
+	sim_ctl_ok(c);
+}
+
 static void	sim_ctl_help(struct sim_ctl_client *, int, char **, char **);
 
 static const struct sim_ctl_cmd sim_ctl_cmds[] = {
@@ -498,6 +516,9 @@ static const struct sim_ctl_cmd sim_ctl_cmds[] = {
 	  "report STATUS [COUNT], "
 	  "signal N, register STATE, sim-busy S, clear)", sim_ctl_fault },
 	{ "help", 0, 0, "help", sim_ctl_help },
+	{ "network-time", 1, 1, "network-time none|now|+-N[smhd]|"
+	  "YYYY-MM-DDTHH:MM:SS[+HH:MM] (sent as NITZ when registered)",
+	  sim_ctl_network_time },
 	{ "pdu", 1, 2, "pdu [LENGTH] HEX (raw, as the modem prints it)",
 	  sim_ctl_pdu },
 	{ "quit", 0, 0, "quit", sim_ctl_quit },

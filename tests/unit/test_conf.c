@@ -57,6 +57,7 @@ test_defaults(void)
 	tt_int_op(c.reports, ==, 1);
 	tt_str_op(c.group, ==, "");
 	tt_int_op(c.client_timeout, ==, 30);
+	tt_int_op(c.set_clock, ==, 0);
 	tt_uint_op(c.kw_join.n + c.kw_stop.n + c.kw_info.n, ==, 0);
 	tt_uint_op(c.nreplies, ==, 0);
 	tt_uint_op(c.nmodems, ==, 0);
@@ -92,7 +93,7 @@ static const char good_conf[] =
     "forward = +14155550100 , +639171234567\n"
     "reports = off\n"
     "group = organizers\n"
-    "\n"
+    "set_clock = yes\n"
     "[keywords]\n"
     "join = SUSCRIBIR:es, ENTRAR, SALI:tl\n"
     "stop = NO MAS:es\n"
@@ -144,6 +145,7 @@ test_good(void)
 	tt_str_op(c.forward.v[1], ==, "+639171234567");
 	tt_int_op(c.reports, ==, 0);
 	tt_str_op(c.group, ==, "organizers");
+	tt_int_op(c.set_clock, ==, 1);
 
 	tt_uint_op(c.kw_join.n, ==, 3);
 	tt_str_op(c.kw_join.v[0].word, ==, "SUSCRIBIR");

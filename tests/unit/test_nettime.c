@@ -164,6 +164,11 @@ test_offset_words(void)
 	tt_str_op(buf, ==, "3 h 12 min behind");
 	nettime_offset_words(-3 * 3600, buf, sizeof buf);
 	tt_str_op(buf, ==, "3 h behind");
+	/* a second short of it: readings are to the second */
+	nettime_offset_words(-3 * 3600 + 1, buf, sizeof buf);
+	tt_str_op(buf, ==, "3 h behind");
+	nettime_offset_words(3599, buf, sizeof buf);
+	tt_str_op(buf, ==, "59 min 59 s ahead");
 	nettime_offset_words(45, buf, sizeof buf);
 	tt_str_op(buf, ==, "45 s ahead");
 	nettime_offset_words(125, buf, sizeof buf);

@@ -4,8 +4,9 @@
  * At initialization the driver asks for automatic clock updates from the
  * network (AT+CTZU=1, TS 27.007 §8.40), zone and time reports
  * (AT+CTZR=2: +CTZE URCs, §8.41), and on SIMCom AT+CLTS=1 (*PSUTTZ
- * URCs).  Each is optional: an ERROR is ignored, and none waits for the
- * network.  Once the modem is ready, and then from the health timer, it
+ * URCs; some SIM800 firmware applies it only after a restart, and AT&W
+ * is not sent: it would save every other setting too).  Each is
+ * optional: an ERROR is ignored, and none waits for the network.  Once the modem is ready, and then from the health timer, it
  * reads AT+CCLK? (and on Quectel AT+QLTS, the last time the network
  * sent): every minute while it has no confirmed time (every ten when the
  * modem has no time at all), every hour after.  Commands are queued like
@@ -93,7 +94,7 @@ modem_clock_take(struct modem *m, const struct nettime *nt,
 	}
 	if (!nettime_plausible(nt->utc)) {
 		if (!m->clk_unset_logged)
-			log_info("modem=%s event=clock-not-set line=\"%s\"",
+			log_info("modem=%s event=modem-clock-unset line=\"%s\"",
 			    m->name, line);
 		m->clk_unset_logged = 1;
 		return;

@@ -81,6 +81,7 @@ CODEC_SRCS = \
 
 # Pure cores of the daemon, shared with the CLI.
 GATEWAY_CORE_SRCS = \
+	gateway/amount.c \
 	gateway/conf.c \
 	gateway/conf_file.c \
 	gateway/ctl_proto.c \
@@ -88,6 +89,7 @@ GATEWAY_CORE_SRCS = \
 
 DB_SRCS = \
 	db/backup.c \
+	db/balance.c \
 	db/db.c \
 	db/inbox.c \
 	db/mark.c \
@@ -150,7 +152,7 @@ SIM_SRCS = \
 	tools/sim_ussd.c \
 	tools/json.c
 
-UNIT_TESTS = at_error at_lexer at_resp conf ctl_proto db gsm7 keyword pdu \
+UNIT_TESTS = amount at_error at_lexer at_resp conf ctl_proto db gsm7 keyword pdu \
 	     phone plan translit ussd utf8
 FUZZ_TARGETS = at_lexer conf ctl_proto keyword pdu_decode plan ussd
 

@@ -118,6 +118,7 @@ LIB_SRCS = $(CODEC_SRCS) $(GATEWAY_CORE_SRCS) $(DB_SRCS) $(SUPPORT_SRCS) \
 	   $(MODEM_SRCS)
 
 DAEMON_SRCS = \
+	gateway/credit.c \
 	gateway/ctl.c \
 	gateway/dbfile.c \
 	gateway/inbound.c \

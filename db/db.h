@@ -299,6 +299,8 @@ int	 outbox_report(struct db *, const char *, int, const char *, int,
 int	 outbox_modem_usage(struct db *, const char *, int64_t, long *);
 int	 outbox_retry(struct db *, int64_t, const char *, int64_t, int64_t);
 int	 outbox_failed(struct db *, int64_t, const char *, int64_t);
+/* Queued again now, this attempt not counted (the modem's fault). */
+int	 outbox_unclaim(struct db *, int64_t, const char *, int64_t);
 /* The earliest next_attempt_at of queued rows: 1 and *when, 0 if none. */
 int	 outbox_next_due(struct db *, int64_t *);
 /*

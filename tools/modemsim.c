@@ -43,6 +43,7 @@ modemsim_usage(void)
 "                [--reg-delay S] [--pin PIN] [--no-sim] [--rssi N]\n"
 "                [--smsc NUMBER] [--operator NAME] [--temp-fail PCT]\n"
 "                [--perm-fail PCT] [--seed N] [--number NUMBER]\n"
+"                [--imsi DIGITS] [--balance TEXT] [--no-credit]\n"
 "       modemsim ctl SOCKET COMMAND [ARG...]\n"
 "personalities: generic (default), huawei, simcom, quectel\n");
 	exit(2);
@@ -214,6 +215,7 @@ enum {
 	OPT_USSD_TIMEOUT, OPT_USSD_SCRIPT, OPT_CNMA_TIMEOUT, OPT_SIM_BUSY,
 	OPT_REG_DELAY, OPT_PIN, OPT_NO_SIM, OPT_RSSI, OPT_SMSC, OPT_OPERATOR,
 	OPT_TEMP_FAIL, OPT_PERM_FAIL, OPT_SEED, OPT_NUMBER,
+	OPT_IMSI, OPT_BALANCE, OPT_NO_CREDIT,
 };
 
 static const struct option modemsim_longopts[] = {
@@ -239,6 +241,9 @@ static const struct option modemsim_longopts[] = {
 	{ "perm-fail", required_argument, NULL, OPT_PERM_FAIL },
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "number", required_argument, NULL, OPT_NUMBER },
+	{ "imsi", required_argument, NULL, OPT_IMSI },
+	{ "balance", required_argument, NULL, OPT_BALANCE },
+	{ "no-credit", no_argument, NULL, OPT_NO_CREDIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -362,6 +367,22 @@ modemsim_options(struct sim *sim, int argc, char **argv)
 			}
 			o->oper = optarg;
 			break;
+		case OPT_IMSI:
+			if (optarg[strspn(optarg, "0123456789")] != '\0' ||
+			    strlen(optarg) < 5 || strlen(optarg) > 15) {
+				fprintf(stderr, "modemsim: --imsi: 5 to 15 "
+				    "digits\n");
+				exit(2);
+			}
+			o->imsi = optarg;
+			break;
+		case OPT_BALANCE:
+			free(sim->balance);
+			sim->balance = xstrdup(optarg);
+			break;
+		case OPT_NO_CREDIT:
+			sim->no_credit = 1;
+			break;
 		case OPT_NUMBER:
 			if (optarg[strspn(optarg, "+0123456789")] != '\0' ||
 			    strlen(optarg) > 20) {
@@ -449,6 +470,7 @@ main(int argc, char **argv)
 	sim_at_power_on(sim, 0);
 	sim_pty_free(sim);
 	sim_ussd_free(sim);
+	free(sim->balance);
 	sim_sms_free(sim);
 	sim_at_free(sim);
 	evbuffer_free(sim->in);

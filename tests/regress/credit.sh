@@ -146,4 +146,16 @@ check "resumed: all through a" 6 "$(count a 'Second credit test')"
 wait_until queue_empty
 check "resumed: b's organizer text" 1 "$(to_org 'modem b is out of credit')"
 
+# ---- a check asked while a message is in flight waits for it --------------
+sim a fault latency 400 >/dev/null
+sim a balance "Your balance is PHP 44.00." >/dev/null
+id=$(tam g send "Busy test" | head -n 1)
+sim a wait-sent "$(($(wc -l <"$T/a.sent") + 1))" "$WAIT_MAX" >/dev/null
+run_expect "busy: balance during a broadcast" 0 tam g balance --modem a
+check "busy: balance output" 'a: 44.00 "Your balance is PHP 44.00."' "$(cat "$T/out")"
+wait_bc g "$id"
+check "busy: all sent through a" 6 "$(count a 'Busy test')"
+tam g broadcast show --json "$id" >"$T/bc.json"
+contains "busy: none failed" "$T/bc.json" '"failed":0,'
+
 summary

@@ -158,4 +158,39 @@ check "busy: all sent through a" 6 "$(count a 'Busy test')"
 tam g broadcast show --json "$id" >"$T/bc.json"
 contains "busy: none failed" "$T/bc.json" '"failed":0,'
 
+# ---- a balance answered as a menu: read, and the session closed -----------
+printf '%s\n' '*100# -> 1|Balance: PHP 1.234,50\n1. Buy load\n2. Exit' \
+    >"$T/menu.ussd"
+sim_start c --ussd-script "$T/menu.ussd" --ussd-timeout 3600
+sim_start d
+cat >"$T/h.conf" <<CONF
+[modem c]
+device = $T/c.tty
+balance = *100#
+balance_pattern = "Balance: PHP ([0-9.,]+)"
+
+[modem d]
+device = $T/d.tty
+CONF
+gw_start h
+run_expect "menu: balance" 0 tam h balance --modem c
+check "menu: amount" 'c: 1234.50 "Balance: PHP 1.234,50
+1. Buy load
+2. Exit"' "$(cat "$T/out")"
+sim_closed() {
+	sim c status | grep -q '"ussd_session":false'
+}
+# closed at once (AT+CUSD=2), not by a timeout (the driver's is 30 s, the
+# simulated network's an hour)
+wait_max=$WAIT_MAX
+WAIT_MAX=10
+wait_until sim_closed || fail "menu: the USSD session was left open"
+WAIT_MAX=$wait_max
+run_expect "no code: balance" 1 tam h balance --modem d
+check "no code: error" "tambuli: balance: modem d: no balance code for this modem (balance = in its [modem] section)" "$(cat "$T/err")"
+run_expect "no code: every modem" 0 tam h balance
+check "no code: every modem, only c" 'c: 1234.50 "Balance: PHP 1.234,50
+1. Buy load
+2. Exit"' "$(cat "$T/out")"
+
 summary

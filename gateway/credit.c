@@ -241,6 +241,8 @@ credit_due_cb(evutil_socket_t fd, short what, void *arg)
 		}
 		return;
 	}
+	if (gm->gw->stopping)
+		return;
 	if (cr->state != CREDIT_IDLE ||
 	    modem_info(gm->m)->state != MODEM_READY)
 		return;		/* ready again arms it */

@@ -82,6 +82,7 @@ CODEC_SRCS = \
 
 # Pure cores of the daemon, shared with the CLI.
 GATEWAY_CORE_SRCS = \
+	gateway/amount.c \
 	gateway/conf.c \
 	gateway/conf_file.c \
 	gateway/ctl_proto.c \
@@ -89,6 +90,7 @@ GATEWAY_CORE_SRCS = \
 
 DB_SRCS = \
 	db/backup.c \
+	db/balance.c \
 	db/db.c \
 	db/inbox.c \
 	db/mark.c \
@@ -118,6 +120,7 @@ LIB_SRCS = $(CODEC_SRCS) $(GATEWAY_CORE_SRCS) $(DB_SRCS) $(SUPPORT_SRCS) \
 	   $(MODEM_SRCS)
 
 DAEMON_SRCS = \
+	gateway/credit.c \
 	gateway/ctl.c \
 	gateway/dbfile.c \
 	gateway/inbound.c \
@@ -154,7 +157,8 @@ SIM_SRCS = \
 	tools/sim_ussd.c \
 	tools/json.c
 
-UNIT_TESTS = at_error at_lexer at_resp conf ctl_proto db gsm7 keyword nettime pdu \
+UNIT_TESTS = amount at_error at_lexer at_resp conf ctl_proto db gsm7 keyword \
+	     nettime pdu \
 	     phone plan translit ussd utf8
 FUZZ_TARGETS = at_lexer conf ctl_proto keyword nettime pdu_decode plan ussd
 

@@ -165,6 +165,17 @@ static const char *db_migrations[] = {
 	"CREATE TABLE optout_marks ("
 	"  mark BLOB PRIMARY KEY,"
 	"  at INTEGER NOT NULL) WITHOUT ROWID;",
+	/* 6 -> 7: the credit watch (balance.c): the last balance of each SIM
+	 * (keyed by IMSI, else "modem:NAME"), whether organizers were told it
+	 * is low, and since when its sends fail for lack of credit */
+	"CREATE TABLE balances ("
+	"  sim TEXT PRIMARY KEY,"
+	"  modem TEXT NOT NULL,"
+	"  amount REAL,"
+	"  text TEXT,"
+	"  checked_at INTEGER,"
+	"  low INTEGER NOT NULL DEFAULT 0,"
+	"  no_credit_at INTEGER NOT NULL DEFAULT 0);",
 };
 
 #define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])

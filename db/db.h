@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION	6
+#define DB_SCHEMA_VERSION	7
 /* a consent event or inbox text repeated within this many seconds of
  * the last repeat is counted on the row before, not stored again */
 #define DB_REPEAT_WINDOW	3600
@@ -101,6 +101,33 @@ int	 mark_add(struct db *, const char *, int64_t);
 int	 mark_has(struct db *, const char *);
 int	 mark_del(struct db *, const char *);
 int	 mark_count(struct db *, long *);
+
+/* ---- the credit watch (balance.c) ---- */
+
+/*
+ * The last balance of a SIM, keyed by its IMSI (or "modem:NAME" when the
+ * modem does not tell it), so a SIM moved to another modem keeps its
+ * history.  Each setter creates the row when missing.
+ */
+struct balance {
+	char		 modem[64];	/* where it was last seen */
+	int		 has_amount;	/* 0: never read, or not understood */
+	double		 amount;
+	char		*text;		/* the answer; NULL if none */
+	int64_t		 checked_at;	/* 0: never */
+	int		 low;		/* organizers were told it is low */
+	int64_t		 no_credit_at;	/* sends refused for credit; 0 */
+};
+/* 1 and *b (balance_clear it), 0 when the SIM has no row, -1 */
+int	 balance_get(struct db *, const char *, struct balance *);
+void	 balance_clear(struct balance *);
+/* An answer read at a time: amount NULL when it held none. */
+int	 balance_record(struct db *, const char *, const char *,
+	    const double *, const char *, int64_t);
+int	 balance_set_low(struct db *, const char *, const char *, int);
+/* Out of credit since a time, or 0: no longer. */
+int	 balance_set_no_credit(struct db *, const char *, const char *,
+	    int64_t);
 
 /* ---- subscribers and lists (subscriber.c) ---- */
 
@@ -272,6 +299,8 @@ int	 outbox_report(struct db *, const char *, int, const char *, int,
 int	 outbox_modem_usage(struct db *, const char *, int64_t, long *);
 int	 outbox_retry(struct db *, int64_t, const char *, int64_t, int64_t);
 int	 outbox_failed(struct db *, int64_t, const char *, int64_t);
+/* Queued again now, this attempt not counted (the modem's fault). */
+int	 outbox_unclaim(struct db *, int64_t, const char *, int64_t);
 /* The earliest next_attempt_at of queued rows: 1 and *when, 0 if none. */
 int	 outbox_next_due(struct db *, int64_t *);
 /*

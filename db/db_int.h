@@ -43,6 +43,9 @@ enum db_stmt_id {
 	DB_ST_OB_FORWARDS, DB_ST_OB_FORWARD,
 	/* mark.c */
 	DB_ST_MARK_ADD, DB_ST_MARK_HAS, DB_ST_MARK_DEL, DB_ST_MARK_COUNT,
+	DB_ST_OB_UNCLAIM,
+	/* balance.c */
+	DB_ST_BAL_GET, DB_ST_BAL_RECORD, DB_ST_BAL_LOW, DB_ST_BAL_NO_CREDIT,
 	/* db.c: has another connection committed? */
 	DB_ST_DATA_VERSION,
 	DB_ST_MAX

@@ -933,3 +933,28 @@ outbox_forwards_since(struct db *db, const char *source, int64_t since,
 	sqlite3_reset(s);
 	return 0;
 }
+
+/*
+ * Back to the queue at once, the attempt not counted: the modem's fault,
+ * not the message's (a SIM out of credit), so another modem sends it
+ * with its attempts intact.
+ */
+int
+outbox_unclaim(struct db *db, int64_t id, const char *err, int64_t now)
+{
+	sqlite3_stmt	*s;
+
+	if (db_begin(db) == -1)
+		return -1;
+	if ((s = db_stmt(db, DB_ST_OB_UNCLAIM,
+	    "UPDATE outbox SET state = 'queued', error = ?2, "
+	    "next_attempt_at = ?3, updated_at = ?3, "
+	    "attempts = max(attempts - 1, 0) WHERE id = ?1")) == NULL) {
+		db_rollback(db);
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	db_bind_text(s, 2, err);
+	sqlite3_bind_int64(s, 3, now);
+	return outbox_finish(db, id, s, "unclaim");
+}

@@ -13,12 +13,14 @@
  *   whitespace, so "end;INFO" in a reply template survives unquoted.
  */
 #include <limits.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "amount.h"
 #include "compat.h"
 #include "conf.h"
 
@@ -43,6 +45,8 @@ enum conf_type {
 	CONF_T_NUMBERS,		/* "+digits" list of at most max */
 	CONF_T_KEYWORDS,	/* WORD[:LANG] list of at most max */
 	CONF_T_LANG,
+	CONF_T_REGEX,		/* POSIX extended, with a group; min..max bytes */
+	CONF_T_AMOUNT,		/* a decimal number, min..max; unset: -1 */
 };
 
 struct conf_directive {
@@ -163,6 +167,15 @@ static const struct conf_directive conf_table[] = {
 	MD("number", CONF_T_NUMBERS, 0, 1, "", number, 0,
 	    "the SIM's own phone number (texts from it are never forwarded "
 	    "or answered)"),
+	MD("balance", CONF_T_STRING, 1, 64, NULL, balance, 0,
+	    "USSD code that asks the SIM's balance (*100#)"),
+	MD("balance_pattern", CONF_T_REGEX, 1, 512, NULL, balance_pattern, 0,
+	    "POSIX extended regular expression whose first group is the "
+	    "amount in the balance answer"),
+	MD("balance_low", CONF_T_AMOUNT, 0, 1000000000, NULL, balance_low, 0,
+	    "organizers are texted once when the balance falls below this"),
+	MD("balance_every", CONF_T_DURATION, CONF_MINUTE, CONF_WEEK, "6h",
+	    balance_every, 0, "time between two balance checks"),
 };
 #define CONF_NDIR (sizeof conf_table / sizeof conf_table[0])
 
@@ -611,6 +624,9 @@ conf_set(const struct conf_directive *d, void *base, const char *v,
 	void		*field = (char *)base + d->off;
 	const char	*errstr;
 	char		 show[64], lo[32], hi[32];
+	char		 rerr[160];
+	regex_t		 re;
+	double		 dv;
 	long long	 n;
 	size_t		 i;
 
@@ -708,6 +724,35 @@ conf_set(const struct conf_directive *d, void *base, const char *v,
 		}
 		strlcpy(field, v, 4);
 		return 0;
+	case CONF_T_REGEX:
+		if (conf_check_text(d, v, len, msg, msglen) != 0)
+			return -1;
+		if (amount_compile(&re, v, rerr, sizeof rerr) != 0) {
+			snprintf(msg, msglen, "bad value '%s' for '%s': %s",
+			    conf_show(v, len, show, sizeof show), d->name, rerr);
+			return -1;
+		}
+		regfree(&re);
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
+	case CONF_T_AMOUNT:
+		for (i = 0; i < len; i++) {
+			if (!((v[i] >= '0' && v[i] <= '9') ||
+			    (v[i] == '.' && i > 0 && i + 1 < len &&
+			    strchr(v, '.') == v + i)))
+				break;
+		}
+		if (len == 0 || i < len || amount_parse(v, len, &dv) != 0 ||
+		    dv < (double)d->min || dv > (double)d->max) {
+			snprintf(msg, msglen, "bad value '%s' for '%s': "
+			    "expected an amount from %lld to %lld (12 or 12.50)",
+			    conf_show(v, len, show, sizeof show), d->name,
+			    d->min, d->max);
+			return -1;
+		}
+		*(double *)field = dv;
+		return 0;
 	case CONF_T_NUMBERS:
 	case CONF_T_KEYWORDS:
 		return conf_set_list(d, field, v, msg, msglen);
@@ -731,6 +776,8 @@ conf_section_defaults(enum conf_sect sect, void *base)
 			    sizeof msg);
 		else if (d->type == CONF_T_BOOL || d->type == CONF_T_INT)
 			*(int *)(void *)((char *)base + d->off) = -1;
+		else if (d->type == CONF_T_AMOUNT)
+			*(double *)(void *)((char *)base + d->off) = -1;
 	}
 }
 
@@ -749,6 +796,7 @@ conf_section_free(enum conf_sect sect, void *base)
 		case CONF_T_PATH:
 		case CONF_T_TEMPLATE:
 		case CONF_T_DIGITS:
+		case CONF_T_REGEX:
 			free(*(char **)field);
 			*(char **)field = NULL;
 			break;
@@ -1265,6 +1313,41 @@ conf_line(struct conf_parser *p, const char *s, size_t len)
 	conf_section(p, s + 1, (size_t)(close - s) - 1);
 }
 
+/* The line key was set on in modem i's section, 0 if not set. */
+static unsigned
+conf_modem_key_line(const struct conf_parser *p, size_t i, const char *key)
+{
+	const struct conf_directive	*d;
+
+	for (d = conf_table; d < conf_table + CONF_NDIR; d++) {
+		if (d->sect == CONF_S_MODEM && strcmp(d->name, key) == 0)
+			return p->modem_set[i][d - conf_table];
+	}
+	return 0;
+}
+
+/* The credit watch keys need each other: a pattern reads an answer, a
+ * threshold needs an amount. */
+static void
+conf_finish_balance(struct conf_parser *p, size_t i)
+{
+	const struct conf_modem	*m = &p->c->modems[i];
+	unsigned		 l;
+
+	/* a key whose value was refused has had its error already */
+	if (m->balance_pattern != NULL &&
+	    conf_modem_key_line(p, i, "balance") == 0 &&
+	    (l = conf_modem_key_line(p, i, "balance_pattern")) != 0)
+		conf_error(p, l, "'balance_pattern' in [modem %s] needs "
+		    "'balance' (the USSD code)", m->name);
+	if (m->balance_low >= 0 &&
+	    conf_modem_key_line(p, i, "balance_pattern") == 0 &&
+	    (l = conf_modem_key_line(p, i, "balance_low")) != 0)
+		conf_error(p, l, "'balance_low' in [modem %s] needs "
+		    "'balance_pattern' (where the amount is in the answer)",
+		    m->name);
+}
+
 /* What only the whole file can tell. */
 static void
 conf_finish(struct conf_parser *p)
@@ -1297,6 +1380,7 @@ conf_finish(struct conf_parser *p)
 					    c->modems[k].name);
 			}
 		}
+		conf_finish_balance(p, i);
 		if (m->reports == -1)
 			m->reports = c->reports;
 	}

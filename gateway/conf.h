@@ -81,6 +81,11 @@ struct conf_modem {
 	int		 rtscts;
 	int		 reports;	/* delivery reports (default: gateway) */
 	struct conf_numbers number;	/* the SIM's own number (0 or 1) */
+	/* credit watch: NULL / -1 when not set */
+	char		*balance;	/* USSD code, "*100#" */
+	char		*balance_pattern;	/* POSIX ERE, group 1 the amount */
+	double		 balance_low;	/* threshold, -1: none */
+	long long	 balance_every;	/* seconds between checks */
 };
 
 struct conf {

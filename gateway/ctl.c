@@ -71,6 +71,9 @@ struct ctl_client {
 	struct gw_modem		*ussd;
 	unsigned long long	 ussd_reqno;
 	char			 ussd_modem[64];
+	/* tambuli balance: the modems asked (bits) and those not answered */
+	unsigned		 balance_mask, balance_wait;
+	unsigned long long	 balance_reqno;
 	int64_t			 watch;		/* broadcast id, or 0 */
 };
 TAILQ_HEAD(ctl_clients, ctl_client);
@@ -250,7 +253,8 @@ ctl_idle_cb(evutil_socket_t fd, short what, void *arg)
 		    evbuffer_get_length(bufferevent_get_output(c->bev)));
 		return;
 	}
-	if (c->ussd_reqno != 0 || ctl_watch_live(c)) {
+	if (c->ussd_reqno != 0 || c->balance_reqno != 0 ||
+	    ctl_watch_live(c)) {
 		ctl_idle_arm(c);
 		return;
 	}
@@ -276,6 +280,55 @@ ctl_modem(struct ctl *ctl, const char *name, int ready)
 	return NULL;
 }
 
+/* The credit watch keys of a modem, appended to kv (status, balance). */
+static size_t
+ctl_credit_kv(struct gw_modem *gm, const char **kv, size_t n,
+    char nums[3][32])
+{
+	const struct gw_credit	*cr = &gm->credit;
+
+	kv[n++] = "balance_code";
+	kv[n++] = gm->cm != NULL && gm->cm->balance != NULL ?
+	    gm->cm->balance : "";
+	if (cr->has_amount)
+		snprintf(nums[0], sizeof nums[0], "%.2f", cr->amount);
+	else
+		nums[0][0] = '\0';
+	kv[n++] = "balance_amount";
+	kv[n++] = nums[0];
+	kv[n++] = "balance_text";
+	kv[n++] = cr->text != NULL ? cr->text : "";
+	snprintf(nums[1], sizeof nums[1], "%lld", (long long)cr->checked_at);
+	kv[n++] = "balance_checked_at";
+	kv[n++] = nums[1];
+	kv[n++] = "balance_low";
+	kv[n++] = cr->low ? "yes" : "no";
+	snprintf(nums[2], sizeof nums[2], "%lld", (long long)cr->no_credit_at);
+	kv[n++] = "no_credit_at";
+	kv[n++] = nums[2];
+	kv[n++] = "balance_error";
+	kv[n++] = cr->error;
+	return n;
+}
+
+/* Quote kv[0..n) into one body line. */
+static void
+ctl_body_kv(struct ctl_client *c, const char **kv, size_t n)
+{
+	char	line[CTL_PROTO_LINE_MAX];
+	size_t	k, o = 0;
+
+	for (k = 0; k < n && o < sizeof line - 1; k++) {
+		if (k > 0)
+			line[o++] = ' ';
+		if (ctl_proto_quote(kv[k], line + o, sizeof line - o) == -1)
+			break;
+		o += strlen(line + o);
+	}
+	line[o] = '\0';
+	ctl_body(c, line);
+}
+
 /* One body line per modem: "modem NAME key value ...", quoted. */
 static void
 ctl_status_modem(struct ctl_client *c, struct gw_modem *gm)
@@ -284,7 +337,7 @@ ctl_status_modem(struct ctl_client *c, struct gw_modem *gm)
 	char			 line[CTL_PROTO_LINE_MAX];
 	const char		*kv[96];
 	size_t			 n = 0, k, o = 0;
-	char			 nums[6][32], caps[8][32];
+	char			 nums[6][32], caps[8][32], cred[3][32];
 	char			 clk[3][32];
 	struct modem_time	 mt;
 	int64_t			 now;
@@ -344,6 +397,7 @@ ctl_status_modem(struct ctl_client *c, struct gw_modem *gm)
 		CTL_KV("clock_confirmed", mt.confirmed ? "yes" : "no");
 	}
 #undef CTL_KV
+	n = ctl_credit_kv(gm, kv, n, cred);
 	for (k = 0; k < n && o < sizeof line - 1; k++) {
 		if (k > 0)
 			line[o++] = ' ';
@@ -455,6 +509,11 @@ ctl_do_ussd(struct ctl_client *c, const struct ctl_request *req)
 			return;
 		}
 	}
+	if (gm->credit.state == CREDIT_ASKING) {
+		ctl_final(c, CTL_CODE_BUSY, "modem %s is checking its balance; "
+		    "try again in a moment", gm->name);
+		return;
+	}
 	if (req->verb == CTL_VERB_USSD_CANCEL) {
 		modem_ussd_cancel(gm->m);
 		c->ussd = NULL;
@@ -469,6 +528,116 @@ ctl_do_ussd(struct ctl_client *c, const struct ctl_request *req)
 		modem_ussd(gm->m, req->argv[1].s);
 	else
 		modem_ussd_reply(gm->m, req->argv[1].s);
+}
+
+/* Every modem asked has answered: one body line each, then the final. */
+static void
+ctl_balance_reply(struct ctl_client *c)
+{
+	struct gw_modem	*gm;
+	const char	*kv[32], *err = NULL;
+	char		 nums[3][32];
+	size_t		 n;
+	int		 nmodems = 0, nerr = 0;
+
+	ctl_begin(c, c->balance_reqno);
+	TAILQ_FOREACH(gm, &c->ctl->gw->modems, entry) {
+		if (!(c->balance_mask & gm->credit.bit))
+			continue;
+		n = 0;
+		kv[n++] = "balance";
+		kv[n++] = gm->name;
+		n = ctl_credit_kv(gm, kv, n, nums);
+		ctl_body_kv(c, kv, n);
+		nmodems++;
+		if (gm->credit.error[0] != '\0') {
+			nerr++;
+			err = gm->credit.error;
+		}
+	}
+	ctl_end(c, c->balance_reqno);
+	if (nmodems == 1 && nerr == 1)
+		ctl_final(c, CTL_CODE_UNAVAILABLE, "%s", err);
+	else if (nerr > 0)
+		ctl_final(c, CTL_CODE_UNAVAILABLE, "%d of %d balance checks "
+		    "failed", nerr, nmodems);
+	else
+		ctl_final(c, CTL_CODE_OK, "ok");
+	c->balance_reqno = 0;
+	c->balance_mask = c->balance_wait = 0;
+	if (c->dead)
+		return;
+	ctl_idle_arm(c);
+	bufferevent_enable(c->bev, EV_READ);
+	ctl_read_cb(c->bev, c);
+}
+
+/* A modem's balance check is over: to the clients waiting on it. */
+void
+ctl_balance_done(struct ctl *ctl, struct gw_modem *gm)
+{
+	struct ctl_client	*c;
+
+	if (ctl == NULL)
+		return;
+	TAILQ_FOREACH(c, &ctl->clients, entry) {
+		if (c->dead || c->balance_reqno == 0 ||
+		    !(c->balance_wait & gm->credit.bit))
+			continue;
+		c->balance_wait &= ~gm->credit.bit;
+		if (c->balance_wait == 0)
+			ctl_balance_reply(c);
+	}
+}
+
+/*
+ * BALANCE MODEM|-: check now; the reply comes when every modem asked has
+ * answered (a modem sending a message checks right after it).  "-" asks
+ * every modem with a balance code.
+ */
+static void
+ctl_do_balance(struct ctl_client *c, const struct ctl_request *req)
+{
+	struct gw_modem	*gm;
+	const char	*name = req->argv[0].s, *err;
+	int		 all = strcmp(name, "-") == 0;
+
+	c->balance_mask = c->balance_wait = 0;
+	TAILQ_FOREACH(gm, &c->ctl->gw->modems, entry) {
+		if (all ? gm->cm == NULL || gm->cm->balance == NULL :
+		    strcmp(gm->name, name) != 0)
+			continue;
+		c->balance_mask |= gm->credit.bit;
+		if (credit_ask(gm, &err) == -1) {
+			if (!all) {
+				ctl_final(c, gm->cm == NULL ||
+				    gm->cm->balance == NULL ?
+				    CTL_CODE_NOT_FOUND : CTL_CODE_UNAVAILABLE,
+				    "modem %s: %s", gm->name, err);
+				c->balance_mask = 0;
+				return;
+			}
+			snprintf(gm->credit.error, sizeof gm->credit.error,
+			    "%s", err);
+		} else
+			c->balance_wait |= gm->credit.bit;
+	}
+	if (c->balance_mask == 0) {
+		if (all)
+			ctl_final(c, CTL_CODE_NOT_FOUND, "no modem has a "
+			    "balance code (balance = in a [modem] section)");
+		else
+			ctl_final(c, CTL_CODE_NOT_FOUND, "no modem called %s",
+			    name);
+		return;
+	}
+	c->balance_reqno = c->reqno;
+	if (c->balance_wait == 0) {
+		ctl_balance_reply(c);
+		return;
+	}
+	/* hold further requests: replies must come in order */
+	bufferevent_disable(c->bev, EV_READ);
 }
 
 /*
@@ -555,6 +724,9 @@ ctl_dispatch(struct ctl_client *c, const char *line, size_t len)
 	case CTL_VERB_USSD_REPLY:
 	case CTL_VERB_USSD_CANCEL:
 		ctl_do_ussd(c, req);
+		break;
+	case CTL_VERB_BALANCE:
+		ctl_do_balance(c, req);
 		break;
 	case CTL_VERB_TRACE:
 		if (strcmp(req->argv[0].s, "none") == 0)
@@ -660,7 +832,7 @@ ctl_read_cb(struct bufferevent *bev, void *arg)
 	char			*line;
 	size_t			 len;
 
-	while (!c->closing && c->ussd_reqno == 0 &&
+	while (!c->closing && c->ussd_reqno == 0 && c->balance_reqno == 0 &&
 	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF)) != NULL) {
 		ctl_idle_arm(c);
 		ctl_dispatch(c, line, len);

@@ -65,6 +65,10 @@ static const struct ctl_proto_verb ctl_proto_verbs[] = {
 	[CTL_VERB_QUIT] = { CTL_VERB_QUIT, "QUIT", 0, 0, 0, {
 	    CTL_PROTO_NONE, CTL_PROTO_NONE },
 	    "end the session" },
+	[CTL_VERB_BALANCE] = { CTL_VERB_BALANCE, "BALANCE", 1, 1,
+	    CTL_PROTO_F_PRIVILEGED, {
+	    { CTL_ARG_WORD, "modem", 0, 0, NULL }, CTL_PROTO_NONE },
+	    "check SIM balances now (a modem, or - for every one)" },
 };
 #define CTL_PROTO_NVERBS (sizeof ctl_proto_verbs / sizeof ctl_proto_verbs[0])
 

@@ -14,6 +14,7 @@
 
 #include <event2/event.h>
 
+#include <regex.h>
 #include <stdint.h>
 
 #include "conf.h"
@@ -43,6 +44,29 @@ struct ctl;
 struct notify;
 struct dbfile;
 
+/* The credit watch of one modem (credit.c). */
+struct gw_credit {
+	struct event		*ev;		/* the next check */
+	unsigned		 bit;		/* 1 << modem index (ctl) */
+	int			 state;
+#define CREDIT_IDLE		0
+#define CREDIT_WANTED		1	/* due: after the message in flight */
+#define CREDIT_ASKING		2	/* the USSD session is open */
+	char			 sim[80];	/* IMSI, or "modem:NAME" */
+	int			 loaded;
+	regex_t			 re;		/* balance_pattern */
+	int			 re_ok;
+	int			 has_amount;
+	double			 amount;
+	char			*text;		/* the last answer, or NULL */
+	int64_t			 checked_at;	/* 0: never */
+	int			 low;		/* organizers told it is low */
+	int64_t			 no_credit_at;	/* 0: has credit */
+	int			 fails;		/* no-credit refusals in a row */
+	int			 unread_logged;	/* "balance unknown" said */
+	char			 error[160];	/* the last check's failure */
+};
+
 /* A modem and the message it is sending. */
 struct gw_modem {
 	TAILQ_ENTRY(gw_modem)	 entry;
@@ -71,6 +95,7 @@ struct gw_modem {
 #define SEND_SENT	0
 #define SEND_RETRY	1
 #define SEND_FAILED	2
+#define SEND_UNCLAIM	3	/* back now, the attempt not counted */
 	char			 outcome_err[256];
 	int64_t			 outcome_at;
 	struct event		*ev_pending;
@@ -82,6 +107,7 @@ struct gw_modem {
 	int64_t			 capped_until;	/* 0: not capped */
 	int64_t			 recent[GW_RATE_RING];	/* submissions */
 	size_t			 nrecent;
+	struct gw_credit	 credit;
 };
 TAILQ_HEAD(gw_modems, gw_modem);
 
@@ -177,6 +203,18 @@ void		 send_result(struct modem *, uint64_t, enum modem_result, int,
 		    int, const char *, void *);
 void		 send_abort(struct gw_modem *);
 
+/* credit.c: the credit watch */
+void		 credit_init(struct gw_modem *, unsigned);
+void		 credit_free(struct gw_modem *);
+void		 credit_ready(struct gw_modem *);
+void		 credit_lost(struct gw_modem *);
+int		 credit_holds(const struct gw_modem *);
+void		 credit_idle(struct gw_modem *);
+int		 credit_ask(struct gw_modem *, const char **);
+int		 credit_send_failed(struct gw_modem *, int);
+void		 credit_send_ok(struct gw_modem *);
+void		 credit_ussd(struct modem *, int, const char *, void *);
+
 /* inbound.c */
 void		 inbound_sms(struct modem *, const struct modem_sms *, void *);
 void		 inbound_report(struct modem *, const struct sms_msg *, void *);
@@ -214,5 +252,6 @@ void		 ctl_close(struct ctl *);
 void		 ctl_event(struct ctl *, int64_t, const char *);
 int		 ctl_watching(struct ctl *, int64_t);
 void		 ctl_ussd(struct modem *, int, const char *, void *);
+void		 ctl_balance_done(struct ctl *, struct gw_modem *);
 
 #endif

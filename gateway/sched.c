@@ -191,8 +191,9 @@ sched_run(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	TAILQ_FOREACH(gm, &gw->modems, entry) {
-		if (gm->busy || !modem_can_send(gm->m))
-			continue;
+		if (gm->busy || !modem_can_send(gm->m) ||
+		    credit_holds(gm))
+			continue;	/* out of credit, or a balance check */
 		if ((wait = sched_cap_wait(gm, now)) > 0) {
 			if (gm->capped_until == 0)
 				log_info("modem=%s capped for %llds "

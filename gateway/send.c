@@ -33,6 +33,7 @@ send_release(struct gw_modem *gm)
 	}
 	outbox_item_clear(&gm->item);
 	gm->busy = 0;
+	credit_idle(gm);	/* a balance check waiting for this message */
 	sched_kick(gm->gw);
 }
 
@@ -62,6 +63,9 @@ send_record(struct gw_modem *gm)
 		break;
 	case SEND_FAILED:
 		rc = outbox_failed(gw->db, gm->item.id, gm->outcome_err, now);
+		break;
+	case SEND_UNCLAIM:
+		rc = outbox_unclaim(gw->db, gm->item.id, gm->outcome_err, now);
 		break;
 	}
 	return rc;
@@ -136,6 +140,18 @@ send_requeue(struct gw_modem *gm, const char *err, int later)
 	    gm->name, (long long)delay, err);
 	gm->outcome = SEND_RETRY;
 	gm->outcome_at = now + delay;
+	strlcpy(gm->outcome_err, err, sizeof gm->outcome_err);
+	send_finish(gm);
+}
+
+/* Back in the queue now, the attempt not counted (a SIM out of credit). */
+static void
+send_unclaim(struct gw_modem *gm, const char *err)
+{
+	log_info("outbox=%lld to=%s modem=%s result=no-credit error=\"%s\"",
+	    (long long)gm->item.id, log_number(gm->item.phone), gm->name, err);
+	gm->outcome = SEND_UNCLAIM;
+	gm->outcome_at = gw_now();
 	strlcpy(gm->outcome_err, err, sizeof gm->outcome_err);
 	send_finish(gm);
 }
@@ -264,7 +280,8 @@ send_done(struct gw_modem *gm)
 		return;
 	}
 	if (!gw->stopping && sched_cap_wait(gm, now) == 0 &&
-	    modem_can_send(gm->m) && !inbound_claims_wait(gw)) {
+	    modem_can_send(gm->m) && !inbound_claims_wait(gw) &&
+	    !credit_holds(gm)) {
 		if ((rc = sched_claim(gm, now, &next)) == -1)
 			log_warnx("scheduler: %s", db_error(gw->db));
 		claimed = rc == 1;
@@ -316,13 +333,13 @@ send_result(struct modem *m, uint64_t job, enum modem_result r, int mr,
 	struct gw_modem	*gm = arg;
 
 	(void)m;
-	(void)cms;
 	if (!gm->busy || (uint64_t)gm->item.id != job ||
 	    evtimer_pending(gm->ev_pending, NULL))
 		return;	/* a result for a message we gave up on */
 	switch (r) {
 	case MODEM_SENT:
 		gm->mr[gm->seg] = mr;
+		credit_send_ok(gm);
 		sched_submitted(gm);
 		if (++gm->seg < gm->plan->nseg) {
 			send_next(gm);
@@ -332,6 +349,19 @@ send_result(struct modem *m, uint64_t job, enum modem_result r, int mr,
 		    "mr=%d", (long long)gm->item.id, log_number(gm->item.phone),
 		    gm->name, gm->plan->nseg, mr);
 		send_done(gm);
+		return;
+	case MODEM_TEMPFAIL:
+	case MODEM_PERMFAIL:
+		break;
+	}
+	/* refused for lack of credit: the SIM's fault, another modem sends
+	 * it (credit.c) */
+	if (credit_send_failed(gm, cms)) {
+		send_unclaim(gm, err);
+		return;
+	}
+	switch (r) {
+	case MODEM_SENT:
 		return;
 	case MODEM_TEMPFAIL:
 		/* a lost modem: straight back to the queue for another */

@@ -173,10 +173,14 @@ tambulid_modem_state(struct modem *m, enum modem_state s, void *arg)
 	(void)m;
 	log_info("modem=%s state=%s", gm->name, modem_state_name(s));
 	notify_changed(gm->gw->notify);
-	if (s == MODEM_READY)
+	if (s == MODEM_READY) {
+		credit_ready(gm);
 		sched_kick(gm->gw);
-	else if (gm->busy && s != MODEM_READY)
-		send_abort(gm);
+	} else {
+		if (gm->busy)
+			send_abort(gm);
+		credit_lost(gm);
+	}
 }
 
 static void
@@ -206,7 +210,7 @@ tambulid_modems(struct gw *gw)
 		.sent = send_result,
 		.sms = inbound_sms,
 		.report = inbound_report,
-		.ussd = ctl_ussd,
+		.ussd = credit_ussd,
 		.swept = tambulid_modem_swept,
 		.clock = tambulid_modem_clock,
 	};
@@ -229,6 +233,7 @@ tambulid_modems(struct gw *gw)
 		gm->m = modem_new(gw->base, &mc, &cb, gm);
 		gm->cm = cm;
 		send_init(gm);
+		credit_init(gm, 1U << i);
 		sched_modem_init(gm);
 		TAILQ_INSERT_TAIL(&gw->modems, gm, entry);
 	}
@@ -618,6 +623,7 @@ main(int argc, char **argv)
 		TAILQ_REMOVE(&gw.modems, gm, entry);
 		modem_free(gm->m);
 		send_free(gm);
+		credit_free(gm);
 		if (gm->plan != NULL) {
 			plan_free(gm->plan);
 			free(gm->plan);

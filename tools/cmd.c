@@ -31,6 +31,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_send_watch_entry,
 	&cmd_status_entry,
 	&cmd_status_ussd_entry,
+	&cmd_status_balance_entry,
 	&cmd_pdu_encode_entry,
 	&cmd_pdu_decode_entry,
 	&cmd_pdu_plan_entry,

@@ -95,6 +95,7 @@ extern const struct cmd_entry cmd_send_watch_entry;
 /* cmd_status.c */
 extern const struct cmd_entry cmd_status_entry;
 extern const struct cmd_entry cmd_status_ussd_entry;
+extern const struct cmd_entry cmd_status_balance_entry;
 
 /* cmd_sub.c */
 extern const struct cmd_entry cmd_sub_list_entry;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "compat.h"
@@ -83,7 +84,8 @@ cmd_status_body(const char *line, void *arg)
 		st->broadcasts = strtol(av[3].s, NULL, 10);
 		return;
 	}
-	if (strcmp(av[0].s, "modem") != 0 || st->n == CMD_STATUS_MODEMS)
+	if ((strcmp(av[0].s, "modem") != 0 && strcmp(av[0].s, "balance") != 0) ||
+	    st->n == CMD_STATUS_MODEMS)
 		return;
 	m = &st->m[st->n++];
 	m->key[0] = xstrdup("name");
@@ -105,6 +107,134 @@ cmd_status_get(const struct cmd_status_modem *m, const char *k)
 		if (strcmp(m->key[i], k) == 0)
 			return m->val[i];
 	return "";
+}
+
+/* "12.50" as a JSON number written the shortest way (12.5), or null. */
+static void
+cmd_status_json_amount(struct json *j, const char *v)
+{
+	char	buf[64];
+	char	*end;
+	double	d;
+
+	d = strtod(v, &end);
+	if (*v == '\0' || *end != '\0') {
+		json_null(j);
+		return;
+	}
+	snprintf(buf, sizeof buf, "%.15g", d);
+	json_raw(j, buf);
+}
+
+/* A time in seconds, or null for 0 / none. */
+static void
+cmd_status_json_time(struct json *j, const char *v)
+{
+	long long	t = strtoll(v, NULL, 10);
+
+	if (t <= 0)
+		json_null(j);
+	else
+		json_int(j, t);
+}
+
+/*
+ * The credit watch of a modem (status or balance line): "balance":
+ * {"amount", "text", "checked_at", "low"}, "no_credit", "no_credit_at".
+ */
+static void
+cmd_status_json_credit(struct json *j, const struct cmd_status_modem *m)
+{
+	const char	*text = cmd_status_get(m, "balance_text");
+	const char	*err = cmd_status_get(m, "balance_error");
+
+	json_key(j, "balance");
+	json_object_begin(j);
+	json_key(j, "amount");
+	cmd_status_json_amount(j, cmd_status_get(m, "balance_amount"));
+	if (*text)
+		json_kv_string(j, "text", text);
+	else
+		json_kv_null(j, "text");
+	json_key(j, "checked_at");
+	cmd_status_json_time(j, cmd_status_get(m, "balance_checked_at"));
+	json_kv_bool(j, "low", strcmp(cmd_status_get(m, "balance_low"),
+	    "yes") == 0);
+	if (*cmd_status_get(m, "balance_code"))
+		json_kv_string(j, "code", cmd_status_get(m, "balance_code"));
+	else
+		json_kv_null(j, "code");
+	if (*err)
+		json_kv_string(j, "error", err);
+	else
+		json_kv_null(j, "error");
+	json_object_end(j);
+	json_kv_bool(j, "no_credit", strcmp(cmd_status_get(m, "no_credit_at"),
+	    "0") != 0 && *cmd_status_get(m, "no_credit_at"));
+	json_key(j, "no_credit_at");
+	cmd_status_json_time(j, cmd_status_get(m, "no_credit_at"));
+}
+
+/* "3 min ago", "2 h ago" */
+static void
+cmd_status_ago(char *buf, size_t len, long long then)
+{
+	long long	d = (long long)time(NULL) - then;
+
+	if (d < 0)
+		d = 0;
+	if (d < 120)
+		snprintf(buf, len, "%lld s ago", d);
+	else if (d < 2 * 3600)
+		snprintf(buf, len, "%lld min ago", d / 60);
+	else if (d < 2 * 86400)
+		snprintf(buf, len, "%lld h ago", d / 3600);
+	else
+		snprintf(buf, len, "%lld days ago", d / 86400);
+}
+
+/*
+ * The human lines of a modem's credit watch:
+ *   balance: 12.50 (2 h ago) "Your balance is PHP 12.50", low
+ *   OUT OF CREDIT since 2026-12-04 18:20 (not sending through it)
+ */
+static void
+cmd_status_print_credit(const struct cmd_status_modem *m, const char *indent)
+{
+	const char	*amount = cmd_status_get(m, "balance_amount");
+	const char	*text = cmd_status_get(m, "balance_text");
+	const char	*err = cmd_status_get(m, "balance_error");
+	long long	 at = strtoll(cmd_status_get(m, "balance_checked_at"),
+			    NULL, 10);
+	long long	 nc = strtoll(cmd_status_get(m, "no_credit_at"), NULL,
+			    10);
+	char		 ago[32], when[32];
+	time_t		 t;
+	struct tm	 tm;
+
+	if (!*cmd_status_get(m, "balance_code") && at <= 0 && nc <= 0)
+		return;
+	printf("%sbalance: ", indent);
+	if (at <= 0)
+		printf("not checked yet");
+	else {
+		cmd_status_ago(ago, sizeof ago, at);
+		printf("%s (%s)", *amount ? amount : "unknown", ago);
+		if (*text)
+			printf(" \"%s\"", text);
+		if (strcmp(cmd_status_get(m, "balance_low"), "yes") == 0)
+			printf(", LOW");
+	}
+	if (*err)
+		printf("; last check failed: %s", err);
+	printf("\n");
+	if (nc > 0) {
+		t = (time_t)nc;
+		localtime_r(&t, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		printf("%sOUT OF CREDIT since %s: not sending through it\n",
+		    indent, when);
+	}
 }
 
 static void
@@ -237,7 +367,9 @@ cmd_status_exec(struct cmd_ctx *ctx)
 			for (k = 0; k < st.m[i].n; k++) {
 				const char *key = st.m[i].key[k];
 				const char *v = st.m[i].val[k];
-				if (strncmp(key, "clock_", 6) == 0)
+				if (strncmp(key, "clock_", 6) == 0 ||
+				    strncmp(key, "balance_", 8) == 0 ||
+				    strcmp(key, "no_credit_at") == 0)
 					continue;	/* below */
 				if (strcmp(key, "signal") == 0) {
 					json_key(&j, "signal_dbm");
@@ -270,6 +402,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 					json_kv_string(&j, key, v);
 			}
 			cmd_status_clock_json(&j, &st.m[i]);
+			cmd_status_json_credit(&j, &st.m[i]);
 			json_object_end(&j);
 		}
 		json_array_end(&j);
@@ -326,6 +459,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 			if (*cmd_status_get(m, "last_error"))
 				printf("  last error: %s\n",
 				    cmd_status_get(m, "last_error"));
+			cmd_status_print_credit(m, "  ");
 		}
 		if (code == CTL_CODE_OK && st.n == 0)
 			printf("no modems configured\n");
@@ -417,6 +551,106 @@ cmd_status_ussd_exec(struct cmd_ctx *ctx)
 		    cmd_status_ussd_body, NULL, NULL, &text);
 	}
 	client_close(cl);
+	conf_free(&c);
+	return rc;
+}
+
+static const struct cmd_opt cmd_status_balance_opts[] = {
+	{ "modem", "NAME", "check this modem only (default: every modem with "
+	    "a balance code)", 0 },
+	{ "json", NULL, "print JSON", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+static int	cmd_status_balance_exec(struct cmd_ctx *);
+
+const struct cmd_entry cmd_status_balance_entry = {
+	.name = "balance",
+	.args = "",
+	.help = "check the SIM balance of the daemon's modems now (the "
+	    "balance USSD code of each [modem] section)",
+	.opts = cmd_status_balance_opts,
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_NEEDS_DAEMON | CMD_PRIVILEGED,
+	.exec = cmd_status_balance_exec,
+};
+
+/*
+ * One line per modem:
+ *   modem1: 12.50 "Your balance is PHP 12.50"
+ *   modem2: unknown "Service unavailable"
+ *   modem3: check failed: no answer from the network (timeout)
+ */
+static int
+cmd_status_balance_exec(struct cmd_ctx *ctx)
+{
+	struct cmd_status	 st;
+	struct client		*cl;
+	struct conf		 c;
+	struct json		 j;
+	const char		*text, *argv[2];
+	char			*cause = NULL;
+	size_t			 i, k;
+	int			 code, rc = CMD_OK;
+
+	if (cli_conf(ctx, &c) == -1)
+		return CMD_FAIL;
+	if ((cl = client_open(c.socket, &cause)) == NULL) {
+		cmd_error("balance: %s", cause);
+		free(cause);
+		conf_free(&c);
+		return CMD_FAIL;
+	}
+	memset(&st, 0, sizeof st);
+	argv[0] = cmd_get(ctx, "modem") ? cmd_get(ctx, "modem") : "-";
+	argv[1] = NULL;
+	code = client_request(cl, CTL_VERB_BALANCE, argv, cmd_status_body,
+	    NULL, &st, &text);
+	client_close(cl);
+	if (code != CTL_CODE_OK && st.n == 0) {
+		cmd_error("balance: %s", text);
+		conf_free(&c);
+		return CMD_FAIL;
+	}
+	if (cmd_isset(ctx, "json")) {
+		json_init(&j, stdout);
+		json_array_begin(&j);
+		for (i = 0; i < st.n; i++) {
+			json_object_begin(&j);
+			json_kv_string(&j, "modem", cmd_status_get(&st.m[i],
+			    "name"));
+			cmd_status_json_credit(&j, &st.m[i]);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+		fputc('\n', stdout);
+	}
+	for (i = 0; i < st.n; i++) {
+		const struct cmd_status_modem *m = &st.m[i];
+		const char *err = cmd_status_get(m, "balance_error");
+		const char *amount = cmd_status_get(m, "balance_amount");
+		if (*err) {
+			fprintf(stderr, "tambuli: balance: %s: %s\n",
+			    cmd_status_get(m, "name"), err);
+			rc = CMD_FAIL;
+			continue;
+		}
+		if (cmd_isset(ctx, "json"))
+			continue;
+		printf("%s: %s \"%s\"%s\n", cmd_status_get(m, "name"),
+		    *amount ? amount : "unknown",
+		    cmd_status_get(m, "balance_text"),
+		    strcmp(cmd_status_get(m, "balance_low"), "yes") == 0 ?
+		    ", LOW" : "");
+	}
+	if (code != CTL_CODE_OK)
+		rc = CMD_FAIL;
+	for (i = 0; i < st.n; i++)
+		for (k = 0; k < st.m[i].n; k++) {
+			free(st.m[i].key[k]);
+			free(st.m[i].val[k]);
+		}
 	conf_free(&c);
 	return rc;
 }

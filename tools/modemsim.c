@@ -44,6 +44,7 @@ modemsim_usage(void)
 "                [--smsc NUMBER] [--operator NAME] [--temp-fail PCT]\n"
 "                [--perm-fail PCT] [--seed N] [--number NUMBER]\n"
 "                [--network-time none|now|+-N[smhd]|YYYY-MM-DDTHH:MM:SS[+HH:MM]]\n"
+"                [--imsi DIGITS] [--balance TEXT] [--no-credit]\n"
 "       modemsim ctl SOCKET COMMAND [ARG...]\n"
 "personalities: generic (default), huawei, simcom, quectel\n");
 	exit(2);
@@ -215,6 +216,7 @@ enum {
 	OPT_USSD_TIMEOUT, OPT_USSD_SCRIPT, OPT_CNMA_TIMEOUT, OPT_SIM_BUSY,
 	OPT_REG_DELAY, OPT_PIN, OPT_NO_SIM, OPT_RSSI, OPT_SMSC, OPT_OPERATOR,
 	OPT_TEMP_FAIL, OPT_PERM_FAIL, OPT_SEED, OPT_NUMBER, OPT_NETWORK_TIME,
+	OPT_IMSI, OPT_BALANCE, OPT_NO_CREDIT,
 };
 
 static const struct option modemsim_longopts[] = {
@@ -241,6 +243,9 @@ static const struct option modemsim_longopts[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "number", required_argument, NULL, OPT_NUMBER },
 	{ "network-time", required_argument, NULL, OPT_NETWORK_TIME },
+	{ "imsi", required_argument, NULL, OPT_IMSI },
+	{ "balance", required_argument, NULL, OPT_BALANCE },
+	{ "no-credit", no_argument, NULL, OPT_NO_CREDIT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -372,6 +377,22 @@ modemsim_options(struct sim *sim, int argc, char **argv)
 				exit(2);
 			}
 			break;
+		case OPT_IMSI:
+			if (optarg[strspn(optarg, "0123456789")] != '\0' ||
+			    strlen(optarg) < 5 || strlen(optarg) > 15) {
+				fprintf(stderr, "modemsim: --imsi: 5 to 15 "
+				    "digits\n");
+				exit(2);
+			}
+			o->imsi = optarg;
+			break;
+		case OPT_BALANCE:
+			free(sim->balance);
+			sim->balance = xstrdup(optarg);
+			break;
+		case OPT_NO_CREDIT:
+			sim->no_credit = 1;
+			break;
 		case OPT_NUMBER:
 			if (optarg[strspn(optarg, "+0123456789")] != '\0' ||
 			    strlen(optarg) > 20) {
@@ -459,6 +480,7 @@ main(int argc, char **argv)
 	sim_at_power_on(sim, 0);
 	sim_pty_free(sim);
 	sim_ussd_free(sim);
+	free(sim->balance);
 	sim_sms_free(sim);
 	sim_at_free(sim);
 	evbuffer_free(sim->in);

@@ -27,6 +27,7 @@ struct event;
 struct evbuffer;
 
 #define SIM_LINE_MAX		1024	/* AT command line, as V.250 S3 */
+#define SIM_BALANCE_CODE	"*100#"	/* answered with --balance */
 #define SIM_PDU_HEX_MAX		(PDU_MAX_OCTETS * 2)
 #define SIM_INBUF_MAX		8192	/* unprocessed input while busy */
 #define SIM_OUTBUF_MAX		(256 * 1024) /* nobody reading: drop */
@@ -111,6 +112,7 @@ struct sim_opts {
 	const char	*smsc;		/* --smsc */
 	const char	*oper;		/* --operator */
 	const char	*number;	/* --number: the SIM's own (+CNUM) */
+	const char	*imsi;		/* --imsi: +CIMI */
 	const char	*ussd_script;
 	int		 storage;	/* --storage, 0 = personality's */
 	int		 index_base;	/* -1 = personality's */
@@ -201,6 +203,8 @@ struct sim {
 	/* faults */
 	int			 failq[SIM_FAILQ_MAX];	/* 0 = succeed */
 	int			 nfailq;
+	int			 no_credit;	/* every submission: +CMS ERROR: 8 */
+	char			*balance;	/* answer to SIM_BALANCE_CODE, or NULL */
 	int			 race_cmti;
 	int			 hang_cmgl;
 	int			 rep_fault_status, rep_fault_count;

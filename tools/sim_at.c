@@ -803,7 +803,8 @@ sim_at_cimi(struct sim *sim, int form, struct sim_at_args *a)
 	(void)a;
 	if (form == SIM_AT_EXEC && sim_at_sim_check(sim) != 0)
 		return SIM_AT_ERR;
-	return sim_at_ident(sim, form, "001010123456789");
+	return sim_at_ident(sim, form, sim->o.imsi != NULL ? sim->o.imsi :
+	    "001010123456789");
 }
 
 /* ===== equipment and network ===== */
@@ -1861,6 +1862,8 @@ sim_at_submit(struct sim *sim)
 	sim->submit_result = -1;
 	if (!sim_at_registered(sim) || sim->cfun != 1)
 		sim->submit_result = 331;
+	else if (sim->no_credit)
+		sim->submit_result = 8;	/* operator determined barring */
 	else if (sim->nfailq > 0) {
 		sim->submit_result = sim->failq[0] == 0 ? -1 : sim->failq[0];
 		memmove(sim->failq, sim->failq + 1,

@@ -402,8 +402,17 @@ sim_ctl_fault(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 			return;
 		sim->o.sim_busy_s = v;
 		sim_at_reboot(sim);
+	} else if (strcmp(k, "no-credit") == 0 && argc <= 3) {
+		/* every submission refused: +CMS ERROR: 8 */
+		if (argc == 3 && strcmp(argv[2], "off") != 0 &&
+		    strcmp(argv[2], "on") != 0) {
+			sim_ctl_err(c, "no-credit: on or off");
+			return;
+		}
+		sim->no_credit = argc == 2 || strcmp(argv[2], "on") == 0;
 	} else if (strcmp(k, "clear") == 0 && argc == 2) {
 		sim->nfailq = 0;
+		sim->no_credit = 0;
 		sim->o.temp_pct = sim->o.perm_pct = 0;
 		sim->race_cmti = sim->hang_cmgl = 0;
 		sim->rep_fault_count = 0;
@@ -478,6 +487,16 @@ sim_ctl_ussd(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 }
 
 static void
+sim_ctl_balance(struct sim_ctl_client *c, int argc, char **argv, char **rest)
+{
+	(void)argc;
+	(void)argv;
+	free(c->sim->balance);
+	c->sim->balance = xstrdup(rest[1]);
+	sim_ctl_ok(c);
+}
+
+static void
 sim_ctl_quit(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 {
 	(void)argc;
@@ -509,12 +528,15 @@ sim_ctl_network_time(struct sim_ctl_client *c, int argc, char **argv,
 static void	sim_ctl_help(struct sim_ctl_client *, int, char **, char **);
 
 static const struct sim_ctl_cmd sim_ctl_cmds[] = {
+	{ "balance", 1, SIM_CTL_ARGS, "balance TEXT (the answer to " SIM_BALANCE_CODE
+	  ")", sim_ctl_balance },
 	{ "fault", 1, SIM_CTL_ARGS, "fault KIND [ARGS] (kinds: latency MS, "
 	  "fail-next CODE..., fail-rate temp|perm PCT, storage-full, hang, "
 	  "hang-cmgl, garbage [N], cmti-race, cmti-flood N, stray-ok [N], "
 	  "ok-no-cmgs [N], ok-before-prompt [N], garbled-cmgs [N], "
 	  "report STATUS [COUNT], "
-	  "signal N, register STATE, sim-busy S, clear)", sim_ctl_fault },
+	  "signal N, register STATE, sim-busy S, no-credit [on|off], clear)",
+	  sim_ctl_fault },
 	{ "help", 0, 0, "help", sim_ctl_help },
 	{ "network-time", 1, 1, "network-time none|now|+-N[smhd]|"
 	  "YYYY-MM-DDTHH:MM:SS[+HH:MM] (sent as NITZ when registered)",

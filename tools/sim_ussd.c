@@ -334,7 +334,12 @@ sim_ussd_request(struct sim *sim, const char *str, int dcs)
 	for (e = sim->ussd; e != NULL; e = e->next)
 		if (strcmp(e->path, path) == 0)
 			break;
-	if (e == NULL) {
+	if (sim->balance != NULL && strcmp(path, SIM_BALANCE_CODE) == 0) {
+		/* the settable balance answer (--balance, ctl balance) */
+		sim->ussd_m = 0;
+		strlcpy(sim->ussd_text, sim->balance, sizeof sim->ussd_text);
+		sim->ussd_path[0] = '\0';
+	} else if (e == NULL) {
 		sim->ussd_m = 4;
 		sim->ussd_path[0] = '\0';
 	} else {

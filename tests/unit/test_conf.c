@@ -811,7 +811,77 @@ end:
 	;
 }
 
+/* The credit watch keys: values, defaults, a bad regex, keys that need
+ * each other. */
+static void
+test_balance(void)
+{
+	static const char good[] =
+	    "[modem a]\n"
+	    "device = /dev/ttyUSB0\n"
+	    "balance = *100#\n"
+	    "balance_pattern = \"balance is PHP ([0-9.,]+)\"\n"
+	    "balance_low = 20.50\n"
+	    "balance_every = 2h\n"
+	    "[modem b]\n"
+	    "device = /dev/ttyUSB1\n";
+	static const char bad[] =
+	    "[modem a]\n"
+	    "device = /dev/ttyUSB0\n"
+	    "balance = *100#\n"
+	    "balance_pattern = balance ([0-9\n"
+	    "balance_low = lots\n"
+	    "balance_every = 10s\n"
+	    "[modem b]\n"
+	    "device = /dev/ttyUSB1\n"
+	    "balance_pattern = balance [0-9]+\n"
+	    "[modem c]\n"
+	    "device = /dev/ttyUSB2\n"
+	    "balance_pattern = \"is ([0-9]+)\"\n"
+	    "balance_low = 5\n"
+	    "[modem d]\n"
+	    "device = /dev/ttyUSB3\n"
+	    "balance_low = 5\n";
+	struct conf	c;
+	char		errs[4096];
+	const char	*p;
+
+	tt_int_op(parse(good, sizeof good - 1, &c, errs, sizeof errs), ==, 0);
+	tt_str_op(c.modems[0].balance, ==, "*100#");
+	tt_str_op(c.modems[0].balance_pattern, ==, "balance is PHP ([0-9.,]+)");
+	tt_assert(c.modems[0].balance_low > 20.49 &&
+	    c.modems[0].balance_low < 20.51);
+	tt_int_op(c.modems[0].balance_every, ==, 7200);
+	tt_assert(c.modems[1].balance == NULL);
+	tt_assert(c.modems[1].balance_pattern == NULL);
+	tt_assert(c.modems[1].balance_low == -1);
+	tt_int_op(c.modems[1].balance_every, ==, 6 * 3600);
+	conf_free(&c);
+
+	tt_int_op(parse(bad, sizeof bad - 1, &c, errs, sizeof errs), ==, -1);
+	/* the regex error text is the C library's: check the start */
+	p = "t.conf:4: bad value 'balance ([0-9' for 'balance_pattern': ";
+	tt_assert(strncmp(errs, p, strlen(p)) == 0);
+	p = strchr(errs, '|');
+	tt_assert(p != NULL);
+	tt_str_op(p + 1, ==,
+	    "t.conf:5: bad value 'lots' for 'balance_low': expected an amount "
+	    "from 0 to 1000000000 (12 or 12.50)|"
+	    "t.conf:6: bad value '10s' for 'balance_every': expected a "
+	    "duration (30s, 5m, 2h, 1d, 1w) from 1m to 1w|"
+	    "t.conf:9: bad value 'balance [0-9]+' for 'balance_pattern': no "
+	    "group: put the amount in parentheses, as in \"balance is "
+	    "([0-9.,]+)\"|"
+	    "t.conf:12: 'balance_pattern' in [modem c] needs 'balance' (the "
+	    "USSD code)|"
+	    "t.conf:16: 'balance_low' in [modem d] needs 'balance_pattern' "
+	    "(where the amount is in the answer)");
+end:
+	;
+}
+
 static const struct tt_case cases[] = {
+	{ "conf/balance", test_balance },
 	{ "conf/defaults", test_defaults },
 	{ "conf/good", test_good },
 	{ "conf/crlf", test_crlf },

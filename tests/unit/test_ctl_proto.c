@@ -59,6 +59,9 @@ static const struct parse_case parse_cases[] = {
 	{ "LOG-DEBUG off", 0, CTL_VERB_LOG_DEBUG, 1, { "off" }, { 0 }, NULL },
 	{ "RELOAD", 0, CTL_VERB_RELOAD, 0, { NULL }, { 0 }, NULL },
 	{ "QUIT", 0, CTL_VERB_QUIT, 0, { NULL }, { 0 }, NULL },
+	{ "BALANCE modem1", 0, CTL_VERB_BALANCE, 1, { "modem1" }, { 0 }, NULL },
+	{ "BALANCE -", 0, CTL_VERB_BALANCE, 1, { "-" }, { 0 }, NULL },
+	{ "BALANCE", 0, 0, 0, { NULL }, { 0 }, "too few arguments" },
 
 	{ "", 0, 0, 0, { NULL }, { 0 }, "empty request" },
 	{ "\r", 0, 0, 0, { NULL }, { 0 }, "empty request" },
@@ -216,6 +219,7 @@ test_verb_table(void)
 	/* numbering is part of the protocol: never renumber */
 	tt_int_op(CTL_VERB_HELLO, ==, 1);
 	tt_int_op(CTL_VERB_QUIT, ==, 11);
+	tt_int_op(CTL_VERB_BALANCE, ==, 12);
 	for (v = 1; v <= CTL_VERB_LAST; v++) {
 		vp = ctl_proto_verb((enum ctl_verb)v);
 		tt_assert(vp != NULL);

@@ -372,7 +372,7 @@ test_open_create(void)
 	tt_int_op(test_int(e.db, "PRAGMA synchronous"), ==, 2);	/* FULL */
 	tt_int_op(test_int(e.db, "PRAGMA foreign_keys"), ==, 1);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM sqlite_master WHERE "
-	    "type = 'table'"), ==, 13);
+	    "type = 'table'"), ==, 14);
 	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat(name) "
 	    "FROM lists"), ==, "default");
 
@@ -389,7 +389,7 @@ test_open_create(void)
 	tt_int_op(test_int(e.db, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM lists"), ==, 1);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM sqlite_master WHERE "
-	    "type = 'table'"), ==, 13);
+	    "type = 'table'"), ==, 14);
 	tt_int_op(db_setting_get(e.db, "org", buf, sizeof buf), ==, 1);
 	tt_str_op(buf, ==, "Migrant Alliance");
 	tt_str_op(test_str(e.db, buf, sizeof buf, "PRAGMA journal_mode"), ==,
@@ -2709,7 +2709,56 @@ end:
 	test_close(&e);
 }
 
+/* A SIM's balance: created by any setter, each field kept by the others,
+ * the modem following the SIM. */
+static void
+test_balance(void)
+{
+	struct test_env	 e;
+	struct balance	 b;
+	double		 a = 12.5;
+
+	memset(&b, 0, sizeof b);
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(balance_get(e.db, "515020000000001", &b), ==, 0);
+	tt_int_op(balance_set_low(e.db, "515020000000001", "m1", 1), ==, 0);
+	tt_int_op(balance_record(e.db, "515020000000001", "m1", &a,
+	    "Your balance is PHP 12.50", 100), ==, 0);
+	tt_int_op(balance_get(e.db, "515020000000001", &b), ==, 1);
+	tt_str_op(b.modem, ==, "m1");
+	tt_int_op(b.has_amount, ==, 1);
+	tt_assert(b.amount == 12.5);
+	tt_str_op(b.text, ==, "Your balance is PHP 12.50");
+	tt_int_op(b.checked_at, ==, 100);
+	tt_int_op(b.low, ==, 1);
+	tt_int_op(b.no_credit_at, ==, 0);
+	balance_clear(&b);
+	/* moved to another modem, answer not understood, out of credit */
+	tt_int_op(balance_record(e.db, "515020000000001", "m2", NULL,
+	    "Service unavailable", 200), ==, 0);
+	tt_int_op(balance_set_no_credit(e.db, "515020000000001", "m2", 150),
+	    ==, 0);
+	tt_int_op(balance_get(e.db, "515020000000001", &b), ==, 1);
+	tt_str_op(b.modem, ==, "m2");
+	tt_int_op(b.has_amount, ==, 0);
+	tt_str_op(b.text, ==, "Service unavailable");
+	tt_int_op(b.checked_at, ==, 200);
+	tt_int_op(b.low, ==, 1);
+	tt_int_op(b.no_credit_at, ==, 150);
+	balance_clear(&b);
+	tt_int_op(balance_set_no_credit(e.db, "modem:m3", "m3", 300), ==, 0);
+	tt_int_op(balance_get(e.db, "modem:m3", &b), ==, 1);
+	tt_int_op(b.has_amount, ==, 0);
+	tt_assert(b.text == NULL);
+	tt_int_op(b.checked_at, ==, 0);
+	tt_int_op(b.no_credit_at, ==, 300);
+end:
+	balance_clear(&b);
+	test_close(&e);
+}
+
 static const struct tt_case cases[] = {
+	{ "balance/get_set", test_balance },
 	{ "mark/add_has_del", test_mark },
 	{ "inbox/part-duplicate", test_part_duplicate },
 	{ "outbox/report", test_outbox_report },

@@ -92,6 +92,7 @@ DB_SRCS = \
 	db/inbox.c \
 	db/mark.c \
 	db/outbox.c \
+	db/retain.c \
 	db/subscriber.c
 
 SUPPORT_SRCS = \
@@ -121,6 +122,7 @@ DAEMON_SRCS = \
 	gateway/inbound.c \
 	gateway/notify.c \
 	gateway/priv.c \
+	gateway/purge.c \
 	gateway/reply.c \
 	gateway/sched.c \
 	gateway/send.c \

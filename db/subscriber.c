@@ -138,7 +138,7 @@ subscriber_join(struct db *db, const char *phone, const char *list,
 	struct subscriber	 sub;
 	sqlite3_stmt		*s;
 	int64_t			 lid;
-	int			 member_before;
+	int			 member_before, marked;
 	const char		*lname = list && *list ? list : "default";
 
 	if (db_begin(db) == -1)
@@ -152,12 +152,25 @@ subscriber_join(struct db *db, const char *phone, const char *list,
 	}
 	if (subscriber_load(db, phone, &sub) == -1)
 		goto fail;
+	/* a number that opted out long ago is only a marker now (retain.c):
+	 * still opted out; its own JOIN lifts the marker */
+	if (sub.status == SUBSCRIBER_NONE) {
+		if ((marked = mark_has(db, phone)) == -1)
+			goto fail;
+		if (marked)
+			sub.status = SUBSCRIBER_OPTED_OUT;
+	}
 	if (sub.status == SUBSCRIBER_OPTED_OUT &&
 	    (c == NULL || c->source == NULL || strcmp(c->source, "sms") != 0)) {
 		/* only the member can undo their opt-out */
 		db_rollback(db);
 		*result = SUBSCRIBER_REFUSED;
 		return 0;
+	}
+	if (sub.id == 0 && sub.status == SUBSCRIBER_OPTED_OUT) {
+		if (mark_del(db, phone) == -1)
+			goto fail;
+		sub.status = SUBSCRIBER_NONE;
 	}
 	if (sub.status == SUBSCRIBER_NONE) {
 		if ((s = db_stmt(db, DB_ST_SUB_INSERT,

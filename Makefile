@@ -318,6 +318,7 @@ bench: all $(BIN_OUT)/bench_fill
 bench: deps $(BIN_OUT)/bench_codec
 	$(BIN_OUT)/bench_codec
 	sh tests/bench/bench_gateway.sh
+	sh tests/bench/bench_retain.sh
 
 # libFuzzer needs clang; objects are compiled straight from the sources.
 FUZZ_CC	?= clang

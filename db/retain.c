@@ -93,9 +93,11 @@ retain_range(struct db *db, sqlite3_stmt *s, int64_t lo, int64_t before,
 #define RETAIN_IN_COND \
 	"COALESCE(last_at, received_at) < ?2 AND (handled = 1 OR " \
 	"(keyword IS NOT NULL AND flags = ''))"
+/* the unary + keep SQLite on the rowid: through outbox_broadcast it would
+ * read every row of every finished broadcast, and sort them, each step */
 #define RETAIN_OB_COND \
 	"state NOT IN ('queued', 'sending') AND updated_at < ?2 AND " \
-	"(broadcast_id IS NULL OR broadcast_id IN (SELECT id FROM " \
+	"(+broadcast_id IS NULL OR +broadcast_id IN (SELECT id FROM " \
 	"broadcasts WHERE state IN ('done', 'cancelled')))"
 #define RETAIN_CE_COND \
 	"text IS NOT NULL AND COALESCE(last_at, at) < ?2"
@@ -187,7 +189,7 @@ retain_outbox(struct db *db, struct retain *r, int batch, int64_t *hi)
 	    "  SUM(state = 'skipped') AS skipped, "
 	    "  SUM(state = 'cancelled') AS cancelled "
 	    "  FROM outbox WHERE id > ?1 AND id <= ?4 AND " RETAIN_OB_COND
-	    "  AND broadcast_id IS NOT NULL "
+	    "  AND +broadcast_id IS NOT NULL "
 	    "  GROUP BY broadcast_id) AS g WHERE broadcasts.id = g.bid")) ==
 	    NULL ||
 	    retain_range(db, s, r->cursor, r->outbox_before, *hi, NULL) == -1)

@@ -148,6 +148,9 @@ check "no number of C left" "0" "$(sql "SELECT (SELECT COUNT(*) FROM inbox
 run_expect "add the opted-out number" 1 tams subscribers add $C
 contains "add the opted-out number" "$T/err" \
     "$C opted out: only the member can rejoin, by texting JOIN"
+run_expect "reply to the opted-out number" 1 tams reply $C "hello"
+contains "reply to the opted-out number" "$T/err" \
+    "opted out: $C receives nothing until they text JOIN again"
 before=$(wc -l <"$T/r1.sent")
 id2=$(tams send "Second alert: march at noon" | head -n 1)
 wait_bc r "$id2"

@@ -2456,6 +2456,7 @@ static void
 test_retain(void)
 {
 	struct test_env		 e;
+	struct subscriber	 sub;
 	struct outbox_item	 it = { 0 };
 	struct broadcast	 b = { 0 };
 	struct retain		 r;
@@ -2576,6 +2577,14 @@ test_retain(void)
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM memberships"), ==, 3);
 	tt_int_op(mark_has(e.db, PC), ==, 1);
 	tt_int_op(mark_has(e.db, PE), ==, 0);
+	/* and is opted out to every caller (a reply is refused on it) */
+	tt_int_op(subscriber_get(e.db, PC, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_OPTED_OUT);
+	tt_int_op(sub.id, ==, 0);
+	tt_str_op(sub.lists, ==, "");
+	tt_int_op(subscriber_remove(e.db, PC, 2050, &result), ==, 0);
+	tt_int_op(result, ==, 0);
+	tt_int_op(mark_has(e.db, PC), ==, 1);
 	tt_int_op(test_int(e.db, "SELECT at FROM optout_marks"), ==, 300);
 	/* consent: times, kinds and keywords stay; texts older than the
 	 * cutoff go; PC's events name the marker */

@@ -25,7 +25,7 @@ purge_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (gw->stopping)
+	if (gw->stopping || gw->conf->retention <= 0)
 		return;
 	if (!gw->purging) {
 		now = gw_now();

@@ -27,7 +27,7 @@ const struct cmd_entry cmd_status_entry = {
 	.name = "status",
 	.args = "",
 	.help = "modems (state, signal, operator, storage, last error), queue "
-	    "depth, broadcasts in progress",
+	    "depth, broadcasts in progress, retention and the last purge",
 	.opts = cmd_status_opts,
 	.min_args = 0,
 	.max_args = 0,

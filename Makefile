@@ -95,6 +95,7 @@ DB_SRCS = \
 	db/inbox.c \
 	db/mark.c \
 	db/outbox.c \
+	db/retain.c \
 	db/subscriber.c
 
 SUPPORT_SRCS = \
@@ -127,6 +128,7 @@ DAEMON_SRCS = \
 	gateway/netclock.c \
 	gateway/notify.c \
 	gateway/priv.c \
+	gateway/purge.c \
 	gateway/reply.c \
 	gateway/sched.c \
 	gateway/send.c \
@@ -269,6 +271,14 @@ bin/enospc.so: tests/shim/enospc.c
 	$(CC) $(filter-out -D_FILE_OFFSET_BITS=64,$(ALL_CFLAGS)) -fPIC -shared \
 	    -o $@ $< -ldl
 
+# a test-only LD_PRELOAD shim: the wall clock shifted by
+# TAMBULI_TEST_CLOCK_SHIFT seconds (tests/regress/retention.sh); the
+# monotonic clock is left alone
+bin/clockshift.so: tests/shim/clock.c
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -D_FILE_OFFSET_BITS=64,$(ALL_CFLAGS)) -fPIC -shared \
+	    -o $@ $< -ldl
+
 # a test-only helper of tests/regress/dblife.sh (pages, foreign commits)
 bin/dbpage: $(B)/tests/dbpage.o
 	@mkdir -p $(@D)
@@ -279,7 +289,8 @@ $(BIN_OUT)/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
 # test-only tools the end-to-end scripts use
-TEST_TOOLS = bin/ctlhold bin/notify_recv bin/enospc.so bin/dbpage
+TEST_TOOLS = bin/ctlhold bin/notify_recv bin/enospc.so bin/dbpage \
+	bin/clockshift.so
 
 bin/ctlhold: $(B)/tests/ctlhold.o
 	@mkdir -p $(@D)
@@ -315,6 +326,7 @@ bench: all $(BIN_OUT)/bench_fill
 bench: deps $(BIN_OUT)/bench_codec
 	$(BIN_OUT)/bench_codec
 	sh tests/bench/bench_gateway.sh
+	sh tests/bench/bench_retain.sh
 
 # libFuzzer needs clang; objects are compiled straight from the sources.
 FUZZ_CC	?= clang

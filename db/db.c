@@ -176,6 +176,24 @@ static const char *db_migrations[] = {
 	"  checked_at INTEGER,"
 	"  low INTEGER NOT NULL DEFAULT 0,"
 	"  no_credit_at INTEGER NOT NULL DEFAULT 0);",
+	/* 7 -> 8: outbox rows deleted (retention, a member forgotten) leave
+	 * their count on the broadcast, one column per outbox state, added
+	 * to the live rows' counts */
+	"ALTER TABLE broadcasts ADD COLUMN gone_queued INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE broadcasts ADD COLUMN gone_sending INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE broadcasts ADD COLUMN gone_sent INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE broadcasts ADD COLUMN gone_delivered INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE broadcasts ADD COLUMN gone_failed INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE broadcasts ADD COLUMN gone_expired INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE broadcasts ADD COLUMN gone_skipped INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"ALTER TABLE broadcasts ADD COLUMN gone_cancelled INTEGER NOT NULL "
+	"  DEFAULT 0;",
 };
 
 #define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION	7
+#define DB_SCHEMA_VERSION	8
 /* a consent event or inbox text repeated within this many seconds of
  * the last repeat is counted on the row before, not stored again */
 #define DB_REPEAT_WINDOW	3600
@@ -229,6 +229,7 @@ struct broadcast {
 	char		 encoding[8];
 	int		 segments;
 	long		 recipients;
+	/* live rows plus those retention or forgetting deleted */
 	long		 queued, sending, sent, delivered, failed, expired,
 			 skipped, cancelled;
 };
@@ -377,7 +378,32 @@ int	 inbox_part_add_ucs2(struct db *, const char *, unsigned, unsigned,
  */
 int	 inbox_part_expire(struct db *, int64_t, void (*)(const char *,
 	    const char *, int64_t, const char *, void *), void *);
-/* Purge message bodies older than before (retention). */
-int	 inbox_purge(struct db *, int64_t, long *);
+/* ---- retention (retain.c) ---- */
+
+/*
+ * A purge walks the tables in steps of at most batch rows, one short
+ * transaction each (see retain.c for what goes): retain_start() with the
+ * cutoffs (rows older than before go; finished outbox rows only when
+ * older than outbox_before too), then retain_step() until it returns 0;
+ * 1 means more to do, -1 an error (that step undone, the walk can be
+ * retried or started again).  The last step records the run in the
+ * settings table.
+ */
+struct retain_counts {
+	long		 inbox;		/* inbox texts deleted */
+	long		 outbox;		/* outbox rows deleted */
+	long		 numbers;	/* opted-out numbers now markers */
+	long		 consent_texts;	/* consent events that lost their text */
+};
+struct retain {
+	int64_t		 now, before, outbox_before;
+	int		 phase;
+	int64_t		 cursor;
+	struct retain_counts n;
+};
+void	 retain_start(struct retain *, int64_t, int64_t, int64_t);
+int	 retain_step(struct db *, struct retain *, int);
+/* The last run: 1 and its time and counts, 0 if none yet, -1. */
+int	 retain_last(struct db *, int64_t *, struct retain_counts *);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * db/inbox.c — inbound texts: the inbox, the parts of concatenated
- * messages waiting for their siblings, and retention.
+ * messages waiting for their siblings (retention: retain.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -437,35 +437,4 @@ inbox_part_expire(struct db *db, int64_t before,
 	}
 	free(list);
 	return 0;
-}
-
-int
-inbox_purge(struct db *db, int64_t before, long *n)
-{
-	sqlite3_stmt	*s;
-
-	*n = 0;
-	if (db_begin(db) == -1)
-		return -1;
-	if ((s = db_stmt(db, DB_ST_IN_PURGE,
-	    "UPDATE inbox SET text = '' WHERE received_at < ?1 AND "
-	    "text != ''")) == NULL)
-		goto fail;
-	sqlite3_bind_int64(s, 1, before);
-	if (db_step_done(db, s, "purge") == -1)
-		goto fail;
-	*n = sqlite3_changes(db->h);
-	if ((s = db_stmt(db, DB_ST_OB_PURGE,
-	    "UPDATE outbox SET text = NULL WHERE updated_at < ?1 AND "
-	    "text IS NOT NULL AND state NOT IN ('queued', 'sending')")) ==
-	    NULL)
-		goto fail;
-	sqlite3_bind_int64(s, 1, before);
-	if (db_step_done(db, s, "purge") == -1)
-		goto fail;
-	*n += sqlite3_changes(db->h);
-	return db_commit(db);
-fail:
-	db_rollback(db);
-	return -1;
 }

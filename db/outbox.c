@@ -157,11 +157,22 @@ broadcast_row(sqlite3_stmt *s, struct broadcast *b)
 	strlcpy(b->encoding, db_col_text(s, 8), sizeof b->encoding);
 	b->segments = sqlite3_column_int(s, 9);
 	b->recipients = (long)sqlite3_column_int64(s, 10);
+	/* rows already deleted (retention, forgetting) count too */
+	b->queued = (long)sqlite3_column_int64(s, 11);
+	b->sending = (long)sqlite3_column_int64(s, 12);
+	b->sent = (long)sqlite3_column_int64(s, 13);
+	b->delivered = (long)sqlite3_column_int64(s, 14);
+	b->failed = (long)sqlite3_column_int64(s, 15);
+	b->expired = (long)sqlite3_column_int64(s, 16);
+	b->skipped = (long)sqlite3_column_int64(s, 17);
+	b->cancelled = (long)sqlite3_column_int64(s, 18);
 }
 
 #define BROADCAST_COLUMNS \
 	"b.id, b.text, l.name, b.state, b.priority, b.created_at, " \
-	"b.scheduled_at, b.expires_at, b.encoding, b.segments, b.recipients "
+	"b.scheduled_at, b.expires_at, b.encoding, b.segments, b.recipients, " \
+	"b.gone_queued, b.gone_sending, b.gone_sent, b.gone_delivered, " \
+	"b.gone_failed, b.gone_expired, b.gone_skipped, b.gone_cancelled "
 
 static int
 broadcast_counts(struct db *db, struct broadcast *b)
@@ -180,21 +191,21 @@ broadcast_counts(struct db *db, struct broadcast *b)
 		st = db_col_text(s, 0);
 		n = (long)sqlite3_column_int64(s, 1);
 		if (strcmp(st, "queued") == 0)
-			b->queued = n;
+			b->queued += n;
 		else if (strcmp(st, "sending") == 0)
-			b->sending = n;
+			b->sending += n;
 		else if (strcmp(st, "sent") == 0)
-			b->sent = n;
+			b->sent += n;
 		else if (strcmp(st, "delivered") == 0)
-			b->delivered = n;
+			b->delivered += n;
 		else if (strcmp(st, "failed") == 0)
-			b->failed = n;
+			b->failed += n;
 		else if (strcmp(st, "expired") == 0)
-			b->expired = n;
+			b->expired += n;
 		else if (strcmp(st, "skipped") == 0)
-			b->skipped = n;
+			b->skipped += n;
 		else if (strcmp(st, "cancelled") == 0)
-			b->cancelled = n;
+			b->cancelled += n;
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)

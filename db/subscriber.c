@@ -67,7 +67,34 @@ subscriber_consent(struct db *db, const char *phone, const char *event,
 	return db_step_done(db, s, "consent event");
 }
 
-/* Load a subscriber (without its lists). */
+/*
+ * A number that opted out long ago is only a marker now (retain.c): no
+ * row, id 0, but opted out all the same.  Markers are looked for only
+ * when there are any (mark_has would create the key otherwise).
+ */
+static int
+subscriber_marked(struct db *db, const char *phone, struct subscriber *sub)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = db_stmt(db, DB_ST_SUB_ANY_MARK,
+	    "SELECT 1 FROM optout_marks LIMIT 1")) == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_fail(db, "subscriber");
+	if ((rc = mark_has(db, phone)) == -1)
+		return -1;
+	if (rc == 1)
+		sub->status = SUBSCRIBER_OPTED_OUT;
+	return 0;
+}
+
+/* Load a subscriber (without its lists); a marker is opted out, id 0. */
 static int
 subscriber_load(struct db *db, const char *phone, struct subscriber *sub)
 {
@@ -95,6 +122,8 @@ subscriber_load(struct db *db, const char *phone, struct subscriber *sub)
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(db, "subscriber");
+	if (rc == SQLITE_DONE)
+		return subscriber_marked(db, phone, sub);
 	return 0;
 }
 
@@ -158,6 +187,12 @@ subscriber_join(struct db *db, const char *phone, const char *list,
 		db_rollback(db);
 		*result = SUBSCRIBER_REFUSED;
 		return 0;
+	}
+	/* a marker (no row): the member's own JOIN lifts it */
+	if (sub.id == 0 && sub.status == SUBSCRIBER_OPTED_OUT) {
+		if (mark_del(db, phone) == -1)
+			goto fail;
+		sub.status = SUBSCRIBER_NONE;
 	}
 	if (sub.status == SUBSCRIBER_NONE) {
 		if ((s = db_stmt(db, DB_ST_SUB_INSERT,
@@ -296,6 +331,11 @@ subscriber_remove(struct db *db, const char *phone, int64_t now, int *found)
 	if (subscriber_load(db, phone, &sub) == -1)
 		goto fail;
 	if (sub.status == SUBSCRIBER_NONE) {
+		db_rollback(db);
+		return 0;
+	}
+	if (sub.id == 0) {
+		/* only a marker: nothing to remove, the opt-out stays */
 		db_rollback(db);
 		return 0;
 	}

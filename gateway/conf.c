@@ -108,7 +108,7 @@ static const struct conf_directive conf_table[] = {
 	GW("language", CONF_T_LANG, 0, 0, "en", language,
 	    "language of members who never said theirs"),
 	GW("retention", CONF_T_DURATION, CONF_HOUR, 520 * CONF_WEEK, "90d",
-	    retention, "message bodies are purged after this long"),
+	    retention, "rows that name a person go after this long"),
 	{ CONF_S_GATEWAY, "encoding", CONF_T_ENUM, 0, 0, "smart",
 	    offsetof(struct conf, encoding), 0, conf_encodings,
 	    "smart: plain look-alikes for typographic punctuation; exact: "

@@ -413,7 +413,7 @@ static void
 ctl_do_status(struct ctl_client *c, const struct ctl_request *req)
 {
 	struct gw_modem	*gm;
-	char		 line[128];
+	char		 line[256];
 	long		 depth = 0, bcs = 0;
 
 	if (req->argc == 1 && ctl_modem(c->ctl, req->argv[0].s, 0) == NULL) {
@@ -429,6 +429,8 @@ ctl_do_status(struct ctl_client *c, const struct ctl_request *req)
 		ctl_status_modem(c, gm);
 	}
 	snprintf(line, sizeof line, "queue %ld broadcasts %ld", depth, bcs);
+	ctl_body(c, line);
+	purge_status(c->ctl->gw, line, sizeof line);
 	ctl_body(c, line);
 	ctl_end(c, c->reqno);
 	ctl_final(c, CTL_CODE_OK, "ok");

@@ -131,6 +131,9 @@ struct gw {
 	struct gw_modems	 modems;
 	struct event		*ev_sched;	/* the one scheduler timer */
 	struct event		*ev_house;	/* housekeeping */
+	struct event		*ev_purge;	/* retention (purge.c) */
+	struct retain		 purge;		/* the run under way */
+	int			 purging;
 	struct event		*ev_sigterm, *ev_sigint, *ev_sighup;
 	struct event		*ev_sigusr2;
 	struct ctl		*ctl;
@@ -223,6 +226,11 @@ void		 inbound_reread_cb(evutil_socket_t, short, void *);
 void		 inbound_swept(struct gw_modem *);
 int		 inbound_claims_wait(struct gw *);
 size_t		 inbound_held(const struct gw *, const char **, size_t);
+
+/* purge.c: retention, at start and daily */
+void		 purge_init(struct gw *);
+void		 purge_free(struct gw *);
+void		 purge_status(struct gw *, char *, size_t);
 
 /* priv.c */
 int		 priv_group(const struct conf *, gid_t *, char **);

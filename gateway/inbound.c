@@ -625,12 +625,8 @@ void
 inbound_housekeeping(struct gw *gw)
 {
 	int64_t	now = gw_now();
-	long	n;
 
 	if (inbox_part_expire(gw->db, now - GW_PARTS_TIMEOUT,
 	    inbound_expired_part, gw) == -1)
 		log_warnx("housekeeping: %s", db_error(gw->db));
-	if (gw->conf->retention > 0 &&
-	    inbox_purge(gw->db, now - gw->conf->retention, &n) == 0 && n > 0)
-		log_info("retention: %ld message bodies purged", n);
 }

@@ -603,6 +603,7 @@ main(int argc, char **argv)
 	sched_init(&gw);
 	gw.ev_house = evtimer_new(gw.base, tambulid_house_cb, &gw);
 	evtimer_add(gw.ev_house, &tv);
+	purge_init(&gw);
 	tambulid_modems(&gw);
 	gw.notify = notify_open(&gw);
 	log_info("tambulid started: database=%s socket=%s modems=%zu",
@@ -634,6 +635,7 @@ main(int argc, char **argv)
 	event_base_loop(gw.base, EVLOOP_NONBLOCK);	/* deferred frees */
 	dbfile_unwatch(gw.dbf);
 	event_free(gw.ev_house);
+	purge_free(&gw);
 	sched_free(&gw);
 	event_free(gw.ev_sigusr2);
 	event_free(gw.ev_sighup);

@@ -29,8 +29,8 @@ const struct cmd_entry cmd_status_entry = {
 	.name = "status",
 	.args = "",
 	.help = "modems (state, signal, operator, storage, last error, the "
-	    "network's time and the system clock's offset), queue "
-	    "depth, broadcasts in progress",
+	    "network's time and the system clock's offset, balance), queue "
+	    "depth, broadcasts in progress, retention and the last purge",
 	.opts = cmd_status_opts,
 	.min_args = 0,
 	.max_args = 0,
@@ -63,7 +63,65 @@ struct cmd_status {
 	struct cmd_status_modem	 m[CMD_STATUS_MODEMS];
 	size_t			 n;
 	long			 queue, broadcasts;
+	/* retention: from the daemon, else from the store */
+	int			 ret_known, ret_running;
+	int64_t			 ret_secs, ret_last;
+	struct retain_counts	 ret;
 };
+
+/* "retention SECONDS running 0|1 last_run T inbox N outbox N ..." */
+static void
+cmd_status_retention(struct cmd_status *st, const struct ctl_arg *av,
+    size_t ac)
+{
+	size_t	i;
+	long	v;
+
+	st->ret_known = 1;
+	st->ret_secs = strtoll(av[1].s, NULL, 10);
+	for (i = 2; i + 1 < ac; i += 2) {
+		v = strtol(av[i + 1].s, NULL, 10);
+		if (strcmp(av[i].s, "running") == 0)
+			st->ret_running = v != 0;
+		else if (strcmp(av[i].s, "last_run") == 0)
+			st->ret_last = strtoll(av[i + 1].s, NULL, 10);
+		else if (strcmp(av[i].s, "inbox") == 0)
+			st->ret.inbox = v;
+		else if (strcmp(av[i].s, "outbox") == 0)
+			st->ret.outbox = v;
+		else if (strcmp(av[i].s, "numbers") == 0)
+			st->ret.numbers = v;
+		else if (strcmp(av[i].s, "consent_texts") == 0)
+			st->ret.consent_texts = v;
+	}
+}
+
+/* "retention: 90 days; last purge 2026-12-04 10:00 removed ..." */
+static void
+cmd_status_retention_print(const struct cmd_status *st)
+{
+	char	t[32];
+
+	if (st->ret_secs % 86400 == 0)
+		printf("retention: %lld day%s", (long long)(st->ret_secs / 86400),
+		    st->ret_secs == 86400 ? "" : "s");
+	else
+		printf("retention: %lld hour%s", (long long)(st->ret_secs / 3600),
+		    st->ret_secs == 3600 ? "" : "s");
+	if (st->ret_last == 0)
+		printf("; no purge yet");
+	else
+		printf("; last purge %s removed %ld inbox text%s, %ld outbox "
+		    "row%s, %ld number%s (now markers), %ld consent text%s",
+		    cli_time(st->ret_last, t, sizeof t), st->ret.inbox,
+		    st->ret.inbox == 1 ? "" : "s", st->ret.outbox,
+		    st->ret.outbox == 1 ? "" : "s", st->ret.numbers,
+		    st->ret.numbers == 1 ? "" : "s", st->ret.consent_texts,
+		    st->ret.consent_texts == 1 ? "" : "s");
+	if (st->ret_running)
+		printf("; purging now");
+	printf("\n");
+}
 
 /* "modem NAME key value ..." or "queue N broadcasts N" */
 static void
@@ -82,6 +140,10 @@ cmd_status_body(const char *line, void *arg)
 	if (strcmp(av[0].s, "queue") == 0 && ac >= 4) {
 		st->queue = strtol(av[1].s, NULL, 10);
 		st->broadcasts = strtol(av[3].s, NULL, 10);
+		return;
+	}
+	if (strcmp(av[0].s, "retention") == 0) {
+		cmd_status_retention(st, av, ac);
 		return;
 	}
 	if ((strcmp(av[0].s, "modem") != 0 && strcmp(av[0].s, "balance") != 0) ||
@@ -353,6 +415,11 @@ cmd_status_exec(struct cmd_ctx *ctx)
 		}
 	}
 	db = cli_db(&c);
+	if (!st.ret_known) {
+		st.ret_secs = c.retention;
+		if (db != NULL)
+			(void)retain_last(db, &st.ret_last, &st.ret);
+	}
 	if (json) {
 		json_init(&j, stdout);
 		json_object_begin(&j);
@@ -409,6 +476,20 @@ cmd_status_exec(struct cmd_ctx *ctx)
 		if (db != NULL)
 			(void)outbox_depth(db, &st.queue, &st.broadcasts);
 		json_kv_int(&j, "queue", st.queue);
+		json_key(&j, "retention");
+		json_object_begin(&j);
+		json_kv_int(&j, "days", st.ret_secs / 86400);
+		json_kv_int(&j, "seconds", st.ret_secs);
+		json_kv_int(&j, "last_run", st.ret_last);
+		json_kv_bool(&j, "running", st.ret_running);
+		json_key(&j, "removed");
+		json_object_begin(&j);
+		json_kv_int(&j, "inbox", st.ret.inbox);
+		json_kv_int(&j, "outbox", st.ret.outbox);
+		json_kv_int(&j, "numbers", st.ret.numbers);
+		json_kv_int(&j, "consent_texts", st.ret.consent_texts);
+		json_object_end(&j);
+		json_object_end(&j);
 		json_key(&j, "broadcasts");
 		json_array_begin(&j);
 		if (db != NULL)
@@ -470,6 +551,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 			printf("broadcasts in progress: %ld\n", st.broadcasts);
 			(void)broadcast_foreach(db, 50, cmd_status_bc_cb, NULL);
 		}
+		cmd_status_retention_print(&st);
 	}
 	for (i = 0; i < st.n; i++)
 		for (k = 0; k < st.m[i].n; k++) {

@@ -419,6 +419,7 @@ static const struct bound_case bound_cases[] = {
 	{ "gateway", "validity", "64w", 0, 0 },
 	{ "gateway", "retention", "1h", 3600, 1 },
 	{ "gateway", "retention", "59m", 0, 0 },
+	{ "gateway", "retention", "0", 0, 0 },	/* no "keep forever" */
 	{ "gateway", "retention", "520w", 520 * 7 * DAY, 1 },
 	{ "gateway", "retention", "521w", 0, 0 },
 	{ "gateway", "retention", "999999999w", 0, 0 },

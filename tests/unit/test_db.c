@@ -2451,48 +2451,177 @@ test_file_contains(const char *path, const char *needle)
 	return found;
 }
 
+/* Retention: what names a person goes, in small steps, counts exact. */
 static void
-test_in_purge(void)
+test_retain(void)
 {
 	struct test_env		 e;
-	struct test_acc		 a;
+	struct subscriber	 sub;
 	struct outbox_item	 it = { 0 };
-	char			 buf[128];
-	long			 n = -1;
+	struct broadcast	 b = { 0 };
+	struct retain		 r;
+	struct retain_counts	 n;
+	char			 buf[256];
+	int64_t			 bc1, bc2, at = -1;
+	int			 i, rc, steps = 0, result = -1;
 
-	memset(&a, 0, sizeof a);
 	tt_int_op(test_open(&e), ==, 0);
-	tt_int_op(inbox_add(e.db, PA, "my papers expire Friday", 100, NULL,
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_sms_join, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PB, NULL, NULL, &test_sms_join, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_join(e.db, PC, NULL, NULL, &test_sms_join, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_member(e.db, PD, NULL, 100), ==, 0);
+	/* a keyword the gateway acted on, a question nobody answered yet,
+	 * a text an organizer handled, and a recent one */
+	tt_int_op(inbox_add(e.db, PA, "JOIN", 100, NULL, "JOIN", NULL, NULL),
+	    ==, 0);
+	tt_int_op(inbox_add(e.db, PB, "where is the meeting?", 110, NULL,
 	    NULL, NULL, NULL), ==, 0);
-	tt_int_op(inbox_add(e.db, PB, "new message", 300, NULL, NULL, NULL,
+	tt_int_op(inbox_add(e.db, PC, "my papers expire Friday", 120, NULL,
+	    NULL, NULL, NULL), ==, 0);
+	tt_int_op(inbox_mark_handled(e.db, PC), ==, 0);
+	tt_int_op(inbox_add(e.db, PE, "new message", 1000, NULL, NULL, NULL,
 	    NULL), ==, 0);
-	tt_int_op(outbox_enqueue(e.db, PA, "we will call you", OUTBOX_REPLY,
+	tt_int_op(inbox_mark_handled(e.db, PE), ==, 0);
+	tt_int_op(test_exec(e.db, "INSERT INTO inbound_parts (phone, ref, "
+	    "parts, part, text, received_at) VALUES ('" PX "', 7, 2, 1, "
+	    "'half a', 100); INSERT INTO inbound_done (phone, ref, parts, "
+	    "part, text, done_at) VALUES ('" PX "', 8, 2, 1, 'done', 100)"),
+	    ==, 0);
+	/* a reply, sent; a broadcast, finished (3 sent, 1 failed) */
+	tt_int_op(outbox_enqueue(e.db, PB, "we will call you", OUTBOX_REPLY,
 	    1, 100, NULL), ==, 0);
-	tt_int_op(outbox_enqueue(e.db, PB, "still queued", OUTBOX_REPLY,
-	    0, 100, NULL), ==, 0);
 	tt_int_op(outbox_claim(e.db, "ttyUSB0", 100, &it), ==, 1);
-	tt_int_op(it.id, ==, 1);
-	tt_int_op(test_sent(e.db, 1, 1, 100), ==, 0);
-	/* move the text into the main file, as a checkpoint would */
+	tt_int_op(test_sent(e.db, it.id, 1, 100), ==, 0);
+	outbox_item_clear(&it);
+	tt_int_op((bc1 = test_broadcast(e.db, "storm tonight", NULL, 0, 0, 0,
+	    200, 4)), >, 0);
+	for (i = 0; i < 4; i++) {
+		tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 1);
+		if (strcmp(it.phone, PD) == 0)
+			tt_int_op(outbox_failed(e.db, it.id, "CMS 500", 200),
+			    ==, 0);
+		else
+			tt_int_op(test_sent(e.db, it.id, 10 + i, 200), ==, 0);
+		outbox_item_clear(&it);
+	}
+	/* a broadcast still to go: its rows stay, even a skipped one */
+	tt_int_op((bc2 = test_broadcast(e.db, "meeting moved", NULL, 0, 5000,
+	    0, 200, 4)), >, 0);
+	tt_int_op(outbox_enqueue(e.db, PE, "still queued", OUTBOX_REPLY, 0,
+	    200, NULL), ==, 0);
+	/* PC opts out long ago, PE recently */
+	tt_int_op(test_optout(e.db, PC, &test_sms_stop, 300, 1), ==, 0);
+	tt_int_op(test_optout(e.db, PE, &test_sms_stop, 1500, 1), ==, 0);
+	tt_int_op(broadcast_get(e.db, bc1, &b), ==, 0);
+	tt_str_op(b.state, ==, "done");
+	tt_int_op(b.sent, ==, 3);
+	tt_int_op(b.failed, ==, 1);
+	broadcast_clear(&b);
 	tt_int_op(test_exec(e.db, "PRAGMA wal_checkpoint(TRUNCATE)"), ==, 0);
 	tt_int_op(test_file_contains(e.path, "my papers expire Friday"), ==, 1);
+	tt_int_op(retain_last(e.db, &at, &n), ==, 0);
+	tt_int_op(at, ==, 0);
 
-	tt_int_op(inbox_purge(e.db, 200, &n), ==, 0);
-	tt_int_op(n, ==, 2);
-	tt_int_op(inbox_foreach(e.db, 1, test_inbox_cb, &a), ==, 0);
-	tt_str_op(a.s, ==, "1|" PA "||100||||0;2|" PB "|new message|300||||0");
+	/* two rows per step: many short transactions */
+	retain_start(&r, 2000, 1000, 1000);
+	while ((rc = retain_step(e.db, &r, 2)) == 1)
+		steps++;
+	tt_int_op(rc, ==, 0);
+	tt_int_op(steps, >=, 5);
+	tt_int_op(r.n.inbox, ==, 2);
+	tt_int_op(r.n.outbox, ==, 5);
+	tt_int_op(r.n.numbers, ==, 1);
+	tt_int_op(r.n.consent_texts, ==, 4);
+	tt_int_op(retain_last(e.db, &at, &n), ==, 1);
+	tt_int_op(at, ==, 2000);
+	tt_int_op(n.inbox, ==, 2);
+	tt_int_op(n.outbox, ==, 5);
+	tt_int_op(n.numbers, ==, 1);
+	tt_int_op(n.consent_texts, ==, 4);
+
+	/* inbox: the unanswered question and the recent text stay */
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat(phone "
+	    "|| ':' || text, ';') FROM (SELECT * FROM inbox ORDER BY id)"), ==,
+	    PB ":where is the meeting?;" PE ":new message");
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_done"), ==, 0);
+	/* outbox: bc2's rows (3 queued, PC's skipped) and the reply to
+	 * PE, skipped by the recent opt-out */
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat(state, "
+	    "',') FROM (SELECT state FROM outbox ORDER BY id)"), ==,
+	    "queued,queued,skipped,queued,skipped");
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox_parts"), ==, 0);
+	/* the counts shown are the same */
+	tt_int_op(broadcast_get(e.db, bc1, &b), ==, 0);
+	tt_int_op(b.sent, ==, 3);
+	tt_int_op(b.failed, ==, 1);
+	tt_int_op(b.queued + b.sending + b.delivered + b.expired + b.skipped +
+	    b.cancelled, ==, 0);
+	broadcast_clear(&b);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT gone_queued || "
+	    "gone_sending || gone_sent || gone_delivered || gone_failed || "
+	    "gone_expired || gone_skipped || gone_cancelled FROM broadcasts "
+	    "WHERE id = %lld", (long long)bc1), ==, "00301000");
+	tt_int_op(broadcast_get(e.db, bc2, &b), ==, 0);
+	tt_int_op(b.queued, ==, 3);
+	tt_int_op(b.skipped, ==, 1);
+	broadcast_clear(&b);
+	/* PC is a marker now, PE (recent) is not; active members intact */
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat(phone "
+	    "|| ':' || status, ';') FROM (SELECT * FROM subscribers ORDER BY "
+	    "phone)"), ==, PA ":active;" PB ":active;" PD ":active;" PE
+	    ":opted-out");
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM memberships"), ==, 3);
+	tt_int_op(mark_has(e.db, PC), ==, 1);
+	tt_int_op(mark_has(e.db, PE), ==, 0);
+	/* and is opted out to every caller (a reply is refused on it) */
+	tt_int_op(subscriber_get(e.db, PC, &sub), ==, 0);
+	tt_int_op(sub.status, ==, SUBSCRIBER_OPTED_OUT);
+	tt_int_op(sub.id, ==, 0);
+	tt_str_op(sub.lists, ==, "");
+	tt_int_op(subscriber_remove(e.db, PC, 2050, &result), ==, 0);
+	tt_int_op(result, ==, 0);
+	tt_int_op(mark_has(e.db, PC), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT at FROM optout_marks"), ==, 300);
+	/* consent: times, kinds and keywords stay; texts older than the
+	 * cutoff go; PC's events name the marker */
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM consent_events WHERE "
+	    "phone = '" PC "'"), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM consent_events WHERE "
+	    "phone LIKE '#%%' AND length(phone) = 65"), ==, 2);
 	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat("
-	    "COALESCE(text, '(purged)'), ';') FROM (SELECT text FROM outbox "
-	    "ORDER BY id)"), ==, "(purged);still queued");
-	tt_int_op(inbox_purge(e.db, 200, &n), ==, 0);
-	tt_int_op(n, ==, 0);
+	    "substr(phone, 1, 1) || '|' || event || '|' || COALESCE(keyword, "
+	    "'-') || '|' || COALESCE(text, '-') || '|' || at, ';') FROM "
+	    "(SELECT * FROM consent_events ORDER BY id)"), ==,
+	    "+|opt-in|JOIN|-|100;+|opt-in|JOIN|-|100;#|opt-in|JOIN|-|100;"
+	    "+|opt-in|-|-|100;#|opt-out|STOP|-|300;+|opt-out|STOP|"
+	    "Stop please|1500");
 
-	/* secure_delete: no copy of the purged text left in the file */
+	/* nothing left to do */
+	retain_start(&r, 2001, 1000, 1000);
+	tt_int_op(retain_step(e.db, &r, 500), ==, 0);
+	tt_int_op(r.n.inbox + r.n.outbox + r.n.numbers + r.n.consent_texts,
+	    ==, 0);
+
+	/* the marker keeps the opt-out: an organizer cannot add PC back,
+	 * PC's own JOIN can (and lifts the marker) */
+	tt_int_op(subscriber_join(e.db, PC, NULL, NULL, &test_cli, 2100,
+	    &result), ==, 0);
+	tt_int_op(result, ==, SUBSCRIBER_REFUSED);
+	tt_int_op(test_join(e.db, PC, NULL, NULL, &test_sms_join, 2200,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(mark_has(e.db, PC), ==, 0);
+
+	/* secure_delete: no copy of a deleted text left in the file */
 	tt_int_op(test_exec(e.db, "PRAGMA wal_checkpoint(TRUNCATE)"), ==, 0);
 	tt_int_op(test_file_contains(e.path, "my papers expire Friday"), ==, 0);
 	tt_int_op(test_file_contains(e.path, "we will call you"), ==, 0);
-	tt_int_op(test_file_contains(e.path, "new message"), ==, 1);
+	tt_int_op(test_file_contains(e.path, "Stop please"), ==, 1);
 end:
+	broadcast_clear(&b);
 	outbox_item_clear(&it);
 	test_close(&e);
 }
@@ -2805,7 +2934,7 @@ static const struct tt_case cases[] = {
 	{ "inbox/parts_invalid", test_in_parts_invalid },
 	{ "inbox/parts_expire", test_in_parts_expire },
 	{ "inbox/parts_ucs2", test_in_parts_ucs2 },
-	{ "inbox/purge", test_in_purge },
+	{ "retain/purge", test_retain },
 	TT_END
 };
 

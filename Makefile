@@ -92,7 +92,8 @@ DB_SRCS = \
 	db/inbox.c \
 	db/mark.c \
 	db/outbox.c \
-	db/subscriber.c
+	db/subscriber.c \
+	db/wipe.c
 
 SUPPORT_SRCS = \
 	gateway/compat.c \

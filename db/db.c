@@ -165,6 +165,11 @@ static const char *db_migrations[] = {
 	"CREATE TABLE optout_marks ("
 	"  mark BLOB PRIMARY KEY,"
 	"  at INTEGER NOT NULL) WITHOUT ROWID;",
+	/* 6 -> 7: where "tambuli backup" wrote its snapshots (absolute
+	 * paths), so "tambuli wipe" can destroy them too */
+	"CREATE TABLE backups ("
+	"  path TEXT PRIMARY KEY,"
+	"  made_at INTEGER NOT NULL);",
 };
 
 #define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])

@@ -43,6 +43,8 @@ enum db_stmt_id {
 	DB_ST_OB_FORWARDS, DB_ST_OB_FORWARD,
 	/* mark.c */
 	DB_ST_MARK_ADD, DB_ST_MARK_HAS, DB_ST_MARK_DEL, DB_ST_MARK_COUNT,
+	/* backup.c */
+	DB_ST_BACKUP_RECORD,
 	/* db.c: has another connection committed? */
 	DB_ST_DATA_VERSION,
 	DB_ST_MAX

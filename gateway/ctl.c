@@ -490,7 +490,7 @@ ctl_dispatch(struct ctl_client *c, const char *line, size_t len)
 	const struct ctl_proto_verb	*v;
 	const char			*err, *bad;
 	struct gw			*gw = c->ctl->gw;
-	int				 mask;
+	int				 mask, destroy;
 
 	c->reqno++;
 	req = xmalloc(sizeof *req);
@@ -564,6 +564,20 @@ ctl_dispatch(struct ctl_client *c, const char *line, size_t len)
 	case CTL_VERB_QUIT:
 		ctl_final(c, CTL_CODE_OK, "bye");
 		ctl_close_client(c);
+		break;
+	case CTL_VERB_WIPE:
+		/* the caller destroys what it names: it must be ours */
+		if (!dbfile_same(gw->dbf, req->argv[0].s)) {
+			ctl_final(c, CTL_CODE_NOT_FOUND, "%s is not the "
+			    "database of this tambulid (%s)", req->argv[0].s,
+			    gw->conf->database);
+			break;
+		}
+		destroy = req->argc > 1 &&
+		    strcmp(req->argv[1].s, "destroy") == 0;
+		ctl_final(c, CTL_CODE_OK, "%s", destroy ? "stopping: the "
+		    "database will be destroyed" : "stopping for the wipe");
+		gw_wipe(gw, destroy ? GW_WIPE_DESTROY : GW_WIPE_STOP);
 		break;
 	}
 out:

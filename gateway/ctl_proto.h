@@ -60,8 +60,9 @@ enum ctl_verb {
 	CTL_VERB_LOG_DEBUG = 9,	/* on|off */
 	CTL_VERB_RELOAD = 10,
 	CTL_VERB_QUIT = 11,
+	CTL_VERB_WIPE = 12,	/* DATABASE [stop|destroy]: panic wipe */
 };
-#define CTL_VERB_LAST	CTL_VERB_QUIT
+#define CTL_VERB_LAST	CTL_VERB_WIPE
 
 /* Reply codes. */
 #define CTL_CODE_OK		200

@@ -118,6 +118,9 @@ struct gw {
 						 * no claims until a sweep
 						 * stores everything */
 	int			 failed;	/* stopping on an error: exit 1 */
+	int			 wipe;		/* stopping for a panic wipe */
+#define GW_WIPE_STOP		1	/* tambuli wipe destroys the files */
+#define GW_WIPE_DESTROY		2	/* the daemon destroys them itself */
 };
 
 enum reply_kind {
@@ -145,6 +148,15 @@ void		 gw_plan_opts(const struct gw *, struct plan_opts *);
  */
 void		 gw_fatal(struct gw *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+/*
+ * The panic wipe: claim nothing more, close the control socket, the
+ * modems and the database, and exit 0 (Restart=on-failure does not start
+ * the daemon again).  how is GW_WIPE_STOP (tambuli wipe destroys the
+ * files once the lock is free) or GW_WIPE_DESTROY (the daemon destroys
+ * the store itself, wipe_store(), once the database is closed, and logs
+ * what went).  A text queued now is never sent: tell the organizers first.
+ */
+void		 gw_wipe(struct gw *, int);
 
 /* dbfile.c */
 struct dbfile	*dbfile_lock(const char *, char **);
@@ -155,6 +167,7 @@ int		 dbfile_check(struct dbfile *, char **);
 void		 dbfile_poll(struct dbfile *);
 void		 dbfile_unwatch(struct dbfile *);
 void		 dbfile_free(struct dbfile *);
+int		 dbfile_same(const struct dbfile *, const char *);
 
 /* sched.c */
 void		 sched_init(struct gw *);

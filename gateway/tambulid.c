@@ -13,7 +13,8 @@
  * and one error saying what to do (README "When the database is lost or
  * damaged").  SIGHUP: reload the configuration
  * (texts, keywords, limits; modems and paths need a restart).  SIGUSR2:
- * toggle debug logging.
+ * toggle debug logging.  The WIPE request (tambuli wipe)
+ * and gw_wipe(): stop at once and exit 0, the database destroyed.
  */
 #include <sys/stat.h>
 
@@ -384,6 +385,57 @@ tambulid_sigusr2(evutil_socket_t sig, short what, void *arg)
 	log_info("debug logging %s", log_get_debug() ? "on" : "off");
 }
 
+/* ---- the panic wipe ---------------------------------------------------- */
+
+static void
+tambulid_wipe_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw	*gw = arg;
+
+	(void)fd;
+	(void)what;
+	event_base_loopexit(gw->base, NULL);
+}
+
+void
+gw_wipe(struct gw *gw, int how)
+{
+	/* a moment for the control socket's answer to leave */
+	struct timeval	 tv = { 0, 200000 };
+
+	if (gw->wipe >= how)
+		return;
+	if (gw->wipe == 0) {
+		notify_stopping(gw->notify);
+		event_base_once(gw->base, -1, EV_TIMEOUT, tambulid_wipe_cb, gw,
+		    &tv);
+	}
+	gw->wipe = how;
+	gw->stopping = 1;	/* no more claims */
+	log_warnx("panic wipe: stopping now%s", how == GW_WIPE_DESTROY ?
+	    "; the database and every copy known will be destroyed" :
+	    " (tambuli wipe destroys the database)");
+}
+
+static void
+tambulid_wipe_err(const char *msg, void *arg)
+{
+	(void)arg;
+	log_warnx("wipe: %s", msg);
+}
+
+/* After the database is closed, the lock still held. */
+static void
+tambulid_wipe_files(struct gw *gw)
+{
+	struct wipe_report	 r;
+	char			 line[2048];
+
+	wipe_store(gw->conf->database, &r, tambulid_wipe_err, NULL);
+	wipe_summary(&r, line, sizeof line);
+	log_warnx("%s%s", line, r.errors > 0 ? " (not all: see above)" : "");
+}
+
 static void
 tambulid_house_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -627,10 +679,16 @@ main(int argc, char **argv)
 	event_base_free(gw.base);
 	keyword_table_free(gw.kw);
 	db_close(gw.db);
+	/* the store goes while the lock is still held: nothing opens it */
+	if (gw.wipe == GW_WIPE_DESTROY)
+		tambulid_wipe_files(&gw);
 	dbfile_free(gw.dbf);	/* after the database: the lock last */
 	conf_free(gw.conf);
 	free(gw.conf);
 	free(gw.conf_path);
-	log_info("stopped%s", gw.failed ? " on an error" : "");
-	return gw.failed ? 1 : 0;
+	log_info("stopped%s", gw.wipe ? " for a panic wipe" : gw.failed ?
+	    " on an error" : "");
+	/* a wipe is not a failure: a service manager must not start the
+	 * daemon again (it would make a new, empty database) */
+	return gw.wipe ? 0 : gw.failed ? 1 : 0;
 }

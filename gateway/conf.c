@@ -128,6 +128,9 @@ static const struct conf_directive conf_table[] = {
 	GW("client_timeout", CONF_T_DURATION, 1, CONF_HOUR, "30s",
 	    client_timeout, "a control client that sends no complete request "
 	    "for this long is disconnected"),
+	GW("debug_numbers", CONF_T_BOOL, 0, 0, "no", debug_numbers,
+	    "debug logging shows full phone numbers even when the log is the "
+	    "journal (a service)"),
 
 	KW("join", kw_join, "extra words that subscribe (WORD or WORD:LANG)"),
 	KW("stop", kw_stop, "extra words that opt out (WORD or WORD:LANG)"),

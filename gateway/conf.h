@@ -101,6 +101,8 @@ struct conf {
 	char		*group;		/* "" = tambuli, if it exists */
 	char		*user;		/* to become when started as root */
 	long long	 client_timeout;	/* idle control clients, seconds */
+	int		 debug_numbers;	/* full numbers in debug lines to the
+					 * journal too */
 
 	/* [keywords] */
 	struct conf_keywords kw_join;

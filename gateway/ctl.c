@@ -554,7 +554,8 @@ ctl_dispatch(struct ctl_client *c, const char *line, size_t len)
 		ctl_final(c, CTL_CODE_OK, "traces set");
 		break;
 	case CTL_VERB_LOG_DEBUG:
-		log_set_debug(strcmp(req->argv[0].s, "on") == 0);
+		gw_debug(gw, strcmp(req->argv[0].s, "on") == 0,
+		    "LOG-DEBUG request");
 		ctl_final(c, CTL_CODE_OK, "debug %s", req->argv[0].s);
 		break;
 	case CTL_VERB_RELOAD:

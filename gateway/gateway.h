@@ -121,6 +121,8 @@ struct gw {
 	int			 wipe;		/* stopping for a panic wipe */
 #define GW_WIPE_STOP		1	/* tambuli wipe destroys the files */
 #define GW_WIPE_DESTROY		2	/* the daemon destroys them itself */
+	struct event		*ev_debug;	/* debug logging switches off */
+	int64_t			 debug_until;
 };
 
 enum reply_kind {
@@ -157,6 +159,11 @@ void		 gw_fatal(struct gw *, int, const char *, ...)
  * what went).  A text queued now is never sent: tell the organizers first.
  */
 void		 gw_wipe(struct gw *, int);
+/*
+ * Debug logging on (for an hour, then off by itself) or off, saying so
+ * loudly; why is "SIGUSR2", "-d", "tambuli log debug"...
+ */
+void		 gw_debug(struct gw *, int, const char *);
 
 /* dbfile.c */
 struct dbfile	*dbfile_lock(const char *, char **);

@@ -13,7 +13,9 @@
  * and one error saying what to do (README "When the database is lost or
  * damaged").  SIGHUP: reload the configuration
  * (texts, keywords, limits; modems and paths need a restart).  SIGUSR2:
- * toggle debug logging.  The WIPE request (tambuli wipe)
+ * toggle debug logging (-d and SIGUSR2 say so at warning level, and it
+ * switches itself off after an hour; into the journal, numbers stay
+ * masked unless debug_numbers = yes).  The WIPE request (tambuli wipe)
  * and gw_wipe(): stop at once and exit 0, the database destroyed.
  */
 #include <sys/stat.h>
@@ -35,6 +37,7 @@
 
 #define TAMBULID_CONF		"/etc/tambuli/tambuli.conf"
 #define TAMBULID_DRAIN_SEC	70	/* a submission's longest timeout */
+#define TAMBULID_DEBUG_SEC	3600	/* debug logging switches itself off */
 
 static void
 tambulid_usage(void)
@@ -48,7 +51,8 @@ tambulid_usage(void)
 	    "  --socket PATH    control socket (overrides the configuration)\n"
 	    "  --modem DEVICE   add a modem with default settings "
 	    "(repeatable)\n"
-	    "  -d               debug logging (numbers unmasked)\n"
+	    "  -d               debug logging for an hour (numbers unmasked,\n"
+	    "                   but not into the journal: debug_numbers)\n"
 	    "  -n               check the configuration and exit\n"
 	    "  -T TRACES        trace at,db,ctl,sched (or all)\n");
 	exit(2);
@@ -371,8 +375,84 @@ tambulid_sighup(evutil_socket_t sig, short what, void *arg)
 	}
 	conf_free(old);
 	free(old);
+	log_set_debug_numbers(c->debug_numbers);
 	log_info("configuration reloaded from %s (modems and paths need a "
 	    "restart)", gw->conf_path);
+}
+
+/* ---- debug logging ------------------------------------------------------ */
+
+/*
+ * How long debug logging lasts: an hour.  TAMBULID_DEBUG_SECONDS (for
+ * the test suite only) may shorten it, never lengthen it.
+ */
+static int
+tambulid_debug_secs(void)
+{
+	const char	*v = getenv("TAMBULID_DEBUG_SECONDS");
+	const char	*err;
+	long long	 n;
+
+	if (v == NULL)
+		return TAMBULID_DEBUG_SEC;
+	n = strtonum(v, 1, TAMBULID_DEBUG_SEC, &err);
+	return err == NULL ? (int)n : TAMBULID_DEBUG_SEC;
+}
+
+static void
+tambulid_debug_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw	*gw = arg;
+	int		 n;
+
+	(void)fd;
+	(void)what;
+	if (!log_get_debug())
+		return;
+	log_set_debug(0);
+	n = tambulid_debug_secs();
+	log_warnx("debug logging switched itself off after %d %s: phone "
+	    "numbers are masked again", n % 60 == 0 ? n / 60 : n,
+	    n % 60 == 0 ? (n == 60 ? "minute" : "minutes") : "seconds");
+	gw->debug_until = 0;
+}
+
+void
+gw_debug(struct gw *gw, int on, const char *why)
+{
+	struct timeval	 tv = { 0, 0 };
+	struct tm	 tm;
+	time_t		 until;
+	char		 when[32];
+
+	if (!on) {
+		if (gw->ev_debug != NULL)
+			evtimer_del(gw->ev_debug);
+		gw->debug_until = 0;
+		if (!log_get_debug())
+			return;
+		log_set_debug(0);
+		log_warnx("debug logging is off (%s): phone numbers are masked "
+		    "again", why);
+		return;
+	}
+	log_set_debug(1);
+	tv.tv_sec = tambulid_debug_secs();
+	until = (time_t)(gw_now() + tv.tv_sec);
+	gw->debug_until = (int64_t)until;
+	if (localtime_r(&until, &tm) == NULL ||
+	    strftime(when, sizeof when, "%H:%M:%S", &tm) == 0)
+		strlcpy(when, "?", sizeof when);
+	if (gw->ev_debug != NULL)
+		evtimer_add(gw->ev_debug, &tv);
+	if (log_numbers_shown())
+		log_warnx("debug logging is on (%s): FULL PHONE NUMBERS are "
+		    "written to the log until %s, when it switches itself off",
+		    why, when);
+	else
+		log_warnx("debug logging is on (%s) until %s, when it switches "
+		    "itself off; phone numbers stay masked: the log is the "
+		    "journal (debug_numbers = yes shows them)", why, when);
 }
 
 static void
@@ -380,9 +460,7 @@ tambulid_sigusr2(evutil_socket_t sig, short what, void *arg)
 {
 	(void)sig;
 	(void)what;
-	(void)arg;
-	log_set_debug(!log_get_debug());
-	log_info("debug logging %s", log_get_debug() ? "on" : "off");
+	gw_debug(arg, !log_get_debug(), "SIGUSR2");
 }
 
 /* ---- the panic wipe ---------------------------------------------------- */
@@ -577,6 +655,7 @@ main(int argc, char **argv)
 	}
 
 	log_init("tambulid", debug, LOG_TO_DAEMON);
+	log_set_debug_numbers(gw.conf->debug_numbers);
 	log_set_traces(traces);
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
@@ -634,6 +713,9 @@ main(int argc, char **argv)
 	evsignal_add(gw.ev_sigint, NULL);
 	evsignal_add(gw.ev_sighup, NULL);
 	evsignal_add(gw.ev_sigusr2, NULL);
+	gw.ev_debug = evtimer_new(gw.base, tambulid_debug_cb, &gw);
+	if (debug)
+		gw_debug(&gw, 1, "-d");
 	gw.next_ref = (unsigned)time(NULL);
 	if (dbfile_watch(gw.dbf, &gw, &cause) == -1)
 		fatalx("database watch: %s", cause);
@@ -671,6 +753,7 @@ main(int argc, char **argv)
 	dbfile_unwatch(gw.dbf);
 	event_free(gw.ev_house);
 	sched_free(&gw);
+	event_free(gw.ev_debug);
 	event_free(gw.ev_sigusr2);
 	event_free(gw.ev_sighup);
 	event_free(gw.ev_sigint);

@@ -159,6 +159,14 @@ if command -v script >/dev/null 2>&1; then
 	check "confirmed: state directory empty" "" "$(ls -A "$S")"
 fi
 
+# ---- a symbolic link planted in the state directory is never followed ---------
+echo "not yours" >"$T/else/victim"
+ln -s "$T/else/victim" "$S/g.db.pre-v9"
+run_expect "planted link: reported" 1 tw wipe --yes-destroy-everything
+contains "planted link: named" "$T/err" "$S/g.db.pre-v9: a symbolic link: not followed"
+check "planted link: its target untouched" "not yours" "$(cat "$T/else/victim")"
+rm -f "$S/g.db.pre-v9"
+
 # ---- the daemon destroys the store itself (WIPE PATH destroy) -----------------
 g_start
 run_expect "backup before the self-wipe" 0 tw backup "$T/bk/three.db"

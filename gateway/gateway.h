@@ -122,7 +122,6 @@ struct gw {
 #define GW_WIPE_STOP		1	/* tambuli wipe destroys the files */
 #define GW_WIPE_DESTROY		2	/* the daemon destroys them itself */
 	struct event		*ev_debug;	/* debug logging switches off */
-	int64_t			 debug_until;
 };
 
 enum reply_kind {

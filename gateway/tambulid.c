@@ -402,11 +402,11 @@ tambulid_debug_secs(void)
 static void
 tambulid_debug_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct gw	*gw = arg;
-	int		 n;
+	int	n;
 
 	(void)fd;
 	(void)what;
+	(void)arg;
 	if (!log_get_debug())
 		return;
 	log_set_debug(0);
@@ -414,7 +414,6 @@ tambulid_debug_cb(evutil_socket_t fd, short what, void *arg)
 	log_warnx("debug logging switched itself off after %d %s: phone "
 	    "numbers are masked again", n % 60 == 0 ? n / 60 : n,
 	    n % 60 == 0 ? (n == 60 ? "minute" : "minutes") : "seconds");
-	gw->debug_until = 0;
 }
 
 void
@@ -428,7 +427,6 @@ gw_debug(struct gw *gw, int on, const char *why)
 	if (!on) {
 		if (gw->ev_debug != NULL)
 			evtimer_del(gw->ev_debug);
-		gw->debug_until = 0;
 		if (!log_get_debug())
 			return;
 		log_set_debug(0);
@@ -439,7 +437,6 @@ gw_debug(struct gw *gw, int on, const char *why)
 	log_set_debug(1);
 	tv.tv_sec = tambulid_debug_secs();
 	until = (time_t)(gw_now() + tv.tv_sec);
-	gw->debug_until = (int64_t)until;
 	if (localtime_r(&until, &tm) == NULL ||
 	    strftime(when, sizeof when, "%H:%M:%S", &tm) == 0)
 		strlcpy(when, "?", sizeof when);

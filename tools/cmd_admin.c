@@ -558,7 +558,8 @@ cmd_admin_wipe_lock(const struct conf *c)
 	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) == -1; waited += 50) {
 		if (errno != EWOULDBLOCK || waited >= CMD_ADMIN_WIPE_WAIT_MS) {
 			cmd_error("wipe: tambulid (pid %s) did not let go of %s "
-			    "within %d s; nothing destroyed", buf, path,
+			    "within %d s; nothing destroyed", buf[0] ? buf : "?",
+			    path,
 			    CMD_ADMIN_WIPE_WAIT_MS / 1000);
 			goto fail;
 		}

@@ -247,14 +247,6 @@ out:
 	return v;
 }
 
-static int
-wipe_ends(const char *s, const char *end)
-{
-	size_t	n = strlen(s), e = strlen(end);
-
-	return n >= e && strcmp(s + n - e, end) == 0;
-}
-
 /* "<base>.pre-vN" and "<base>.new-PID" (not their -wal/-shm/-journal,
  * which go with them) in dir. */
 static void
@@ -275,12 +267,16 @@ wipe_siblings(struct wipe_ctx *w, const char *dir, const char *base)
 		if (strncmp(e->d_name, base, blen) != 0)
 			continue;
 		rest = e->d_name + blen;
-		if (strncmp(rest, ".pre-v", 6) != 0 &&
-		    strncmp(rest, ".new-", 5) != 0)
+		/* exactly the names tambuli makes: ".pre-v7", ".new-4242" */
+		if (strncmp(rest, ".pre-v", 6) == 0)
+			rest += 6;
+		else if (strncmp(rest, ".new-", 5) == 0)
+			rest += 5;
+		else
 			continue;
-		if (wipe_ends(rest, "-wal") || wipe_ends(rest, "-shm") ||
-		    wipe_ends(rest, "-journal"))
-			continue;	/* they go with their database */
+		if (*rest == '\0' || strspn(rest, "0123456789") !=
+		    strlen(rest))
+			continue;	/* -wal, -shm, -journal go with theirs */
 		names = xreallocarray(names, n + 1, sizeof *names);
 		names[n++] = xstrdup(e->d_name);
 	}

@@ -64,6 +64,8 @@ mv "$T/bk/moved.db" "$T/else/moved.db"
 # what a migration and an interrupted first start leave beside it
 cp "$T/bk/one.db" "$S/g.db.pre-v7"
 cp "$T/bk/one.db" "$S/g.db.new-4242"
+# a name that only looks like ours is not ours
+echo "the operator's notes" >"$S/g.db.new-notes"
 # another name of the database (a hard link): overwritten in place, the
 # members' numbers are gone from it too
 ln "$S/g.db" "$T/else/hardlink.db"
@@ -110,7 +112,8 @@ check "wipe: nothing on stderr" "" "$(cat "$T/err")"
 wait "$gw_pid"
 check "daemon exit status" 0 "$?"
 contains "daemon says why it stopped" "$T/g.log" "panic wipe: stopping now"
-check "state directory empty" "" "$(ls -A "$S")"
+check "state directory: only a file that is not ours" "g.db.new-notes" "$(ls -A "$S")"
+rm "$S/g.db.new-notes"
 check "no trace in the state directory" 0 "$(no_trace "$S"; echo $?)"
 check "backup one gone" no "$(exists "$T/bk/one.db")"
 check "backup two gone" no "$(exists "$T/bk/two.db")"

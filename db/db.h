@@ -325,6 +325,9 @@ int	 outbox_forward(struct db *, const char *, const char *, const char *,
 	    int64_t);
 /* Forwards queued (one row per organizer) of texts from source since. */
 int	 outbox_forwards_since(struct db *, const char *, int64_t, long *);
+/* Messages of a kind created since a time and not yet sent (queued or
+ * sending): the wipe waits for its notices to the organizers. */
+int	 outbox_unsent_since(struct db *, enum outbox_kind, int64_t, long *);
 /* Queue depth (queued + sending) and broadcasts not finished. */
 int	 outbox_depth(struct db *, long *, long *);
 

@@ -41,6 +41,10 @@
 #include "gateway.h"
 #include "log.h"
 
+/* what the organizers hear before a WIPE ... destroy */
+#define CTL_WIPE_NOTICE	"Panic wipe: the SMS gateway is destroying its " \
+	"data now (members, texts, history). It stops sending after this."
+
 /*
  * Connection slots.  One uid may hold CTL_CLIENTS_PER_UID of them, and
  * the last CTL_CLIENTS_RESERVED are kept for root and the daemon's own
@@ -576,9 +580,13 @@ ctl_dispatch(struct ctl_client *c, const char *line, size_t len)
 		}
 		destroy = req->argc > 1 &&
 		    strcmp(req->argv[1].s, "destroy") == 0;
-		ctl_final(c, CTL_CODE_OK, "%s", destroy ? "stopping: the "
-		    "database will be destroyed" : "stopping for the wipe");
-		gw_wipe(gw, destroy ? GW_WIPE_DESTROY : GW_WIPE_STOP);
+		ctl_final(c, CTL_CODE_OK, "%s", destroy ? "telling the "
+		    "organizers, then destroying the database" :
+		    "stopping for the wipe");
+		if (destroy)
+			gw_wipe_told(gw, CTL_WIPE_NOTICE, NULL);
+		else
+			gw_wipe(gw, GW_WIPE_STOP);
 		break;
 	}
 out:

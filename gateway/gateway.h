@@ -121,6 +121,8 @@ struct gw {
 	int			 wipe;		/* stopping for a panic wipe */
 #define GW_WIPE_STOP		1	/* tambuli wipe destroys the files */
 #define GW_WIPE_DESTROY		2	/* the daemon destroys them itself */
+	int64_t			 wipe_told_at;	/* gw_wipe_told(): notices */
+	int64_t			 wipe_deadline;	/* queued then; wipe by then */
 	struct event		*ev_debug;	/* debug logging switches off */
 };
 
@@ -158,6 +160,14 @@ void		 gw_fatal(struct gw *, int, const char *, ...)
  * what went).  A text queued now is never sent: tell the organizers first.
  */
 void		 gw_wipe(struct gw *, int);
+/*
+ * The remote wipe: tell every organizer (tell_organizers(gw, text,
+ * except)), keep sending until those notices are sent (at most
+ * GW_WIPE_TELL_SEC), then gw_wipe(gw, GW_WIPE_DESTROY).  0, or -1 when the
+ * notices could not be queued (the wipe goes ahead at once then).
+ */
+#define GW_WIPE_TELL_SEC	60
+int		 gw_wipe_told(struct gw *, const char *, const char *);
 /*
  * Debug logging on (for an hour, then off by itself) or off, saying so
  * loudly; why is "SIGUSR2", "-d", "tambuli log debug"...

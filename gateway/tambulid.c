@@ -492,6 +492,57 @@ gw_wipe(struct gw *gw, int how)
 	    " (tambuli wipe destroys the database)");
 }
 
+/* Are the notices to the organizers out?  Then wipe; else look again. */
+static void
+tambulid_wipe_tell_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw	*gw = arg;
+	struct timeval	 tv = { 1, 0 };
+	long		 n = 0;
+	int		 rc;
+
+	(void)fd;
+	(void)what;
+	if (gw->wipe)
+		return;
+	rc = outbox_unsent_since(gw->db, OUTBOX_SYSTEM, gw->wipe_told_at, &n);
+	if (rc == 0 && n > 0 && gw_now() < gw->wipe_deadline) {
+		event_base_once(gw->base, -1, EV_TIMEOUT,
+		    tambulid_wipe_tell_cb, gw, &tv);
+		return;
+	}
+	if (rc == -1 || n > 0)
+		log_warnx("panic wipe: %s: wiping anyway", rc == -1 ?
+		    db_error(gw->db) : "the notices to the organizers are "
+		    "not all sent");
+	gw_wipe(gw, GW_WIPE_DESTROY);
+}
+
+int
+gw_wipe_told(struct gw *gw, const char *text, const char *except)
+{
+	struct timeval	 tv = { 0, 0 };
+	int		 n;
+
+	if (gw->wipe || gw->wipe_deadline != 0)
+		return 0;	/* under way */
+	gw->wipe_told_at = gw_now();
+	gw->wipe_deadline = gw->wipe_told_at + GW_WIPE_TELL_SEC;
+	if ((n = tell_organizers(gw, text, except)) == -1) {
+		log_warnx("panic wipe: the organizers could not be told (%s): "
+		    "wiping now", db_error(gw->db));
+		gw_wipe(gw, GW_WIPE_DESTROY);
+		return -1;
+	}
+	log_warnx("panic wipe: %d organizer%s told; the store is destroyed "
+	    "once %s sent (at most %d s)", n, n == 1 ? "" : "s",
+	    n == 1 ? "that text is" : "those texts are", GW_WIPE_TELL_SEC);
+	sched_kick(gw);
+	event_base_once(gw->base, -1, EV_TIMEOUT, tambulid_wipe_tell_cb, gw,
+	    &tv);
+	return 0;
+}
+
 static void
 tambulid_wipe_err(const char *msg, void *arg)
 {
@@ -730,6 +781,10 @@ main(int argc, char **argv)
 	sched_kick(&gw);
 
 	event_base_dispatch(gw.base);
+	/* stopped (a signal, an error) while the notices of a wipe were
+	 * going out: the wipe still runs */
+	if (gw.wipe_deadline != 0 && gw.wipe == 0)
+		gw.wipe = GW_WIPE_DESTROY;
 
 	/* shutdown, in reverse order; the control clients go first, as
 	 * they may hold a modem (a USSD session) */

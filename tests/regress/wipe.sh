@@ -17,7 +17,7 @@ S=$T/state
 mkdir -p "$S" "$T/bk" "$T/else"
 # the daemon of this script: database in its own state directory
 g_start() {
-	"$BIN"/tambulid --db "$S/g.db" --socket "$T/g.sock" \
+	"$BIN"/tambulid ${conf:-} --db "$S/g.db" --socket "$T/g.sock" \
 	    --modem "$T/a.tty" >>"$T/g.log" 2>&1 &
 	gw_pid=$!
 	pids="$pids $gw_pid"
@@ -170,13 +170,23 @@ contains "planted link: named" "$T/err" "$S/g.db.pre-v9: a symbolic link: not fo
 check "planted link: its target untouched" "not yours" "$(cat "$T/else/victim")"
 rm -f "$S/g.db.pre-v9"
 
-# ---- the daemon destroys the store itself (WIPE PATH destroy) -----------------
+# ---- the daemon destroys the store itself (WIPE PATH destroy), organizers
+# told first ------------------------------------------------------------------
+printf '[gateway]\nforward = +14155559999, +14155559998\n' >"$T/g.conf"
+conf="-c $T/g.conf"
 g_start
 run_expect "backup before the self-wipe" 0 tw backup "$T/bk/three.db"
-check "WIPE destroy: accepted" "200 stopping: the database will be destroyed" \
+check "WIPE destroy: accepted" "200 telling the organizers, then destroying the database" \
     "$("$HOLD" say "$T/g.sock" "WIPE $S/g.db destroy")"
 wait "$gw_pid"
 check "self-wipe: exit status" 0 "$?"
+conf=""
+contains "self-wipe: organizers told first" "$T/g.log" "panic wipe: 2 organizers told; the store is destroyed once those texts are sent"
+for o in +14155559999 +14155559998; do
+	check "organizer $o told before the wipe" \
+	    "Panic wipe: the SMS gateway is destroying its data now (members, texts, history). It stops sending after this." \
+	    "$(sent_to a "$o")"
+done
 contains "self-wipe: logged" "$T/g.log" "wiped: $S/g.db, 1 backup"
 check "self-wipe: state directory empty" "" "$(ls -A "$S")"
 check "self-wipe: backup gone" no "$(exists "$T/bk/three.db")"

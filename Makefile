@@ -96,7 +96,8 @@ DB_SRCS = \
 	db/mark.c \
 	db/outbox.c \
 	db/retain.c \
-	db/subscriber.c
+	db/subscriber.c \
+	db/wipe.c
 
 SUPPORT_SRCS = \
 	gateway/compat.c \

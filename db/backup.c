@@ -196,3 +196,23 @@ backup_db(struct db *db, const char *path, char **cause)
 
 	return backup_write(db->h, src != NULL ? src : "", path, cause);
 }
+
+/*
+ * Remember where a backup was written (an absolute path), so that
+ * "tambuli wipe" can destroy it with the database.  A backup moved or
+ * copied by hand afterwards is out of its reach.
+ */
+int
+backup_record(struct db *db, const char *path, int64_t now)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_BACKUP_RECORD,
+	    "INSERT INTO backups (path, made_at) VALUES (?1, ?2) "
+	    "ON CONFLICT (path) DO UPDATE SET made_at = excluded.made_at")) ==
+	    NULL)
+		return -1;
+	db_bind_text(s, 1, path);
+	sqlite3_bind_int64(s, 2, now);
+	return db_step_done(db, s, "backup record");
+}

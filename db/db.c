@@ -194,6 +194,11 @@ static const char *db_migrations[] = {
 	"  DEFAULT 0;"
 	"ALTER TABLE broadcasts ADD COLUMN gone_cancelled INTEGER NOT NULL "
 	"  DEFAULT 0;",
+	/* 8 -> 9: where "tambuli backup" wrote its snapshots (absolute
+	 * paths), so "tambuli wipe" can destroy them too */
+	"CREATE TABLE backups ("
+	"  path TEXT PRIMARY KEY,"
+	"  made_at INTEGER NOT NULL);",
 };
 
 #define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION	8
+#define DB_SCHEMA_VERSION	9
 /* a consent event or inbox text repeated within this many seconds of
  * the last repeat is counted on the row before, not stored again */
 #define DB_REPEAT_WINDOW	3600
@@ -85,6 +85,41 @@ int		 db_latest_time(struct db *, int64_t *);
  * files.  0, or -1 with *cause (allocated).
  */
 int		 backup_db(struct db *, const char *, char **);
+/* Record an absolute path where a backup was written (wipe.c destroys it). */
+int		 backup_record(struct db *, const char *, int64_t);
+
+/* ---- the panic wipe (wipe.c) ---- */
+
+struct wipe_report {
+	char	 path[1024];	/* the database */
+	int	 db, wal, shm, journal, lock;	/* destroyed */
+	int	 backups;	/* recorded backups destroyed */
+	int	 backups_gone;	/* recorded, no longer there */
+	int	 backups_kept;	/* recorded, no longer a tambuli database:
+				 * left alone */
+	char	 kept[1024];	/* one of those */
+	int	 backups_unknown;	/* the database could not be read */
+	int	 snapshots;	/* "<db>.pre-vN" */
+	int	 leftovers;	/* "<db>.new-PID" */
+	int	 errors;	/* each told to the callback */
+};
+
+/*
+ * Destroy the store at path (the database, -wal, -shm, -journal, the
+ * recorded backups, migration snapshots, half-made databases, and last
+ * "<path>.lock"): each file overwritten with zeros over its full size,
+ * synced, then unlinked.  Never follows a symbolic link; a recorded
+ * backup that is no longer a tambuli database is left alone.  The caller
+ * holds the lock, and no connection to the database is open.  Each
+ * problem goes to err(message, arg) naming the file, and the wipe goes
+ * on; 0 when everything went, -1 when something could not.
+ */
+int	 wipe_store(const char *, struct wipe_report *,
+	    void (*)(const char *, void *), void *);
+/* "wiped: PATH (+wal, shm), 2 backups, 1 migration snapshot" */
+void	 wipe_summary(const struct wipe_report *, char *, size_t);
+/* 1 when the file at path is a tambuli database (header and tables) */
+int	 wipe_is_store(const char *);
 
 /* ---- opt-out markers (mark.c) ---- */
 
@@ -320,6 +355,9 @@ int	 outbox_forward(struct db *, const char *, const char *, const char *,
 	    int64_t);
 /* Forwards queued (one row per organizer) of texts from source since. */
 int	 outbox_forwards_since(struct db *, const char *, int64_t, long *);
+/* Messages of a kind created since a time and not yet sent (queued or
+ * sending): the wipe waits for its notices to the organizers. */
+int	 outbox_unsent_since(struct db *, enum outbox_kind, int64_t, long *);
 /* Queue depth (queued + sending) and broadcasts not finished. */
 int	 outbox_depth(struct db *, long *, long *);
 

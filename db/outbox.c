@@ -886,6 +886,27 @@ outbox_count_since(struct db *db, const char *phone, enum outbox_kind kind,
 }
 
 int
+outbox_unsent_since(struct db *db, enum outbox_kind kind, int64_t since,
+    long *n)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_OB_UNSENT,
+	    "SELECT COUNT(*) FROM outbox WHERE kind = ?1 AND created_at >= ?2 "
+	    "AND state IN ('queued', 'sending')")) == NULL)
+		return -1;
+	db_bind_text(s, 1, outbox_kind_names[kind]);
+	sqlite3_bind_int64(s, 2, since);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return db_fail(db, "count");
+	}
+	*n = (long)sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return 0;
+}
+
+int
 outbox_depth(struct db *db, long *queued, long *broadcasts)
 {
 	sqlite3_stmt	*s;

@@ -135,6 +135,9 @@ static const struct conf_directive conf_table[] = {
 	GW("set_clock", CONF_T_BOOL, 0, 0, "no", set_clock,
 	    "set the system clock from the network's time (NITZ) when nothing "
 	    "else synchronizes it (needs CAP_SYS_TIME)"),
+	GW("debug_numbers", CONF_T_BOOL, 0, 0, "no", debug_numbers,
+	    "debug logging shows full phone numbers even when the log is the "
+	    "journal (a service)"),
 
 	KW("join", kw_join, "extra words that subscribe (WORD or WORD:LANG)"),
 	KW("stop", kw_stop, "extra words that opt out (WORD or WORD:LANG)"),

@@ -107,6 +107,8 @@ struct conf {
 	char		*user;		/* to become when started as root */
 	long long	 client_timeout;	/* idle control clients, seconds */
 	int		 set_clock;	/* from the network when unsynchronized */
+	int		 debug_numbers;	/* full numbers in debug lines to the
+					 * journal too */
 
 	/* [keywords] */
 	struct conf_keywords kw_join;

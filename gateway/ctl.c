@@ -42,6 +42,10 @@
 #include "log.h"
 #include "nettime.h"
 
+/* what the organizers hear before a WIPE ... destroy */
+#define CTL_WIPE_NOTICE	"Panic wipe: the SMS gateway is destroying its " \
+	"data now (members, texts, history). It stops sending after this."
+
 /*
  * Connection slots.  One uid may hold CTL_CLIENTS_PER_UID of them, and
  * the last CTL_CLIENTS_RESERVED are kept for root and the daemon's own
@@ -676,7 +680,7 @@ ctl_dispatch(struct ctl_client *c, const char *line, size_t len)
 	const struct ctl_proto_verb	*v;
 	const char			*err, *bad;
 	struct gw			*gw = c->ctl->gw;
-	int				 mask;
+	int				 mask, destroy;
 
 	c->reqno++;
 	req = xmalloc(sizeof *req);
@@ -743,7 +747,8 @@ ctl_dispatch(struct ctl_client *c, const char *line, size_t len)
 		ctl_final(c, CTL_CODE_OK, "traces set");
 		break;
 	case CTL_VERB_LOG_DEBUG:
-		log_set_debug(strcmp(req->argv[0].s, "on") == 0);
+		gw_debug(gw, strcmp(req->argv[0].s, "on") == 0,
+		    "LOG-DEBUG request");
 		ctl_final(c, CTL_CODE_OK, "debug %s", req->argv[0].s);
 		break;
 	case CTL_VERB_RELOAD:
@@ -753,6 +758,24 @@ ctl_dispatch(struct ctl_client *c, const char *line, size_t len)
 	case CTL_VERB_QUIT:
 		ctl_final(c, CTL_CODE_OK, "bye");
 		ctl_close_client(c);
+		break;
+	case CTL_VERB_WIPE:
+		/* the caller destroys what it names: it must be ours */
+		if (!dbfile_same(gw->dbf, req->argv[0].s)) {
+			ctl_final(c, CTL_CODE_NOT_FOUND, "%s is not the "
+			    "database of this tambulid (%s)", req->argv[0].s,
+			    gw->conf->database);
+			break;
+		}
+		destroy = req->argc > 1 &&
+		    strcmp(req->argv[1].s, "destroy") == 0;
+		ctl_final(c, CTL_CODE_OK, "%s", destroy ? "telling the "
+		    "organizers, then destroying the database" :
+		    "stopping for the wipe");
+		if (destroy)
+			gw_wipe_told(gw, CTL_WIPE_NOTICE, NULL);
+		else
+			gw_wipe(gw, GW_WIPE_STOP);
 		break;
 	}
 out:

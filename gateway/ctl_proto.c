@@ -17,6 +17,7 @@
 
 static const char *const ctl_proto_onoff[] = { "on", "off", NULL };
 static const char *const ctl_proto_client[] = { "tambuli", NULL };
+static const char *const ctl_proto_wipe[] = { "stop", "destroy", NULL };
 
 #define CTL_PROTO_NONE	{ 0, NULL, 0, 0, NULL }
 #define CTL_PROTO_ID	1, LLONG_MAX
@@ -69,6 +70,13 @@ static const struct ctl_proto_verb ctl_proto_verbs[] = {
 	    CTL_PROTO_F_PRIVILEGED, {
 	    { CTL_ARG_WORD, "modem", 0, 0, NULL }, CTL_PROTO_NONE },
 	    "check SIM balances now (a modem, or - for every one)" },
+	[CTL_VERB_WIPE] = { CTL_VERB_WIPE, "WIPE", 1, 2,
+	    CTL_PROTO_F_PRIVILEGED, {
+	    { CTL_ARG_STRING, "database", 0, 0, NULL },
+	    { CTL_ARG_WORD, "stop|destroy", 0, 0, ctl_proto_wipe } },
+	    "panic wipe of this daemon's database: stop at once and for good "
+	    "(stop: the caller destroys the files; destroy: the daemon "
+	    "does)" },
 };
 #define CTL_PROTO_NVERBS (sizeof ctl_proto_verbs / sizeof ctl_proto_verbs[0])
 

@@ -61,8 +61,9 @@ enum ctl_verb {
 	CTL_VERB_RELOAD = 10,
 	CTL_VERB_QUIT = 11,
 	CTL_VERB_BALANCE = 12,	/* MODEM|-: check the balance now */
+	CTL_VERB_WIPE = 13,	/* DATABASE [stop|destroy]: panic wipe */
 };
-#define CTL_VERB_LAST	CTL_VERB_BALANCE
+#define CTL_VERB_LAST	CTL_VERB_WIPE
 
 /* Reply codes. */
 #define CTL_CODE_OK		200

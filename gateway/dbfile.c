@@ -13,7 +13,8 @@
  *   when its holder dies, so a lock file left by a crash is never stale;
  *   the pid in it is information only (emptied at a clean exit).  The
  *   file is never removed (removing it would let two daemons lock two
- *   different files of the same name), so it also says that a daemon ran
+ *   different files of the same name) but by the panic wipe, which holds
+ *   it while it destroys the store, so it also says that a daemon ran
  *   on this database: a database missing at start beside an existing
  *   lock file was lost, and the daemon refuses to replace it with an
  *   empty one.
@@ -377,4 +378,14 @@ dbfile_free(struct dbfile *df)
 	free(df->base);
 	free(df->wal);
 	free(df);
+}
+
+/* Does path name the database this daemon opened? */
+int
+dbfile_same(const struct dbfile *df, const char *path)
+{
+	struct stat	st;
+
+	return df != NULL && df->fd != -1 && stat(path, &st) == 0 &&
+	    st.st_dev == df->dev && st.st_ino == df->ino;
 }

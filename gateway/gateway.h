@@ -147,6 +147,12 @@ struct gw {
 						 * no claims until a sweep
 						 * stores everything */
 	int			 failed;	/* stopping on an error: exit 1 */
+	int			 wipe;		/* stopping for a panic wipe */
+#define GW_WIPE_STOP		1	/* tambuli wipe destroys the files */
+#define GW_WIPE_DESTROY		2	/* the daemon destroys them itself */
+	int64_t			 wipe_told_at;	/* gw_wipe_told(): notices */
+	int64_t			 wipe_deadline;	/* queued then; wipe by then */
+	struct event		*ev_debug;	/* debug logging switches off */
 };
 
 enum reply_kind {
@@ -174,6 +180,28 @@ void		 gw_plan_opts(const struct gw *, struct plan_opts *);
  */
 void		 gw_fatal(struct gw *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+/*
+ * The panic wipe: claim nothing more, close the control socket, the
+ * modems and the database, and exit 0 (Restart=on-failure does not start
+ * the daemon again).  how is GW_WIPE_STOP (tambuli wipe destroys the
+ * files once the lock is free) or GW_WIPE_DESTROY (the daemon destroys
+ * the store itself, wipe_store(), once the database is closed, and logs
+ * what went).  A text queued now is never sent: tell the organizers first.
+ */
+void		 gw_wipe(struct gw *, int);
+/*
+ * The remote wipe: tell every organizer (tell_organizers(gw, text,
+ * except)), keep sending until those notices are sent (at most
+ * GW_WIPE_TELL_SEC), then gw_wipe(gw, GW_WIPE_DESTROY).  0, or -1 when the
+ * notices could not be queued (the wipe goes ahead at once then).
+ */
+#define GW_WIPE_TELL_SEC	60
+int		 gw_wipe_told(struct gw *, const char *, const char *);
+/*
+ * Debug logging on (for an hour, then off by itself) or off, saying so
+ * loudly; why is "SIGUSR2", "-d", "tambuli log debug"...
+ */
+void		 gw_debug(struct gw *, int, const char *);
 
 /* dbfile.c */
 struct dbfile	*dbfile_lock(const char *, char **);
@@ -184,6 +212,7 @@ int		 dbfile_check(struct dbfile *, char **);
 void		 dbfile_poll(struct dbfile *);
 void		 dbfile_unwatch(struct dbfile *);
 void		 dbfile_free(struct dbfile *);
+int		 dbfile_same(const struct dbfile *, const char *);
 
 /* netclock.c */
 void		 netclock_heard(struct gw *, struct gw_modem *);

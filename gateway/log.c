@@ -27,7 +27,8 @@ static struct {
 	enum log_to	 to;
 	int		 traces;
 	int		 quiet;
-} log_state = { "tambuli", 0, LOG_TO_STDERR, 0, 0 };
+	int		 debug_numbers;	/* full numbers even to the journal */
+} log_state = { "tambuli", 0, LOG_TO_STDERR, 0, 0, 0 };
 
 /* Is stderr the stream $JOURNAL_STREAM ("DEV:INODE") names? */
 static int
@@ -79,6 +80,32 @@ int
 log_get_debug(void)
 {
 	return log_state.debug;
+}
+
+/* Is the log kept where numbers must not go (the journal, syslog)? */
+static int
+log_kept(void)
+{
+	return (log_state.to == LOG_TO_JOURNAL ||
+	    log_state.to == LOG_TO_SYSLOG) && !log_state.debug_numbers;
+}
+
+void
+log_set_debug_numbers(int yes)
+{
+	log_state.debug_numbers = yes;
+}
+
+/*
+ * Does debug logging write full phone numbers now?  Never into the
+ * journal (or syslog, which a service's journal collects too) unless
+ * debug_numbers is set: journals are kept, copied and forwarded, and a
+ * member's number must not outlive the hour of debugging in them.
+ */
+int
+log_numbers_shown(void)
+{
+	return log_state.debug && !log_kept();
 }
 
 void
@@ -163,6 +190,32 @@ log_emit(int pri, const char *prefix, const char *msg, const char *errmsg)
 	fflush(stderr);
 }
 
+/*
+ * Debug and trace lines echo what modems say (+CMT headers, PDUs, AT
+ * commands with numbers) besides what log_number() masks: into a kept
+ * log, every run of seven or more digits is masked like a number, its
+ * first and last two digits left.
+ */
+static void
+log_scrub(char *buf)
+{
+	char	*p = buf, *q;
+	size_t	 n, i;
+
+	while (*p != '\0') {
+		if (*p < '0' || *p > '9') {
+			p++;
+			continue;
+		}
+		for (q = p; *q >= '0' && *q <= '9'; q++)
+			;
+		n = (size_t)(q - p);
+		for (i = 2; n >= 7 && i < n - 2; i++)
+			p[i] = '*';
+		p = q;
+	}
+}
+
 static void
 log_vwrite(int pri, const char *prefix, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
@@ -176,6 +229,8 @@ log_vwrite(int pri, const char *prefix, const char *fmt, va_list ap)
 	if (log_state.quiet && pri > LOG_CRIT)
 		return;
 	vsnprintf(buf, sizeof buf, fmt, ap);
+	if (pri == LOG_DEBUG && log_kept())
+		log_scrub(buf);
 	log_emit(pri, prefix, buf, NULL);
 	errno = saved;
 }
@@ -322,7 +377,7 @@ log_number(const char *num)
 
 	if (num == NULL)
 		return "(none)";
-	if (log_state.debug)
+	if (log_numbers_shown())
 		return num;
 	phone_mask(num, out, sizeof ring[0]);
 	return out;

@@ -34,6 +34,11 @@ void	log_set_debug(int);
 /* quiet: only fatal errors (a CLI reports failures itself) */
 void	log_set_quiet(int);
 int	log_get_debug(void);
+/* debug_numbers = yes: debug shows full numbers even in the journal */
+void	log_set_debug_numbers(int);
+/* 1 when log_number() shows full numbers now (debug on, and the log is
+ * not the journal or debug_numbers is set) */
+int	log_numbers_shown(void);
 void	log_set_traces(int);
 int	log_get_traces(void);
 /* parse "at,db,ctl,sched" into a mask; -1 and *bad on an unknown name */
@@ -59,7 +64,8 @@ char	*log_escape(const void *, size_t, char *, size_t);
 
 /*
  * A phone number as logs may show it: masked ("+14*******00") unless
- * debug logging is on.  Returns a static buffer (one of a small ring, so
+ * debug logging is on, and, when the log is the journal, debug_numbers is
+ * set too.  Returns a static buffer (one of a small ring, so
  * a few may appear in one log call).
  */
 const char *log_number(const char *);

@@ -13,7 +13,10 @@
  * and one error saying what to do (README "When the database is lost or
  * damaged").  SIGHUP: reload the configuration
  * (texts, keywords, limits; modems and paths need a restart).  SIGUSR2:
- * toggle debug logging.
+ * toggle debug logging (-d and SIGUSR2 say so at warning level, and it
+ * switches itself off after an hour; into the journal, numbers stay
+ * masked unless debug_numbers = yes).  The WIPE request (tambuli wipe)
+ * and gw_wipe(): stop at once and exit 0, the database destroyed.
  */
 #include <sys/stat.h>
 
@@ -34,6 +37,7 @@
 
 #define TAMBULID_CONF		"/etc/tambuli/tambuli.conf"
 #define TAMBULID_DRAIN_SEC	70	/* a submission's longest timeout */
+#define TAMBULID_DEBUG_SEC	3600	/* debug logging switches itself off */
 
 static void
 tambulid_usage(void)
@@ -47,7 +51,8 @@ tambulid_usage(void)
 	    "  --socket PATH    control socket (overrides the configuration)\n"
 	    "  --modem DEVICE   add a modem with default settings "
 	    "(repeatable)\n"
-	    "  -d               debug logging (numbers unmasked)\n"
+	    "  -d               debug logging for an hour (numbers unmasked,\n"
+	    "                   but not into the journal: debug_numbers)\n"
 	    "  -n               check the configuration and exit\n"
 	    "  -T TRACES        trace at,db,ctl,sched (or all)\n");
 	exit(2);
@@ -385,8 +390,81 @@ tambulid_sighup(evutil_socket_t sig, short what, void *arg)
 	}
 	conf_free(old);
 	free(old);
+	log_set_debug_numbers(c->debug_numbers);
 	log_info("configuration reloaded from %s (modems and paths need a "
 	    "restart)", gw->conf_path);
+}
+
+/* ---- debug logging ------------------------------------------------------ */
+
+/*
+ * How long debug logging lasts: an hour.  TAMBULID_DEBUG_SECONDS (for
+ * the test suite only) may shorten it, never lengthen it.
+ */
+static int
+tambulid_debug_secs(void)
+{
+	const char	*v = getenv("TAMBULID_DEBUG_SECONDS");
+	const char	*err;
+	long long	 n;
+
+	if (v == NULL)
+		return TAMBULID_DEBUG_SEC;
+	n = strtonum(v, 1, TAMBULID_DEBUG_SEC, &err);
+	return err == NULL ? (int)n : TAMBULID_DEBUG_SEC;
+}
+
+static void
+tambulid_debug_cb(evutil_socket_t fd, short what, void *arg)
+{
+	int	n;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (!log_get_debug())
+		return;
+	log_set_debug(0);
+	n = tambulid_debug_secs();
+	log_warnx("debug logging switched itself off after %d %s: phone "
+	    "numbers are masked again", n % 60 == 0 ? n / 60 : n,
+	    n % 60 == 0 ? (n == 60 ? "minute" : "minutes") : "seconds");
+}
+
+void
+gw_debug(struct gw *gw, int on, const char *why)
+{
+	struct timeval	 tv = { 0, 0 };
+	struct tm	 tm;
+	time_t		 until;
+	char		 when[32];
+
+	if (!on) {
+		if (gw->ev_debug != NULL)
+			evtimer_del(gw->ev_debug);
+		if (!log_get_debug())
+			return;
+		log_set_debug(0);
+		log_warnx("debug logging is off (%s): phone numbers are masked "
+		    "again", why);
+		return;
+	}
+	log_set_debug(1);
+	tv.tv_sec = tambulid_debug_secs();
+	until = (time_t)(gw_now() + tv.tv_sec);
+	if (localtime_r(&until, &tm) == NULL ||
+	    strftime(when, sizeof when, "%H:%M:%S", &tm) == 0)
+		strlcpy(when, "?", sizeof when);
+	if (gw->ev_debug != NULL)
+		evtimer_add(gw->ev_debug, &tv);
+	if (log_numbers_shown())
+		log_warnx("debug logging is on (%s): FULL PHONE NUMBERS are "
+		    "written to the log until %s, when it switches itself off",
+		    why, when);
+	else
+		log_warnx("debug logging is on (%s) until %s, when it switches "
+		    "itself off; phone numbers stay masked: the log is the "
+		    "journal (debug_numbers = yes shows them)", why, when);
 }
 
 static void
@@ -394,9 +472,109 @@ tambulid_sigusr2(evutil_socket_t sig, short what, void *arg)
 {
 	(void)sig;
 	(void)what;
+	gw_debug(arg, !log_get_debug(), "SIGUSR2");
+}
+
+/* ---- the panic wipe ---------------------------------------------------- */
+
+static void
+tambulid_wipe_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw	*gw = arg;
+
+	(void)fd;
+	(void)what;
+	event_base_loopexit(gw->base, NULL);
+}
+
+void
+gw_wipe(struct gw *gw, int how)
+{
+	/* a moment for the control socket's answer to leave */
+	struct timeval	 tv = { 0, 200000 };
+
+	if (gw->wipe >= how)
+		return;
+	if (gw->wipe == 0) {
+		notify_stopping(gw->notify);
+		event_base_once(gw->base, -1, EV_TIMEOUT, tambulid_wipe_cb, gw,
+		    &tv);
+	}
+	gw->wipe = how;
+	gw->stopping = 1;	/* no more claims */
+	log_warnx("panic wipe: stopping now%s", how == GW_WIPE_DESTROY ?
+	    "; the database and every copy known will be destroyed" :
+	    " (tambuli wipe destroys the database)");
+}
+
+/* Are the notices to the organizers out?  Then wipe; else look again. */
+static void
+tambulid_wipe_tell_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw	*gw = arg;
+	struct timeval	 tv = { 1, 0 };
+	long		 n = 0;
+	int		 rc;
+
+	(void)fd;
+	(void)what;
+	if (gw->wipe)
+		return;
+	rc = outbox_unsent_since(gw->db, OUTBOX_SYSTEM, gw->wipe_told_at, &n);
+	if (rc == 0 && n > 0 && gw_now() < gw->wipe_deadline) {
+		event_base_once(gw->base, -1, EV_TIMEOUT,
+		    tambulid_wipe_tell_cb, gw, &tv);
+		return;
+	}
+	if (rc == -1 || n > 0)
+		log_warnx("panic wipe: %s: wiping anyway", rc == -1 ?
+		    db_error(gw->db) : "the notices to the organizers are "
+		    "not all sent");
+	gw_wipe(gw, GW_WIPE_DESTROY);
+}
+
+int
+gw_wipe_told(struct gw *gw, const char *text, const char *except)
+{
+	struct timeval	 tv = { 0, 0 };
+	int		 n;
+
+	if (gw->wipe || gw->wipe_deadline != 0)
+		return 0;	/* under way */
+	gw->wipe_told_at = gw_now();
+	gw->wipe_deadline = gw->wipe_told_at + GW_WIPE_TELL_SEC;
+	if ((n = tell_organizers(gw, text, except)) == -1) {
+		log_warnx("panic wipe: the organizers could not be told (%s): "
+		    "wiping now", db_error(gw->db));
+		gw_wipe(gw, GW_WIPE_DESTROY);
+		return -1;
+	}
+	log_warnx("panic wipe: %d organizer%s told; the store is destroyed "
+	    "once %s sent (at most %d s)", n, n == 1 ? "" : "s",
+	    n == 1 ? "that text is" : "those texts are", GW_WIPE_TELL_SEC);
+	sched_kick(gw);
+	event_base_once(gw->base, -1, EV_TIMEOUT, tambulid_wipe_tell_cb, gw,
+	    &tv);
+	return 0;
+}
+
+static void
+tambulid_wipe_err(const char *msg, void *arg)
+{
 	(void)arg;
-	log_set_debug(!log_get_debug());
-	log_info("debug logging %s", log_get_debug() ? "on" : "off");
+	log_warnx("wipe: %s", msg);
+}
+
+/* After the database is closed, the lock still held. */
+static void
+tambulid_wipe_files(struct gw *gw)
+{
+	struct wipe_report	 r;
+	char			 line[2048];
+
+	wipe_store(gw->conf->database, &r, tambulid_wipe_err, NULL);
+	wipe_summary(&r, line, sizeof line);
+	log_warnx("%s%s", line, r.errors > 0 ? " (not all: see above)" : "");
 }
 
 static void
@@ -540,6 +718,7 @@ main(int argc, char **argv)
 	}
 
 	log_init("tambulid", debug, LOG_TO_DAEMON);
+	log_set_debug_numbers(gw.conf->debug_numbers);
 	log_set_traces(traces);
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
@@ -597,6 +776,9 @@ main(int argc, char **argv)
 	evsignal_add(gw.ev_sigint, NULL);
 	evsignal_add(gw.ev_sighup, NULL);
 	evsignal_add(gw.ev_sigusr2, NULL);
+	gw.ev_debug = evtimer_new(gw.base, tambulid_debug_cb, &gw);
+	if (debug)
+		gw_debug(&gw, 1, "-d");
 	gw.next_ref = (unsigned)time(NULL);
 	if (dbfile_watch(gw.dbf, &gw, &cause) == -1)
 		fatalx("database watch: %s", cause);
@@ -615,6 +797,10 @@ main(int argc, char **argv)
 	sched_kick(&gw);
 
 	event_base_dispatch(gw.base);
+	/* stopped (a signal, an error) while the notices of a wipe were
+	 * going out: the wipe still runs */
+	if (gw.wipe_deadline != 0 && gw.wipe == 0)
+		gw.wipe = GW_WIPE_DESTROY;
 
 	/* shutdown, in reverse order; the control clients go first, as
 	 * they may hold a modem (a USSD session) */
@@ -637,6 +823,7 @@ main(int argc, char **argv)
 	event_free(gw.ev_house);
 	purge_free(&gw);
 	sched_free(&gw);
+	event_free(gw.ev_debug);
 	event_free(gw.ev_sigusr2);
 	event_free(gw.ev_sighup);
 	event_free(gw.ev_sigint);
@@ -645,10 +832,16 @@ main(int argc, char **argv)
 	event_base_free(gw.base);
 	keyword_table_free(gw.kw);
 	db_close(gw.db);
+	/* the store goes while the lock is still held: nothing opens it */
+	if (gw.wipe == GW_WIPE_DESTROY)
+		tambulid_wipe_files(&gw);
 	dbfile_free(gw.dbf);	/* after the database: the lock last */
 	conf_free(gw.conf);
 	free(gw.conf);
 	free(gw.conf_path);
-	log_info("stopped%s", gw.failed ? " on an error" : "");
-	return gw.failed ? 1 : 0;
+	log_info("stopped%s", gw.wipe ? " for a panic wipe" : gw.failed ?
+	    " on an error" : "");
+	/* a wipe is not a failure: a service manager must not start the
+	 * daemon again (it would make a new, empty database) */
+	return gw.wipe ? 0 : gw.failed ? 1 : 0;
 }

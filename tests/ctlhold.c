@@ -22,6 +22,9 @@
  *                            200 ms, never finished: "closed" when the
  *                            daemon hangs up, "open" if not within 60 s
  *   ctlhold probe SOCKET     say HELLO and print the first reply line
+ *   ctlhold say SOCKET LINE  say HELLO, then the request LINE, and print
+ *                            its final reply line (a request the CLI
+ *                            never makes, as WIPE PATH destroy)
  *
  * Exit status 0 once a result is printed, 1 on a usage or system error.
  */
@@ -144,8 +147,8 @@ main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 3) {
-		fprintf(stderr, "usage: ctlhold fill|hold|idle|flood|probe "
-		    "SOCKET [N|ID]\n");
+		fprintf(stderr, "usage: ctlhold fill|hold|idle|flood|probe|"
+		    "say SOCKET [N|ID|LINE]\n");
 		return 1;
 	}
 	mode = argv[1];
@@ -205,6 +208,18 @@ main(int argc, char **argv)
 	}
 	if (strcmp(mode, "probe") == 0) {
 		printf("%s\n", line);
+		return 0;
+	}
+	if (strcmp(mode, "say") == 0 && argc > 3) {
+		snprintf(line, sizeof line, "%s\n", argv[3]);
+		if (hold_write(fd, line, strlen(line), 30000) != 0)
+			die("write");
+		/* the final line: three digits and a space */
+		while ((rc = hold_line(fd, line, sizeof line, 30000)) == 1 &&
+		    !(strlen(line) > 3 && line[3] == ' ' && line[0] >= '1' &&
+		    line[0] <= '9'))
+			;
+		printf("%s\n", rc == 1 ? line : "(no answer)");
 		return 0;
 	}
 	if (strcmp(mode, "idle") == 0) {

@@ -50,6 +50,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_inbox_reply_entry,
 	&cmd_admin_backup_entry,
 	&cmd_admin_doctor_entry,
+	&cmd_admin_wipe_entry,
 	&cmd_help_entry,
 	NULL
 };

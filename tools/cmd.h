@@ -77,6 +77,7 @@ char		*cmd_join_args(const struct cmd_ctx *);
 /* cmd_admin.c */
 extern const struct cmd_entry cmd_admin_backup_entry;
 extern const struct cmd_entry cmd_admin_doctor_entry;
+extern const struct cmd_entry cmd_admin_wipe_entry;
 
 /* cmd_modem.c */
 extern const struct cmd_entry cmd_modem_list_entry;

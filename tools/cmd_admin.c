@@ -1,14 +1,17 @@
 /*
  * tools/cmd_admin.c — the operator's commands: "tambuli backup" (a
- * consistent snapshot while the daemon runs) and "tambuli doctor" (one
- * line per check of what usually goes wrong on a Pi, with what to do).
+ * consistent snapshot while the daemon runs, its path recorded for the
+ * wipe), "tambuli doctor" (one line per check of what usually goes wrong
+ * on a Pi, with what to do) and "tambuli wipe" (the panic wipe).
  */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/timex.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -30,9 +33,12 @@
 #define CMD_ADMIN_CLOCK_MIN	1767225600	/* 2026-01-01: older is wrong */
 #define CMD_ADMIN_CLOCK_SLACK	300		/* seconds */
 #define CMD_ADMIN_NETCLOCK_MAX	120		/* seconds from the network time */
+#define CMD_ADMIN_WIPE_WORDS	"destroy everything"
+#define CMD_ADMIN_WIPE_WAIT_MS	60000	/* for the daemon to let go */
 
 static int	cmd_admin_backup_exec(struct cmd_ctx *);
 static int	cmd_admin_doctor_exec(struct cmd_ctx *);
+static int	cmd_admin_wipe_exec(struct cmd_ctx *);
 
 const struct cmd_entry cmd_admin_backup_entry = {
 	.name = "backup",
@@ -58,6 +64,24 @@ const struct cmd_entry cmd_admin_doctor_entry = {
 	.exec = cmd_admin_doctor_exec,
 };
 
+static const struct cmd_opt cmd_admin_wipe_opts[] = {
+	{ "yes-destroy-everything", NULL, "do not ask on the terminal", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+const struct cmd_entry cmd_admin_wipe_entry = {
+	.name = "wipe",
+	.args = "",
+	.help = "panic wipe: stop the daemon, overwrite and remove the "
+	    "database, its -wal/-shm, its recorded backups and migration "
+	    "snapshots; asks for the words \"" CMD_ADMIN_WIPE_WORDS "\"",
+	.opts = cmd_admin_wipe_opts,
+	.min_args = 0,
+	.max_args = 0,
+	.flags = CMD_OFFLINE_OK | CMD_PRIVILEGED,
+	.exec = cmd_admin_wipe_exec,
+};
+
 /* ===== backup ===== */
 
 static int
@@ -66,7 +90,7 @@ cmd_admin_backup_exec(struct cmd_ctx *ctx)
 	struct conf	 c;
 	struct db	*db;
 	struct stat	 st;
-	char		*cause;
+	char		*cause, real[PATH_MAX];
 	int		 rc = CMD_OK;
 
 	memset(&c, 0, sizeof c);
@@ -79,6 +103,13 @@ cmd_admin_backup_exec(struct cmd_ctx *ctx)
 	if (backup_db(db, ctx->argv[0], &cause) == -1) {
 		rc = cmd_error("backup %s", cause);
 		free(cause);
+	} else if (realpath(ctx->argv[0], real) == NULL ||
+	    backup_record(db, real, cli_now()) == -1) {
+		/* the wipe would miss it: not a success */
+		rc = cmd_error("backup written to %s, but not recorded for "
+		    "tambuli wipe (%s): remove it, or destroy it by hand after "
+		    "a wipe", ctx->argv[0], db_error(db)[0] != '\0' ?
+		    db_error(db) : strerror(errno));
 	} else if (stat(ctx->argv[0], &st) == 0)
 		printf("backup of %s written to %s (%lld bytes)\n", c.database,
 		    ctx->argv[0], (long long)st.st_size);
@@ -509,4 +540,176 @@ cmd_admin_doctor_exec(struct cmd_ctx *ctx)
 	printf("%d failed, %d warning%s\n", d.fails, d.warns,
 	    d.warns == 1 ? "" : "s");
 	return d.fails > 0 ? CMD_FAIL : CMD_OK;
+}
+
+/* ===== wipe ===== */
+
+/*
+ * The words, typed on the terminal (never read from stdin: a script
+ * piping "yes" into tambuli must not wipe by accident).  0 when given.
+ */
+static int
+cmd_admin_wipe_confirm(struct cmd_ctx *ctx, const struct conf *c)
+{
+	char	 line[128], prompt[1400];
+	size_t	 n = 0;
+	ssize_t	 r;
+	int	 fd;
+
+	if (cmd_isset(ctx, "yes-destroy-everything"))
+		return 0;
+	if ((fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1) {
+		cmd_error("wipe: no terminal to confirm on: give "
+		    "--yes-destroy-everything to wipe without asking; nothing "
+		    "destroyed");
+		return -1;
+	}
+	snprintf(prompt, sizeof prompt, "This destroys %s, its -wal/-shm, "
+	    "its recorded backups and migration snapshots, for good.\n"
+	    "Type \"" CMD_ADMIN_WIPE_WORDS "\" to go on: ", c->database);
+	if (write(fd, prompt, strlen(prompt)) == -1) {
+		close(fd);
+		return cmd_error("wipe: /dev/tty: %s", strerror(errno)), -1;
+	}
+	while (n < sizeof line - 1 && (r = read(fd, line + n, 1)) == 1 &&
+	    line[n] != '\n')
+		n++;
+	close(fd);
+	line[n] = '\0';
+	if (n > 0 && line[n - 1] == '\r')
+		line[n - 1] = '\0';
+	if (strcmp(line, CMD_ADMIN_WIPE_WORDS) != 0) {
+		cmd_error("wipe: not confirmed: nothing destroyed");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+cmd_admin_wipe_nap(void)
+{
+	struct timespec	ts = { 0, 50 * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Hold "<db>.lock", as the daemon does, so that nothing opens the store
+ * while it is destroyed.  A running tambulid holds it: asked (over the
+ * socket, naming the database) to stop for the wipe, it exits, and the
+ * lock is ours once it has closed everything.  A holder that is not a
+ * tambulid answering on the socket is not stopped: refused.  The lock's
+ * descriptor, or -1 after an error message (nothing destroyed).
+ */
+static int
+cmd_admin_wipe_lock(const struct conf *c)
+{
+	struct client	*cl;
+	struct stat	 st, pst;
+	const char	*argv[2], *text;
+	char		*path, *cause, buf[32];
+	long long	 waited;
+	ssize_t		 n;
+	int		 fd, code;
+
+	xasprintf(&path, "%s.lock", c->database);
+	if ((fd = open(path, O_RDWR | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK |
+	    O_CLOEXEC)) == -1 && errno == ENOENT)
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+	if (fd == -1) {
+		cmd_error("wipe: %s: %s; nothing destroyed", path, errno ==
+		    ELOOP ? "a symbolic link" : strerror(errno));
+		goto fail;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+		cmd_error("wipe: %s: not a plain file of its own; nothing "
+		    "destroyed", path);
+		goto fail;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		goto locked;
+	if (errno != EWOULDBLOCK) {
+		cmd_error("wipe: %s: lock: %s; nothing destroyed", path,
+		    strerror(errno));
+		goto fail;
+	}
+	n = pread(fd, buf, sizeof buf - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if ((cl = client_open(c->socket, &cause)) == NULL) {
+		cmd_error("wipe: %s is in use (%s held by %s%s) and no tambulid "
+		    "answers on %s (%s): stop that process, then wipe again; "
+		    "nothing destroyed", c->database, path, buf[0] ? "pid " :
+		    "another process", buf, c->socket, cause);
+		free(cause);
+		goto fail;
+	}
+	argv[0] = c->database;
+	argv[1] = NULL;
+	code = client_request(cl, CTL_VERB_WIPE, argv, NULL, NULL, NULL,
+	    &text);
+	if (code != CTL_CODE_OK) {
+		cmd_error("wipe: tambulid on %s did not agree to stop: %s; "
+		    "nothing destroyed", c->socket, text);
+		client_close(cl);
+		goto fail;
+	}
+	client_close(cl);
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) == -1; waited += 50) {
+		if (errno != EWOULDBLOCK || waited >= CMD_ADMIN_WIPE_WAIT_MS) {
+			cmd_error("wipe: tambulid (pid %s) did not let go of %s "
+			    "within %d s; nothing destroyed", buf[0] ? buf : "?",
+			    path,
+			    CMD_ADMIN_WIPE_WAIT_MS / 1000);
+			goto fail;
+		}
+		cmd_admin_wipe_nap();
+	}
+locked:
+	/* still the lock file that a daemon would take */
+	if (stat(path, &pst) == -1 || pst.st_dev != st.st_dev ||
+	    pst.st_ino != st.st_ino) {
+		cmd_error("wipe: %s was replaced meanwhile; nothing destroyed",
+		    path);
+		goto fail;
+	}
+	free(path);
+	return fd;
+fail:
+	if (fd != -1)
+		close(fd);
+	free(path);
+	return -1;
+}
+
+static void
+cmd_admin_wipe_err(const char *msg, void *arg)
+{
+	(void)arg;
+	cmd_error("wipe: %s", msg);
+}
+
+static int
+cmd_admin_wipe_exec(struct cmd_ctx *ctx)
+{
+	struct conf		 c;
+	struct wipe_report	 r;
+	char			 line[2048];
+	int			 fd, rc;
+
+	memset(&c, 0, sizeof c);
+	if (cli_conf(ctx, &c) == -1)
+		return CMD_FAIL;
+	if (cmd_admin_wipe_confirm(ctx, &c) == -1 ||
+	    (fd = cmd_admin_wipe_lock(&c)) == -1) {
+		conf_free(&c);
+		return CMD_FAIL;
+	}
+	rc = wipe_store(c.database, &r, cmd_admin_wipe_err, NULL);
+	close(fd);	/* the lock file is gone: the next start is a first */
+	wipe_summary(&r, line, sizeof line);
+	printf("%s\n", line);
+	conf_free(&c);
+	return rc == 0 ? CMD_OK : CMD_FAIL;
 }

@@ -176,7 +176,16 @@ enum outbox_kind {
 
 #define OUTBOX_PRIO_ROUTINE	0
 #define OUTBOX_PRIO_REPLY	1	/* keyword replies: members wait */
-#define OUTBOX_PRIO_URGENT	2
+#define OUTBOX_PRIO_URGENT	2	/* urgent broadcasts, the gateway's notices */
+/*
+ * Texts between a member and the organizers: a member's text forwarded to
+ * the organizers' phones, an organizer's reply to a member.  Above urgent
+ * broadcasts too: the claim takes the highest priority first and, among
+ * equals, the oldest, so a forward queued at urgent priority would wait
+ * behind every message of an urgent broadcast already queued.  One text
+ * to a few organizers costs a broadcast of thousands a few seconds.
+ */
+#define OUTBOX_PRIO_ORGANIZER	3
 
 struct broadcast_new {
 	const char	*text;

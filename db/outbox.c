@@ -907,7 +907,7 @@ outbox_forward(struct db *db, const char *to, const char *text,
 		return -1;
 	db_bind_text(s, 1, to);
 	db_bind_text(s, 2, text);
-	sqlite3_bind_int(s, 3, OUTBOX_PRIO_ROUTINE);
+	sqlite3_bind_int(s, 3, OUTBOX_PRIO_ORGANIZER);
 	sqlite3_bind_int64(s, 4, now);
 	db_bind_text(s, 5, source);
 	return db_step_done(db, s, "forward");

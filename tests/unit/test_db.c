@@ -1681,6 +1681,57 @@ end:
 	test_close(&e);
 }
 
+/*
+ * A forward to an organizer goes ahead of everything already queued,
+ * an urgent broadcast in progress included; automatic replies keep their
+ * place between urgent and routine broadcasts.
+ */
+static void
+test_ob_forward_first(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it = { 0 };
+	int64_t			 id;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_member(e.db, PB, NULL, 11), ==, 0);
+	tt_int_op(test_member(e.db, PC, NULL, 12), ==, 0);
+	tt_int_op(test_broadcast(e.db, "routine", NULL, OUTBOX_PRIO_ROUTINE,
+	    0, 0, 100, 3), ==, 1);
+	tt_int_op(test_broadcast(e.db, "urgent", NULL, OUTBOX_PRIO_URGENT,
+	    0, 0, 110, 3), ==, 2);
+	/* the urgent broadcast is under way */
+	tt_int_op(outbox_claim(e.db, "m1", 120, &it), ==, 1);
+	tt_int_op(it.broadcast_id, ==, 2);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_enqueue(e.db, PX, "Welcome!", OUTBOX_REPLY,
+	    OUTBOX_PRIO_REPLY, 130, &id), ==, 0);
+	tt_int_op(outbox_forward(e.db, PD, "From " PX ": help", PX, 140), ==,
+	    0);
+	tt_int_op(outbox_claim(e.db, "m1", 150, &it), ==, 1);
+	tt_int_op(it.kind, ==, OUTBOX_FORWARD);
+	tt_int_op(it.priority, ==, OUTBOX_PRIO_ORGANIZER);
+	tt_str_op(it.phone, ==, PD);
+	tt_str_op(it.text, ==, "From " PX ": help");
+	outbox_item_clear(&it);
+	/* then the rest of the urgent broadcast, the reply, the routine */
+	tt_int_op(outbox_claim(e.db, "m1", 150, &it), ==, 1);
+	tt_int_op(it.broadcast_id, ==, 2);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "m1", 150, &it), ==, 1);
+	tt_int_op(it.broadcast_id, ==, 2);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "m1", 150, &it), ==, 1);
+	tt_int_op(it.id, ==, id);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "m1", 150, &it), ==, 1);
+	tt_int_op(it.broadcast_id, ==, 1);
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
 static void
 test_ob_priority(void)
 {
@@ -2741,6 +2792,7 @@ static const struct tt_case cases[] = {
 	{ "outbox/priority", test_ob_priority },
 	{ "outbox/claim_except", test_ob_claim_except },
 	{ "outbox/forwards", test_ob_forwards },
+	{ "outbox/forward-first", test_ob_forward_first },
 	{ "subscriber/repeats", test_sub_repeats },
 	{ "inbox/repeats", test_in_repeats },
 	{ "outbox/due", test_ob_due },

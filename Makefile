@@ -92,6 +92,7 @@ DB_SRCS = \
 	db/inbox.c \
 	db/mark.c \
 	db/outbox.c \
+	db/poll.c \
 	db/subscriber.c
 
 SUPPORT_SRCS = \

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION	6
+#define DB_SCHEMA_VERSION	7
 /* a consent event or inbox text repeated within this many seconds of
  * the last repeat is counted on the row before, not stored again */
 #define DB_REPEAT_WINDOW	3600
@@ -199,6 +199,16 @@ struct broadcast_new {
 	const char *const *variant_lang;
 	const char *const *variant_text;
 	size_t		 nvariants;
+	/*
+	 * A poll (send --ask), when npoll > 0: its options (canonical
+	 * words, keyword_poll_options), a mask of those forwarded to the
+	 * organizers (bit i: option i), and how long answers are taken
+	 * from when it starts going out (scheduled_at, else now).
+	 */
+	const char *const *poll_options;
+	size_t		 npoll;
+	unsigned	 poll_alert;
+	int64_t		 poll_window;
 };
 
 struct broadcast {
@@ -302,12 +312,65 @@ int	 outbox_forwards_since(struct db *, const char *, int64_t, long *);
 /* Queue depth (queued + sending) and broadcasts not finished. */
 int	 outbox_depth(struct db *, long *, long *);
 
+/* ---- polls (poll.c) ---- */
+
+/*
+ * A poll is a broadcast that asks (send --ask SAFE,HELP): for its window
+ * a recipient's reply that is one of the options is an answer, one per
+ * member per poll, the latest winning (a member safe at first and in
+ * need of help later must be heard).  broadcast_create() stores it.
+ */
+#define POLL_OPTIONS_MAX	10
+#define POLL_OPTION_MAX		16	/* with the NUL */
+
+struct poll {
+	int64_t		 broadcast_id;
+	char		 options[POLL_OPTIONS_MAX][POLL_OPTION_MAX];
+	size_t		 noptions;
+	unsigned	 alert;		/* bit i: option i is forwarded */
+	int64_t		 opens_at, closes_at;
+};
+
+struct poll_answer {
+	char		 phone[24];
+	char		 option[POLL_OPTION_MAX];
+	char		*text;		/* the member's words; NULL once purged */
+	int64_t		 answered_at;
+};
+
+/* 0 and *p, 1 when the broadcast is no poll (or unknown), -1. */
+int	 poll_get(struct db *, int64_t, struct poll *);
+/*
+ * The polls open at now (before their closes_at) that were sent to
+ * phone (its message sent or delivered, not merely queued), newest
+ * first: at most max into v, *n of them.
+ */
+int	 poll_open_for(struct db *, const char *, int64_t, struct poll *,
+	    size_t, size_t *);
+/*
+ * Record phone's answer option (its words text) to poll id.  *changed:
+ * 1 when it is the member's first answer or another option than before,
+ * 0 when the same again (the row keeps its first time).
+ */
+int	 poll_answer(struct db *, int64_t, const char *, const char *,
+	    const char *, int64_t, int *);
+/*
+ * counts[i]: the answers of option i; *unanswered: members the poll was
+ * sent to (sent or delivered) who have not answered.
+ */
+int	 poll_counts(struct db *, const struct poll *, long *, long *);
+/* The answers to poll id (of one option, or all when NULL), oldest first. */
+int	 poll_answers_foreach(struct db *, int64_t, const char *,
+	    int (*)(const struct poll_answer *, void *), void *);
+
 /* ---- the inbox (inbox.c) ---- */
 
 #define INBOX_FLAG_REVIEW	"review"	/* contains an opt-out word */
 #define INBOX_FLAG_INCOMPLETE	"incomplete"	/* parts never arrived */
 #define INBOX_FLAG_UNDECODABLE	"undecodable"
 #define INBOX_FLAG_UNFORWARDED	"unforwarded"	/* over the forward limit */
+#define INBOX_FLAG_ALERT	"alert"		/* a poll answer forwarded to the
+						 * organizers (--alert-on) */
 
 struct inbox_msg {
 	int64_t		 id;

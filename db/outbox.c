@@ -110,6 +110,8 @@ broadcast_create(struct db *db, const struct broadcast_new *b, int64_t now,
 		goto fail;
 	*recipients = sqlite3_changes(db->h);
 
+	if (b->npoll > 0 && db_poll_insert(db, *id, b, at) == -1)
+		goto fail;
 	for (i = 0; i < b->nvariants; i++) {
 		if ((s = db_stmt(db, DB_ST_BC_VARIANT,
 		    "INSERT INTO broadcast_variants (broadcast_id, language, "

@@ -362,6 +362,11 @@ int	 poll_counts(struct db *, const struct poll *, long *, long *);
 /* The answers to poll id (of one option, or all when NULL), oldest first. */
 int	 poll_answers_foreach(struct db *, int64_t, const char *,
 	    int (*)(const struct poll_answer *, void *), void *);
+/* Retention: the words of answers older than before are dropped (the
+ * answer itself is kept, it holds no text); *n counts them. */
+int	 poll_purge(struct db *, int64_t, long *);
+/* Every answer of phone deleted (a member forgotten); *n counts them. */
+int	 poll_forget(struct db *, const char *, long *);
 
 /* ---- the inbox (inbox.c) ---- */
 

@@ -44,6 +44,7 @@ enum db_stmt_id {
 	/* poll.c */
 	DB_ST_POLL_INSERT, DB_ST_POLL_GET, DB_ST_POLL_OPEN, DB_ST_POLL_ANSWER,
 	DB_ST_POLL_COUNTS, DB_ST_POLL_UNANSWERED, DB_ST_POLL_ANSWERS,
+	DB_ST_POLL_PURGE, DB_ST_POLL_FORGET,
 	/* mark.c */
 	DB_ST_MARK_ADD, DB_ST_MARK_HAS, DB_ST_MARK_DEL, DB_ST_MARK_COUNT,
 	/* db.c: has another connection committed? */

@@ -281,3 +281,36 @@ poll_answers_foreach(struct db *db, int64_t id, const char *option,
 	free(v);
 	return 0;
 }
+
+int
+poll_purge(struct db *db, int64_t before, long *n)
+{
+	sqlite3_stmt	*s;
+
+	*n = 0;
+	if ((s = db_stmt(db, DB_ST_POLL_PURGE,
+	    "UPDATE poll_answers SET text = NULL WHERE answered_at < ?1 AND "
+	    "text IS NOT NULL")) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, before);
+	if (db_step_done(db, s, "purge answers") == -1)
+		return -1;
+	*n = sqlite3_changes(db->h);
+	return 0;
+}
+
+int
+poll_forget(struct db *db, const char *phone, long *n)
+{
+	sqlite3_stmt	*s;
+
+	*n = 0;
+	if ((s = db_stmt(db, DB_ST_POLL_FORGET,
+	    "DELETE FROM poll_answers WHERE phone = ?1")) == NULL)
+		return -1;
+	db_bind_text(s, 1, phone);
+	if (db_step_done(db, s, "forget answers") == -1)
+		return -1;
+	*n = sqlite3_changes(db->h);
+	return 0;
+}

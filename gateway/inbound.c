@@ -702,4 +702,7 @@ inbound_housekeeping(struct gw *gw)
 	if (gw->conf->retention > 0 &&
 	    inbox_purge(gw->db, now - gw->conf->retention, &n) == 0 && n > 0)
 		log_info("retention: %ld message bodies purged", n);
+	if (gw->conf->retention > 0 &&
+	    poll_purge(gw->db, now - gw->conf->retention, &n) == 0 && n > 0)
+		log_info("retention: the words of %ld poll answers purged", n);
 }

@@ -461,10 +461,13 @@ cmd_send_poll_args(const struct cmd_ctx *ctx, const struct conf *c,
 	return 0;
 }
 
-/* What the preview says of a poll. */
+static void	cmd_send_poll_unnamed(const struct cmd_send_poll *,
+		    const char *);
+
+/* What the preview says of a poll (text: the message that asks). */
 static void
 cmd_send_poll_preview(const struct conf *c, const struct cmd_send_poll *p,
-    int64_t opens)
+    const char *text, int64_t opens)
 {
 	char	span[32], when[32];
 	size_t	i, k;
@@ -474,6 +477,7 @@ cmd_send_poll_preview(const struct conf *c, const struct cmd_send_poll *p,
 		printf("%s%s", i ? ", " : "", p->opts[i]);
 	printf(" for %s (until %s)\n", cmd_send_span(p->window, span,
 	    sizeof span), cli_time(opens + p->window, when, sizeof when));
+	cmd_send_poll_unnamed(p, text);
 	if (p->alert == 0)
 		return;
 	printf("poll: ");
@@ -487,6 +491,33 @@ cmd_send_poll_preview(const struct conf *c, const struct cmd_send_poll *p,
 	else
 		printf(" answers stay in the inbox: no forward numbers are "
 		    "configured\n");
+}
+
+/* The options the text does not name: members may not know them. */
+static void
+cmd_send_poll_unnamed(const struct cmd_send_poll *p, const char *text)
+{
+	char	o[KEYWORD_OPTION_MAX + 2], *norm;
+	size_t	i, k, len = strlen(text);
+
+	norm = xmalloc(len + 3);
+	norm[0] = ' ';
+	keyword_normalize(text, len, norm + 1, len + 1);
+	strlcat(norm, " ", len + 3);
+	for (i = k = 0; i < p->n; i++) {
+		o[0] = ' ';
+		keyword_normalize(p->opts[i], strlen(p->opts[i]), o + 1,
+		    sizeof o - 2);
+		strlcat(o, " ", sizeof o);
+		if (strstr(norm, o) != NULL)
+			continue;
+		printf("%s%s", k++ ? ", " : "note: the text does not name ",
+		    p->opts[i]);
+	}
+	if (k > 0)
+		printf(": members may not know to answer %s\n",
+		    k == 1 ? "it" : "them");
+	free(norm);
 }
 
 static int
@@ -570,7 +601,7 @@ cmd_send_exec(struct cmd_ctx *ctx)
 		cmd_send_preview(&c, p, n, list);
 		cmd_send_variants(vlang, vplan, nv);
 		if (poll.n > 0)
-			cmd_send_poll_preview(&c, &poll, at > 0 ? at : now);
+			cmd_send_poll_preview(&c, &poll, text, at > 0 ? at : now);
 		rc = CMD_OK;
 		goto out;
 	}
@@ -605,7 +636,7 @@ cmd_send_exec(struct cmd_ctx *ctx)
 	cmd_send_preview(&c, p, n, list);
 	cmd_send_variants(vlang, vplan, nv);
 	if (poll.n > 0)
-		cmd_send_poll_preview(&c, &poll, at > 0 ? at : now);
+		cmd_send_poll_preview(&c, &poll, text, at > 0 ? at : now);
 	if (at > now)
 		printf("scheduled: %s\n", cli_time(at, when, sizeof when));
 	if (bn.expires_at > 0)

@@ -60,9 +60,16 @@ contains "preview: options and window" "$T/out" \
     "poll: answers SAFE, HELP for 1d (until "
 contains "preview: forwarded" "$T/out" \
     "poll: HELP answers are forwarded to the organizers (1 number)"
+if grep -q "does not name" "$T/out"; then
+	fail "preview: the text names both options"
+else
+	ok
+fi
 run_expect "dry run, own window" 0 tam g send --dry-run --ask SAFE,HELP \
     --ask-for 12h --alert-on "" "Safe?"
 contains "preview: --ask-for" "$T/out" "poll: answers SAFE, HELP for 12h"
+contains "preview: an option the text does not name" "$T/out" \
+    "note: the text does not name HELP: members may not know to answer it"
 if grep -q "forwarded" "$T/out"; then
 	fail "preview: --alert-on \"\" forwards nothing"
 else

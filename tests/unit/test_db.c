@@ -2768,6 +2768,20 @@ test_poll(void)
 	    &acc), ==, 0);
 	tt_str_op(acc.s, ==, PB ":HELP:help!:1600");
 
+	/* retention drops the words, not the answers; forgetting a
+	 * member drops theirs */
+	tt_int_op(poll_purge(e.db, 1600, &n), ==, 0);
+	tt_int_op(n, ==, 1);
+	test_acc_reset(&acc);
+	tt_int_op(poll_answers_foreach(e.db, bid, NULL, test_answer_cb, &acc),
+	    ==, 0);
+	tt_str_op(acc.s, ==, PA ":SAFE:-:1300;" PB ":HELP:help!:1600");
+	tt_int_op(poll_forget(e.db, PB, &n), ==, 0);
+	tt_int_op(n, ==, 1);
+	tt_int_op(poll_counts(e.db, &p, counts, &un), ==, 0);
+	tt_int_op(counts[1], ==, 0);
+	tt_int_op(un, ==, 1);
+
 	/* a newer poll sent to PA comes first */
 	bn.text = "Rally tomorrow? YES or NO";
 	bn.poll_options = (const char *const[]){ "YES", "NO" };

@@ -202,7 +202,6 @@ inbound_forward(struct gw *gw, const char *phone, const char *text)
 	return rc;
 }
 
-
 /*
  * An answer to a poll sent to this member (still open): the newest such
  * poll one of whose options the text is.  Kept in poll_answers and in the
@@ -247,7 +246,7 @@ inbound_answer(struct gw *gw, const char *phone, const char *text,
 	    fl[0] ? fl : NULL, NULL)) == -1)
 		return -1;
 	log_info("from=%s poll=%lld answer=%s%s%s", log_number(phone),
-	    (long long)p->broadcast_id, opt, changed ? "" : " (again)",
+	    (long long)p->broadcast_id, opt, changed ? "" : " same=yes",
 	    alert ? " alert=yes" : "");
 	/* a repeat of the same words is counted, not forwarded again */
 	if (alert && fw == 1 && rc == 0) {
@@ -264,6 +263,7 @@ inbound_answer(struct gw *gw, const char *phone, const char *text,
 	}
 	return 1;
 }
+
 /*
  * Act on one complete text: every change it makes (consent, replies,
  * inbox, forwards) in one transaction, so a failure leaves nothing half

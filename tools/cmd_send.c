@@ -375,7 +375,7 @@ struct cmd_send_poll {
 	int64_t		 window;	/* seconds */
 };
 
-/* "24h", "2d", "90m", "1d12h": a window as the preview writes it */
+/* "2d", "12h", "90m": a window as the preview writes it */
 static const char *
 cmd_send_span(int64_t secs, char *buf, size_t len)
 {

@@ -95,6 +95,7 @@ DB_SRCS = \
 	db/inbox.c \
 	db/mark.c \
 	db/outbox.c \
+	db/poll.c \
 	db/retain.c \
 	db/subscriber.c \
 	db/wipe.c

@@ -199,6 +199,23 @@ static const char *db_migrations[] = {
 	"CREATE TABLE backups ("
 	"  path TEXT PRIMARY KEY,"
 	"  made_at INTEGER NOT NULL);",
+	/* 9 -> 10: polls (send --ask): a broadcast's options, which of them
+	 * are forwarded to the organizers, when answers are taken; and one
+	 * answer per member per poll, the latest */
+	"CREATE TABLE polls ("
+	"  broadcast_id INTEGER PRIMARY KEY REFERENCES broadcasts(id),"
+	"  options TEXT NOT NULL,"
+	"  alert_on TEXT NOT NULL DEFAULT '',"
+	"  opens_at INTEGER NOT NULL,"
+	"  closes_at INTEGER NOT NULL);"
+	"CREATE INDEX polls_closes ON polls(closes_at);"
+	"CREATE TABLE poll_answers ("
+	"  broadcast_id INTEGER NOT NULL REFERENCES polls(broadcast_id),"
+	"  phone TEXT NOT NULL,"
+	"  option TEXT NOT NULL,"
+	"  text TEXT,"
+	"  answered_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (broadcast_id, phone)) WITHOUT ROWID;",
 };
 
 #define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION	9
+#define DB_SCHEMA_VERSION	10
 /* a consent event or inbox text repeated within this many seconds of
  * the last repeat is counted on the row before, not stored again */
 #define DB_REPEAT_WINDOW	3600
@@ -238,7 +238,16 @@ enum outbox_kind {
 
 #define OUTBOX_PRIO_ROUTINE	0
 #define OUTBOX_PRIO_REPLY	1	/* keyword replies: members wait */
-#define OUTBOX_PRIO_URGENT	2
+#define OUTBOX_PRIO_URGENT	2	/* urgent broadcasts, the gateway's notices */
+/*
+ * Texts between a member and the organizers: a member's text forwarded to
+ * the organizers' phones, an organizer's reply to a member.  Above urgent
+ * broadcasts too: the claim takes the highest priority first and, among
+ * equals, the oldest, so a forward queued at urgent priority would wait
+ * behind every message of an urgent broadcast already queued.  One text
+ * to a few organizers costs a broadcast of thousands a few seconds.
+ */
+#define OUTBOX_PRIO_ORGANIZER	3
 
 struct broadcast_new {
 	const char	*text;
@@ -252,6 +261,16 @@ struct broadcast_new {
 	const char *const *variant_lang;
 	const char *const *variant_text;
 	size_t		 nvariants;
+	/*
+	 * A poll (send --ask), when npoll > 0: its options (canonical
+	 * words, keyword_poll_options), a mask of those forwarded to the
+	 * organizers (bit i: option i), and how long answers are taken
+	 * from when it starts going out (scheduled_at, else now).
+	 */
+	const char *const *poll_options;
+	size_t		 npoll;
+	unsigned	 poll_alert;
+	int64_t		 poll_window;
 };
 
 struct broadcast {
@@ -361,12 +380,70 @@ int	 outbox_unsent_since(struct db *, enum outbox_kind, int64_t, long *);
 /* Queue depth (queued + sending) and broadcasts not finished. */
 int	 outbox_depth(struct db *, long *, long *);
 
+/* ---- polls (poll.c) ---- */
+
+/*
+ * A poll is a broadcast that asks (send --ask SAFE,HELP): for its window
+ * a recipient's reply that is one of the options is an answer, one per
+ * member per poll, the latest winning (a member safe at first and in
+ * need of help later must be heard).  broadcast_create() stores it.
+ */
+#define POLL_OPTIONS_MAX	10
+#define POLL_OPTION_MAX		16	/* with the NUL */
+
+struct poll {
+	int64_t		 broadcast_id;
+	char		 options[POLL_OPTIONS_MAX][POLL_OPTION_MAX];
+	size_t		 noptions;
+	unsigned	 alert;		/* bit i: option i is forwarded */
+	int64_t		 opens_at, closes_at;
+};
+
+struct poll_answer {
+	char		 phone[24];
+	char		 option[POLL_OPTION_MAX];
+	char		*text;		/* the member's words; NULL once purged */
+	int64_t		 answered_at;
+};
+
+/* 0 and *p, 1 when the broadcast is no poll (or unknown), -1. */
+int	 poll_get(struct db *, int64_t, struct poll *);
+/*
+ * The polls open at now (before their closes_at) that were sent to
+ * phone (its message sent or delivered, not merely queued), newest
+ * first: at most max into v, *n of them.
+ */
+int	 poll_open_for(struct db *, const char *, int64_t, struct poll *,
+	    size_t, size_t *);
+/*
+ * Record phone's answer option (its words text) to poll id.  *changed:
+ * 1 when it is the member's first answer or another option than before,
+ * 0 when the same again (the row keeps its first time).
+ */
+int	 poll_answer(struct db *, int64_t, const char *, const char *,
+	    const char *, int64_t, int *);
+/*
+ * counts[i]: the answers of option i; *unanswered: members the poll was
+ * sent to (sent or delivered) who have not answered.
+ */
+int	 poll_counts(struct db *, const struct poll *, long *, long *);
+/* The answers to poll id (of one option, or all when NULL), oldest first. */
+int	 poll_answers_foreach(struct db *, int64_t, const char *,
+	    int (*)(const struct poll_answer *, void *), void *);
+/* Retention: the words of answers older than before are dropped (the
+ * answer itself is kept, it holds no text); *n counts them. */
+int	 poll_purge(struct db *, int64_t, long *);
+/* Every answer of phone deleted (a member forgotten); *n counts them. */
+int	 poll_forget(struct db *, const char *, long *);
+
 /* ---- the inbox (inbox.c) ---- */
 
 #define INBOX_FLAG_REVIEW	"review"	/* contains an opt-out word */
 #define INBOX_FLAG_INCOMPLETE	"incomplete"	/* parts never arrived */
 #define INBOX_FLAG_UNDECODABLE	"undecodable"
 #define INBOX_FLAG_UNFORWARDED	"unforwarded"	/* over the forward limit */
+#define INBOX_FLAG_ALERT	"alert"		/* a poll answer forwarded to the
+						 * organizers (--alert-on) */
 
 struct inbox_msg {
 	int64_t		 id;

@@ -41,6 +41,10 @@ enum db_stmt_id {
 	DB_ST_DONE_GET, DB_ST_DONE_DEL, DB_ST_DONE_ADD, DB_ST_DONE_PURGE,
 	DB_ST_CONSENT_LAST, DB_ST_CONSENT_REPEAT, DB_ST_IN_LAST, DB_ST_IN_REPEAT,
 	DB_ST_OB_FORWARDS, DB_ST_OB_FORWARD,
+	/* poll.c */
+	DB_ST_POLL_INSERT, DB_ST_POLL_GET, DB_ST_POLL_OPEN, DB_ST_POLL_ANSWER,
+	DB_ST_POLL_COUNTS, DB_ST_POLL_UNANSWERED, DB_ST_POLL_ANSWERS,
+	DB_ST_POLL_PURGE, DB_ST_POLL_FORGET,
 	/* mark.c */
 	DB_ST_MARK_ADD, DB_ST_MARK_HAS, DB_ST_MARK_DEL, DB_ST_MARK_COUNT,
 	DB_ST_OB_UNCLAIM,
@@ -79,6 +83,9 @@ int		 db_failf(struct db *, const char *, ...)
 int		 db_step_done(struct db *, sqlite3_stmt *, const char *);
 /* backup.c */
 int		 backup_write(sqlite3 *, const char *, const char *, char **);
+/* poll.c */
+int		 db_poll_insert(struct db *, int64_t,
+		    const struct broadcast_new *, int64_t);
 /* outbox.c */
 int		 db_broadcasts_finish(struct db *);
 int64_t		 db_list_id(struct db *, const char *);

@@ -110,6 +110,8 @@ broadcast_create(struct db *db, const struct broadcast_new *b, int64_t now,
 		goto fail;
 	*recipients = sqlite3_changes(db->h);
 
+	if (b->npoll > 0 && db_poll_insert(db, *id, b, at) == -1)
+		goto fail;
 	for (i = 0; i < b->nvariants; i++) {
 		if ((s = db_stmt(db, DB_ST_BC_VARIANT,
 		    "INSERT INTO broadcast_variants (broadcast_id, language, "
@@ -939,7 +941,7 @@ outbox_forward(struct db *db, const char *to, const char *text,
 		return -1;
 	db_bind_text(s, 1, to);
 	db_bind_text(s, 2, text);
-	sqlite3_bind_int(s, 3, OUTBOX_PRIO_ROUTINE);
+	sqlite3_bind_int(s, 3, OUTBOX_PRIO_ORGANIZER);
 	sqlite3_bind_int64(s, 4, now);
 	db_bind_text(s, 5, source);
 	return db_step_done(db, s, "forward");

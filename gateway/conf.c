@@ -117,6 +117,9 @@ static const struct conf_directive conf_table[] = {
 	    "1d", validity, "SMS validity period asked of the network"),
 	GW("expires", CONF_T_DURATION, CONF_MINUTE, 4 * CONF_WEEK, "1d",
 	    expires, "unsent alert parts expire after this long"),
+	GW("poll_window", CONF_T_DURATION, 5 * CONF_MINUTE, 4 * CONF_WEEK,
+	    "24h", poll_window, "how long replies to a poll (send --ask) count "
+	    "as answers"),
 	GW("autoreply_limit", CONF_T_INT, 0, 100, "3", autoreply_limit,
 	    "automatic replies per number per hour"),
 	GW("forward", CONF_T_NUMBERS, 0, 32, "", forward,

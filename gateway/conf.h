@@ -100,6 +100,7 @@ struct conf {
 	int		 encoding;	/* enum conf_encoding */
 	long long	 validity;	/* seconds */
 	long long	 expires;	/* seconds */
+	long long	 poll_window;	/* seconds answers are taken */
 	int		 autoreply_limit;	/* per number per hour */
 	struct conf_numbers forward;
 	int		 reports;

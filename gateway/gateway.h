@@ -36,6 +36,7 @@
 #define GW_REREAD_SEC		5	/* a text not stored is read again */
 #define GW_HELD_MAX		256	/* senders held back while a text from
 					 * them is not committed */
+#define GW_POLLS_OPEN		8	/* open polls a reply is matched against */
 #define GW_REPORT_WINDOW	(3 * 24 * 3600)	/* status reports match
 						 * messages this recent */
 

@@ -203,6 +203,68 @@ inbound_forward(struct gw *gw, const char *phone, const char *text)
 }
 
 /*
+ * An answer to a poll sent to this member (still open): the newest such
+ * poll one of whose options the text is.  Kept in poll_answers and in the
+ * inbox (keyword: the option, so the default view skips it), never
+ * answered automatically nor forwarded as an ordinary text; an option
+ * named by --alert-on is forwarded to the organizers at once with the
+ * member's number, and stays in the default inbox view (flag "alert").
+ * 1 when the text was an answer, 0 when not, -1 on a database error.
+ */
+_Static_assert(POLL_OPTION_MAX == KEYWORD_OPTION_MAX &&
+    POLL_OPTIONS_MAX == KEYWORD_OPTIONS_MAX, "poll option sizes differ");
+
+static int
+inbound_answer(struct gw *gw, const char *phone, const char *text,
+    int64_t at, const char *modem)
+{
+	struct poll	 v[GW_POLLS_OPEN], *p = NULL;
+	const char	*opt;
+	char		 fl[64], *fwd;
+	size_t		 n, i;
+	int		 k = -1, changed, alert, fw = 0, rc;
+
+	if (poll_open_for(gw->db, phone, gw_now(), v, GW_POLLS_OPEN, &n) == -1)
+		return -1;
+	for (i = 0; i < n && k < 0; i++) {
+		k = keyword_poll_match((const char (*)[KEYWORD_OPTION_MAX])
+		    v[i].options, v[i].noptions, text, strlen(text));
+		p = &v[i];
+	}
+	if (k < 0)
+		return 0;
+	opt = p->options[k];
+	if (poll_answer(gw->db, p->broadcast_id, phone, opt, text, gw_now(),
+	    &changed) == -1)
+		return -1;
+	alert = (p->alert >> k) & 1;
+	if (alert && (fw = inbound_may_forward(gw, phone)) == -1)
+		return -1;
+	snprintf(fl, sizeof fl, "%s%s", alert ? INBOX_FLAG_ALERT : "",
+	    fw == 2 ? "," INBOX_FLAG_UNFORWARDED : "");
+	if ((rc = inbox_add(gw->db, phone, text, at, modem, opt,
+	    fl[0] ? fl : NULL, NULL)) == -1)
+		return -1;
+	log_info("from=%s poll=%lld answer=%s%s%s", log_number(phone),
+	    (long long)p->broadcast_id, opt, changed ? "" : " same=yes",
+	    alert ? " alert=yes" : "");
+	/* a repeat of the same words is counted, not forwarded again */
+	if (alert && fw == 1 && rc == 0) {
+		xasprintf(&fwd, "From %s: %s (poll %lld: %s)", phone, text,
+		    (long long)p->broadcast_id, opt);
+		for (i = 0; i < gw->conf->forward.n; i++) {
+			if (outbox_forward(gw->db, gw->conf->forward.v[i], fwd,
+			    phone, gw_now()) == -1) {
+				free(fwd);
+				return -1;
+			}
+		}
+		free(fwd);
+	}
+	return 1;
+}
+
+/*
  * Act on one complete text: every change it makes (consent, replies,
  * inbox, forwards) in one transaction, so a failure leaves nothing half
  * done for the re-read to trip on.  0 when committed, -1 when it must be
@@ -240,6 +302,13 @@ inbound_act(struct gw *gw, const char *phone, const char *text,
 		return -1;
 	lang = kr.lang[0] ? kr.lang : sub.language[0] ? sub.language :
 	    gw_language(gw);
+	/* an answer to a poll sent to this member wins over every keyword
+	 * but STOP (HELP is INFO otherwise), and only from a member still
+	 * subscribed: one who opted out and texts YES asks to come back */
+	if (kr.action != KEYWORD_STOP && !kr.flag_review &&
+	    sub.status == SUBSCRIBER_ACTIVE &&
+	    (rc = inbound_answer(gw, phone, text, at, modem)) != 0)
+		return rc == -1 ? -1 : 0;
 
 	switch (kr.action) {
 	case KEYWORD_JOIN:
@@ -625,8 +694,12 @@ void
 inbound_housekeeping(struct gw *gw)
 {
 	int64_t	now = gw_now();
+	long	n;
 
 	if (inbox_part_expire(gw->db, now - GW_PARTS_TIMEOUT,
 	    inbound_expired_part, gw) == -1)
 		log_warnx("housekeeping: %s", db_error(gw->db));
+	if (gw->conf->retention > 0 &&
+	    poll_purge(gw->db, now - gw->conf->retention, &n) == 0 && n > 0)
+		log_info("retention: the words of %ld poll answers purged", n);
 }

@@ -41,6 +41,7 @@
  * and keyword_replace() (a scratch copy, for all-or-nothing) allocate.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -905,6 +906,177 @@ keyword_table_free(struct keyword_table *kt)
 	free(kt);
 }
 
+
+/* ---- polls -------------------------------------------------------------- */
+
+/*
+ * One option (len bytes of s), normalized into norm: 0, or -1 with a
+ * message in err.
+ */
+static int
+keyword_option_norm(const char *s, size_t len, char *norm, size_t normlen,
+    char *err, size_t errlen)
+{
+	struct keyword_scan	sc;
+	struct keyword_tok	t;
+	size_t			n, words = 0;
+
+	n = keyword_normalize(s, len, norm, normlen);
+	if (n == 0) {
+		snprintf(err, errlen, "an option is empty");
+		return -1;
+	}
+	if (n >= normlen) {
+		snprintf(err, errlen, "option %.*s is too long (at most %d "
+		    "letters)", (int)(len > 40 ? 40 : len), s,
+		    KEYWORD_OPTION_MAX - 1);
+		return -1;
+	}
+	keyword_scan_init(&sc, norm, n);
+	while (keyword_scan_next(&sc, &t))
+		words++;
+	if (words != 1) {
+		snprintf(err, errlen, "option %.*s is not one word",
+		    (int)(len > 40 ? 40 : len), s);
+		return -1;
+	}
+	return 0;
+}
+
+int
+keyword_poll_options(const struct keyword_table *kt, const char *spec,
+    char out[][KEYWORD_OPTION_MAX], size_t *n, char *err, size_t errlen)
+{
+	char		 norm[KEYWORD_OPTIONS_MAX][KEYWORD_OPTION_MAX];
+	const char	*p = spec, *q;
+	size_t		 i, j, len;
+
+	*n = 0;
+	if (spec == NULL || spec[strspn(spec, " \t")] == '\0') {
+		snprintf(err, errlen, "a poll needs at least one option");
+		return -1;
+	}
+	for (;;) {
+		q = strchr(p, ',');
+		len = q != NULL ? (size_t)(q - p) : strlen(p);
+		if (*n == KEYWORD_OPTIONS_MAX) {
+			snprintf(err, errlen, "a poll has at most %d options",
+			    KEYWORD_OPTIONS_MAX);
+			return -1;
+		}
+		if (keyword_option_norm(p, len, norm[*n], sizeof norm[*n], err,
+		    errlen) == -1)
+			return -1;
+		for (i = 0; i < *n; i++) {
+			if (strcmp(norm[i], norm[*n]) == 0) {
+				snprintf(err, errlen, "option %s is given twice",
+				    out[i]);
+				return -1;
+			}
+		}
+		for (i = 0; kt != NULL && i < kt->n; i++) {
+			if (kt->e[i].family == KEYWORD_STOP &&
+			    strcmp(kt->e[i].norm, norm[*n]) == 0) {
+				snprintf(err, errlen, "option %s is an opt-out "
+				    "word: a member who texts it is "
+				    "unsubscribed, it can never be an answer",
+				    kt->e[i].canon);
+				return -1;
+			}
+		}
+		for (j = 0; norm[*n][j] != '\0'; j++) {
+			out[*n][j] = norm[*n][j];
+			if (norm[*n][j] >= 'a' && norm[*n][j] <= 'z')
+				out[*n][j] = (char)(norm[*n][j] - 'a' + 'A');
+		}
+		out[*n][j] = '\0';
+		(*n)++;
+		if (q == NULL)
+			break;
+		p = q + 1;
+	}
+	return 0;
+}
+
+int
+keyword_poll_pick(const char opts[][KEYWORD_OPTION_MAX], size_t nopts,
+    const char *spec, unsigned *mask, char *err, size_t errlen)
+{
+	char		 norm[KEYWORD_OPTION_MAX], o[KEYWORD_OPTION_MAX];
+	const char	*p = spec, *q;
+	size_t		 i, len;
+
+	*mask = 0;
+	if (spec == NULL || spec[strspn(spec, " \t")] == '\0')
+		return 0;
+	for (;;) {
+		q = strchr(p, ',');
+		len = q != NULL ? (size_t)(q - p) : strlen(p);
+		if (keyword_option_norm(p, len, norm, sizeof norm, err,
+		    errlen) == -1)
+			return -1;
+		for (i = 0; i < nopts; i++) {
+			keyword_normalize(opts[i], strlen(opts[i]), o, sizeof o);
+			if (strcmp(o, norm) == 0)
+				break;
+		}
+		if (i == nopts) {
+			snprintf(err, errlen, "%.*s is not an option of the "
+			    "poll", (int)(len > 40 ? 40 : len), p);
+			return -1;
+		}
+		*mask |= 1u << i;
+		if (q == NULL)
+			break;
+		p = q + 1;
+	}
+	return 0;
+}
+
+int
+keyword_poll_match(const char opts[][KEYWORD_OPTION_MAX], size_t nopts,
+    const char *text, size_t len)
+{
+	char			 norm[KEYWORD_OPTIONS_MAX][KEYWORD_OPTION_MAX];
+	struct keyword_tok	 toks[KEYWORD_MATCH_WORDS];
+	struct keyword_scan	 sc;
+	size_t			 i, k, ntok = 0;
+	int			 found = -1, at;
+
+	if (text == NULL || len > KEYWORD_TEXT_MAX || nopts == 0)
+		return -1;
+	if (nopts > KEYWORD_OPTIONS_MAX)
+		nopts = KEYWORD_OPTIONS_MAX;
+	for (i = 0; i < nopts; i++)
+		keyword_normalize(opts[i], strlen(opts[i]), norm[i],
+		    sizeof norm[i]);
+	keyword_scan_init(&sc, text, len);
+	while (ntok < KEYWORD_MATCH_WORDS && keyword_scan_next(&sc, &toks[ntok]))
+		ntok++;
+	if (ntok == KEYWORD_MATCH_WORDS && sc.pos < sc.len) {
+		struct keyword_tok more;
+		if (keyword_scan_next(&sc, &more))
+			return -1;	/* a long text is no answer */
+	}
+	for (i = 0; i < ntok;) {
+		/* at each word an option wins over a filler */
+		for (at = -1, k = 0; k < nopts && at == -1; k++) {
+			if (!toks[i].toolong && strcmp(toks[i].s, norm[k]) == 0)
+				at = (int)k;
+		}
+		if (at >= 0) {
+			if (found >= 0 && found != at)
+				return -1;	/* "safe help" */
+			found = at;
+			i++;
+			continue;
+		}
+		if ((k = keyword_filler_at(toks + i, ntok - i)) == 0)
+			return -1;
+		i += k;
+	}
+	return found;
+}
 const char *
 keyword_action_name(enum keyword_action a)
 {

@@ -103,6 +103,42 @@ enum keyword_action keyword_match(const struct keyword_table *,
  */
 size_t	 keyword_normalize(const char *, size_t, char *, size_t);
 
+/* ---- polls ---- */
+
+#define KEYWORD_OPTIONS_MAX	10	/* options of one poll */
+#define KEYWORD_OPTION_MAX	16	/* an option, canonical, with NUL */
+
+/*
+ * A poll's options from "SAFE,HELP": options separated by commas (spaces
+ * around them ignored), each one word of letters or digits once
+ * normalized as texts are (case and accents do not count), stored in
+ * out[] canonical (uppercase ASCII, other letters as normalized); *n
+ * gets how many.  An option may be an ordinary keyword (HELP, YES: an
+ * answer to the poll wins over it) but never a STOP-family word of kt,
+ * which always opts out.  0, or -1 with a message in err (naming the
+ * option): none, more than KEYWORD_OPTIONS_MAX, an empty one, one of
+ * several words or too long, the same option twice, a STOP word.
+ */
+int	 keyword_poll_options(const struct keyword_table *, const char *,
+	    char [][KEYWORD_OPTION_MAX], size_t *, char *, size_t);
+/*
+ * The options of spec ("HELP", "SAFE,HELP") among the n options of a
+ * poll, normalized the same way, as a bit mask (bit i: option i) in
+ * *mask.  An empty spec is no option.  0, or -1 with a message in err
+ * naming an option that is not one of the poll's.
+ */
+int	 keyword_poll_pick(const char [][KEYWORD_OPTION_MAX], size_t,
+	    const char *, unsigned *, char *, size_t);
+/*
+ * Which option a text answers: its index, or -1.  The text must be the
+ * option, once normalized like keywords ("safe", "Safe po!", "SAFE,
+ * thank you", "sáfe"), with filler words around it and the option
+ * repeated; anything else ("I am safe", "safe help") answers nothing.
+ * The caller makes sure STOP wins (keyword_match first).
+ */
+int	 keyword_poll_match(const char [][KEYWORD_OPTION_MAX], size_t,
+	    const char *, size_t);
+
 /* "NONE", "JOIN", "STOP", "INFO", "LANG". */
 const char *keyword_action_name(enum keyword_action);
 

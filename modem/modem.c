@@ -463,6 +463,35 @@ modem_cmd_turn(struct modem *m, struct modem_cmd *c)
 	modem_next(m);
 }
 
+/*
+ * Queue a storage command.  A passable one (a status report's read, a
+ * delete) goes at the end; any other (the read of a text members sent)
+ * ahead of the passable ones waiting, else at the end: a member's text,
+ * a STOP or a call for help forwarded to the organizers, must not wait
+ * behind the reports of a broadcast, which arrive one per message sent,
+ * and their deletes.  Only passable commands are passed, so every other
+ * order holds (sends, resyncs, other texts; the read of another memory
+ * is one group, passable on its first command only).
+ */
+void
+modem_cmd_read(struct modem *m, struct modem_cmd *c, int passable)
+{
+	struct modem_cmd	*p = TAILQ_FIRST(&m->cmds);
+
+	c->passable = passable;
+	if (passable)
+		p = NULL;
+	else if (p != NULL && m->busy)
+		p = TAILQ_NEXT(p, entry);
+	while (p != NULL && !p->passable)
+		p = TAILQ_NEXT(p, entry);
+	if (p == NULL)
+		TAILQ_INSERT_TAIL(&m->cmds, c, entry);
+	else
+		TAILQ_INSERT_BEFORE(p, c, entry);
+	modem_next(m);
+}
+
 static void
 modem_arm(struct modem *m, int ms)
 {

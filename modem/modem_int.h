@@ -73,6 +73,8 @@ struct modem_cmd {
 	int			 has_job;	/* sync: a submission awaits its verdict */
 	int			 late_mr;	/* sync: +CMGS: <mr> seen, or -1 */
 	int			 late_ok;	/* sync: ... followed by OK */
+	int			 passable;	/* a text's read may go ahead of it:
+						 * a report's read, a delete */
 };
 TAILQ_HEAD(modem_cmds, modem_cmd);
 
@@ -121,7 +123,8 @@ struct modem {
 	int			 sweep_again;	/* more arrived: sweep once more */
 	int			 sweep_slot;	/* slot by slot: next index */
 	uint8_t			 reading[MODEM_SLOTS / 8]; /* a read is queued */
-	int			 nreads;	/* single reads queued */
+	int			 nreads;	/* single reads of texts queued */
+	int			 nrreads;	/* ... of reports (+CDSI) */
 	int			 nreports;	/* +CDSI reads queued elsewhere */
 	int			 resync;	/* the line may be out of step */
 	int			 syncing;	/* a resync is queued */
@@ -146,6 +149,7 @@ struct modem_cmd *modem_cmd_new(const char *, const char *, unsigned, int,
 	    modem_line_cb, modem_done_cb);
 void	modem_cmd_first(struct modem *, struct modem_cmd *);
 void	modem_cmd_turn(struct modem *, struct modem_cmd *);
+void	modem_cmd_read(struct modem *, struct modem_cmd *, int);
 void	modem_error(struct modem *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	modem_fail(struct modem *, const char *, ...)

@@ -364,18 +364,30 @@ modem_sms_read_done(struct modem *m, struct modem_cmd *c,
 {
 	(void)ev;
 	m->reading[c->arg / 8] &= (uint8_t)~(1u << (c->arg % 8));
-	if (m->nreads > 0)
+	if (c->passable && m->nrreads > 0)
+		m->nrreads--;
+	else if (!c->passable && m->nreads > 0)
 		m->nreads--;
 }
 
-static void
-modem_sms_read(struct modem *m, int index, modem_done_cb done)
+static struct modem_cmd *
+modem_sms_read_cmd(int index, modem_done_cb done)
 {
-	char	line[32];
+	struct modem_cmd	*c;
+	char			 line[32];
 
 	snprintf(line, sizeof line, "AT+CMGR=%d", index);
-	modem_cmd(m, line, "+CMGR:", 0, MODEM_T_READ, modem_sms_cmgr_line,
-	    done)->arg = index;
+	c = modem_cmd_new(line, "+CMGR:", 0, MODEM_T_READ, modem_sms_cmgr_line,
+	    done);
+	c->arg = index;
+	return c;
+}
+
+/* Read a slot; a report's read (report set) lets texts go first. */
+static void
+modem_sms_read(struct modem *m, int index, modem_done_cb done, int report)
+{
+	modem_cmd_read(m, modem_sms_read_cmd(index, done), report);
 }
 
 /*
@@ -383,10 +395,11 @@ modem_sms_read(struct modem *m, int index, modem_done_cb done)
  * once: not if a read of it is queued or it is handed over and not yet
  * deleted.  At most MODEM_READS_MAX reads wait; beyond, a sweep of the
  * whole storage (one at a time) reads it, so a flood of indications
- * costs bounded memory and sends keep their turn in the queue.
+ * costs bounded memory and sends keep their turn in the queue.  A text
+ * (+CMTI) is read before the reports (+CDSI) waiting.
  */
 static void
-modem_sms_announced(struct modem *m, int index)
+modem_sms_announced(struct modem *m, int index, int report)
 {
 	if (index < 0 || index >= MODEM_SLOTS) {
 		log_debug("%s: modem=%s index %d out of range: sweeping",
@@ -396,7 +409,9 @@ modem_sms_announced(struct modem *m, int index)
 	}
 	if (modem_sms_slot_busy(m, index) || modem_sms_reading(m, index))
 		return;
-	if (m->nreads >= MODEM_READS_MAX) {
+	/* counted apart: the reports of a broadcast never crowd a text
+	 * out of its own read */
+	if ((report ? m->nrreads : m->nreads) >= MODEM_READS_MAX) {
 		modem_sms_sweep(m);
 		return;
 	}
@@ -404,8 +419,11 @@ modem_sms_announced(struct modem *m, int index)
 	    m->info.storage_used < m->info.storage_total))
 		m->info.storage_used++;
 	m->reading[index / 8] |= (uint8_t)(1u << (index % 8));
-	m->nreads++;
-	modem_sms_read(m, index, modem_sms_read_done);
+	if (report)
+		m->nrreads++;
+	else
+		m->nreads++;
+	modem_sms_read(m, index, modem_sms_read_done, report);
 }
 
 /* The port went away or the modem restarted: nothing is queued now. */
@@ -414,6 +432,7 @@ modem_sms_forget(struct modem *m)
 {
 	memset(m->reading, 0, sizeof m->reading);
 	m->nreads = 0;
+	m->nrreads = 0;
 	m->nreports = 0;
 	m->sweeping = 0;
 	m->sweep_again = 0;
@@ -440,7 +459,8 @@ modem_sms_deleted(struct modem *m, struct modem_cmd *c,
 void
 modem_sms_done(struct modem *m, int index)
 {
-	char	line[32];
+	struct modem_cmd	*c;
+	char			 line[32];
 
 	if (index < 0 || m->port == NULL)
 		return;
@@ -449,7 +469,11 @@ modem_sms_done(struct modem *m, int index)
 		return;
 	}
 	snprintf(line, sizeof line, "AT+CMGD=%d", index);
-	modem_cmd(m, line, NULL, 0, 0, NULL, modem_sms_deleted)->arg = index;
+	c = modem_cmd_new(line, NULL, 0, 0, NULL, modem_sms_deleted);
+	c->arg = index;
+	/* a text announced meanwhile is read first (another slot: this one
+	 * is not free until deleted) */
+	modem_cmd_read(m, c, 1);
 	if (m->info.storage_used > 0)
 		m->info.storage_used--;
 }
@@ -519,7 +543,7 @@ modem_sms_sweep_step(struct modem *m, struct modem_cmd *c,
 		total = MODEM_SLOTS - base;
 	if (ev != NULL && m->port != NULL && !m->dead &&
 	    m->sweep_slot < base + total) {
-		modem_sms_read(m, m->sweep_slot++, modem_sms_sweep_step);
+		modem_sms_read(m, m->sweep_slot++, modem_sms_sweep_step, 0);
 		return;
 	}
 	/* the last slot, or a timeout or flush: the sweep is over */
@@ -553,7 +577,7 @@ modem_sms_sweep(struct modem *m)
 	    m->info.storage_total > 0) {
 		/* slot by slot: this modem can hang in AT+CMGL */
 		m->sweep_slot = m->quirks->index_base;
-		modem_sms_read(m, m->sweep_slot++, modem_sms_sweep_step);
+		modem_sms_read(m, m->sweep_slot++, modem_sms_sweep_step, 0);
 		return;
 	}
 	modem_cmd(m, "AT+CMGL=4", "+CMGL:", 0, MODEM_T_READ,
@@ -606,7 +630,8 @@ modem_sms_read_in(struct modem *m, const char *mem, int index)
 	}
 	m->nreports++;
 	snprintf(line, sizeof line, "AT+CPMS=\"%s\"", mem);
-	modem_cmd(m, line, NULL, 0, 0, NULL, NULL);
+	/* one group: a text's read may go before it, never inside */
+	modem_cmd_read(m, modem_cmd_new(line, NULL, 0, 0, NULL, NULL), 1);
 	snprintf(line, sizeof line, "AT+CMGR=%d", index);
 	modem_cmd(m, line, "+CMGR:", 0, MODEM_T_READ,
 	    modem_sms_cmgr_report_line, NULL);
@@ -627,7 +652,7 @@ modem_sms_urc(struct modem *m, const struct at_event *ev)
 
 	switch (r->urc) {
 	case AT_URC_NEW_MSG_INDEX:
-		modem_sms_announced(m, index);
+		modem_sms_announced(m, index, 0);
 		break;
 	case AT_URC_MSG:
 		if (ev->pdu != NULL)
@@ -646,7 +671,7 @@ modem_sms_urc(struct modem *m, const struct at_event *ev)
 		if (mem[0] != '\0' && strcmp(mem, "SM") != 0)
 			modem_sms_read_in(m, mem, index);
 		else
-			modem_sms_announced(m, index);
+			modem_sms_announced(m, index, 1);
 		break;
 	case AT_URC_MEM_FULL:
 		if (!m->sweeping)

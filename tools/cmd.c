@@ -29,6 +29,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_send_show_entry,
 	&cmd_send_cancel_entry,
 	&cmd_send_watch_entry,
+	&cmd_send_answers_entry,
 	&cmd_status_entry,
 	&cmd_status_ussd_entry,
 	&cmd_status_balance_entry,

@@ -92,6 +92,7 @@ extern const struct cmd_entry cmd_send_list_entry;
 extern const struct cmd_entry cmd_send_show_entry;
 extern const struct cmd_entry cmd_send_cancel_entry;
 extern const struct cmd_entry cmd_send_watch_entry;
+extern const struct cmd_entry cmd_send_answers_entry;
 
 /* cmd_status.c */
 extern const struct cmd_entry cmd_status_entry;

@@ -248,7 +248,7 @@ cmd_inbox_reply_exec(struct cmd_ctx *ctx)
 	}
 	/* the reply and "handled" together, or neither */
 	if (db_begin(db) == -1 ||
-	    outbox_enqueue(db, phone, text, OUTBOX_REPLY, OUTBOX_PRIO_REPLY,
+	    outbox_enqueue(db, phone, text, OUTBOX_REPLY, OUTBOX_PRIO_ORGANIZER,
 	    cli_now(), &id) == -1 ||
 	    inbox_mark_handled(db, phone) == -1 ||
 	    db_commit(db) == -1) {

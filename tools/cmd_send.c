@@ -17,17 +17,21 @@
 #include "cli.h"
 #include "compat.h"
 #include "json.h"
+#include "keyword.h"
 #include "utf8.h"
 
 #define CMD_SEND_SEC_PER_SEGMENT	4	/* one modem: 3-6 s a segment */
 #define CMD_SEND_SIM_DAY		1000	/* carriers flag more a day */
 #define CMD_SEND_MAX_SECS		(10LL * 365 * 86400)
+#define CMD_SEND_POLL_MIN		(5LL * 60)	/* as poll_window */
+#define CMD_SEND_POLL_MAX		(28LL * 86400)
 
 static int	cmd_send_exec(struct cmd_ctx *);
 static int	cmd_send_list_exec(struct cmd_ctx *);
 static int	cmd_send_show_exec(struct cmd_ctx *);
 static int	cmd_send_cancel_exec(struct cmd_ctx *);
 static int	cmd_send_watch_exec(struct cmd_ctx *);
+static int	cmd_send_answers_exec(struct cmd_ctx *);
 
 static const struct cmd_opt cmd_send_opts[] = {
 	{ "list", "NAME", "the list to send to (default: default)", 0 },
@@ -44,6 +48,12 @@ static const struct cmd_opt cmd_send_opts[] = {
 	{ "text-vi", "TEXT", "the text for Vietnamese", 0 },
 	{ "text-ht", "TEXT", "the text for Haitian Creole", 0 },
 	{ "text-ar", "TEXT", "the text for Arabic", 0 },
+	{ "ask", "OPTIONS", "make it a poll: a reply that is one of these "
+	  "comma-separated words (SAFE,HELP) is an answer", 0 },
+	{ "alert-on", "OPTIONS", "answers forwarded to the organizers at once "
+	  "(default: the last option; \"\" for none)", 0 },
+	{ "ask-for", "DURATION", "how long replies count as answers (default "
+	  "poll_window from the configuration, 24h)", 0 },
 	{ "dry-run", NULL, "show the preview, queue nothing", 0 },
 	{ "wait", NULL, "show progress and return when the broadcast is done",
 	  0 },
@@ -90,6 +100,17 @@ const struct cmd_entry cmd_send_show_entry = {
 	.max_args = 1,
 	.flags = CMD_OFFLINE_OK,
 	.exec = cmd_send_show_exec,
+};
+
+const struct cmd_entry cmd_send_answers_entry = {
+	.name = "answers",
+	.args = "ID [OPTION]",
+	.help = "who answered a poll (send --ask) what, oldest first",
+	.opts = cmd_send_json_opts,
+	.min_args = 1,
+	.max_args = 2,
+	.flags = CMD_OFFLINE_OK,
+	.exec = cmd_send_answers_exec,
 };
 
 const struct cmd_entry cmd_send_cancel_entry = {
@@ -344,6 +365,161 @@ cmd_send_at(const char *s, int64_t now, int64_t *at)
 	return -1;
 }
 
+/* ---- polls (--ask) ------------------------------------------------------ */
+
+struct cmd_send_poll {
+	char		 opts[KEYWORD_OPTIONS_MAX][KEYWORD_OPTION_MAX];
+	const char	*ptr[KEYWORD_OPTIONS_MAX];
+	size_t		 n;		/* 0: no poll */
+	unsigned	 alert;		/* bit i: option i is forwarded */
+	int64_t		 window;	/* seconds */
+};
+
+/* "2d", "12h", "90m": a window as the preview writes it */
+static const char *
+cmd_send_span(int64_t secs, char *buf, size_t len)
+{
+	if (secs % 86400 == 0)
+		snprintf(buf, len, "%lldd", (long long)(secs / 86400));
+	else if (secs % 3600 == 0)
+		snprintf(buf, len, "%lldh", (long long)(secs / 3600));
+	else if (secs % 60 == 0)
+		snprintf(buf, len, "%lldm", (long long)(secs / 60));
+	else
+		snprintf(buf, len, "%llds", (long long)secs);
+	return buf;
+}
+
+/* The opt-out words the daemon knows: the built-in ones and [keywords]. */
+static struct keyword_table *
+cmd_send_keywords(const struct conf *c)
+{
+	struct keyword_table	*kt;
+	const char		*err;
+	size_t			 i;
+
+	if ((kt = keyword_table_new()) == NULL)
+		return NULL;
+	for (i = 0; i < c->kw_stop.n; i++)
+		(void)keyword_add(kt, KEYWORD_STOP, c->kw_stop.v[i].word,
+		    c->kw_stop.v[i].lang[0] ? c->kw_stop.v[i].lang : "en",
+		    &err);
+	return kt;
+}
+
+/*
+ * --ask, --alert-on and --ask-for into *p (p->n 0 without --ask): 0, or
+ * -1 after a message.
+ */
+static int
+cmd_send_poll_args(const struct cmd_ctx *ctx, const struct conf *c,
+    struct cmd_send_poll *p)
+{
+	struct keyword_table	*kt;
+	const char		*ask = cmd_get(ctx, "ask");
+	const char		*on = cmd_get(ctx, "alert-on");
+	const char		*v = cmd_get(ctx, "ask-for");
+	char			 err[160];
+	size_t			 i;
+	int			 rc;
+
+	memset(p, 0, sizeof *p);
+	if (ask == NULL) {
+		if (on != NULL || v != NULL) {
+			cmd_error("send: --%s asks nothing without --ask",
+			    on != NULL ? "alert-on" : "ask-for");
+			return -1;
+		}
+		return 0;
+	}
+	if ((kt = cmd_send_keywords(c)) == NULL) {
+		cmd_error("send: out of memory");
+		return -1;
+	}
+	rc = keyword_poll_options(kt, ask, p->opts, &p->n, err, sizeof err);
+	keyword_table_free(kt);
+	if (rc == -1) {
+		cmd_error("send: --ask %s: %s", ask, err);
+		return -1;
+	}
+	for (i = 0; i < p->n; i++)
+		p->ptr[i] = p->opts[i];
+	if (on == NULL)
+		p->alert = 1u << (p->n - 1);
+	else if (keyword_poll_pick((const char (*)[KEYWORD_OPTION_MAX])
+	    p->opts, p->n, on, &p->alert, err, sizeof err) == -1) {
+		cmd_error("send: --alert-on %s: %s", on, err);
+		return -1;
+	}
+	p->window = c->poll_window;
+	if (v != NULL && (cli_duration(v, 1, CMD_SEND_POLL_MAX, &p->window) ==
+	    -1 || p->window < CMD_SEND_POLL_MIN)) {
+		cmd_error("send: --ask-for %s: expected a duration from 5m to "
+		    "4w, like 12h or 2d", v);
+		return -1;
+	}
+	return 0;
+}
+
+static void	cmd_send_poll_unnamed(const struct cmd_send_poll *,
+		    const char *);
+
+/* What the preview says of a poll (text: the message that asks). */
+static void
+cmd_send_poll_preview(const struct conf *c, const struct cmd_send_poll *p,
+    const char *text, int64_t opens)
+{
+	char	span[32], when[32];
+	size_t	i, k;
+
+	printf("poll: answers ");
+	for (i = 0; i < p->n; i++)
+		printf("%s%s", i ? ", " : "", p->opts[i]);
+	printf(" for %s (until %s)\n", cmd_send_span(p->window, span,
+	    sizeof span), cli_time(opens + p->window, when, sizeof when));
+	cmd_send_poll_unnamed(p, text);
+	if (p->alert == 0)
+		return;
+	printf("poll: ");
+	for (i = k = 0; i < p->n; i++) {
+		if (p->alert & (1u << i))
+			printf("%s%s", k++ ? ", " : "", p->opts[i]);
+	}
+	if (c->forward.n > 0)
+		printf(" answers are forwarded to the organizers (%zu "
+		    "number%s)\n", c->forward.n, c->forward.n == 1 ? "" : "s");
+	else
+		printf(" answers stay in the inbox: no forward numbers are "
+		    "configured\n");
+}
+
+/* The options the text does not name: members may not know them. */
+static void
+cmd_send_poll_unnamed(const struct cmd_send_poll *p, const char *text)
+{
+	char	o[KEYWORD_OPTION_MAX + 2], *norm;
+	size_t	i, k, len = strlen(text);
+
+	norm = xmalloc(len + 3);
+	norm[0] = ' ';
+	keyword_normalize(text, len, norm + 1, len + 1);
+	strlcat(norm, " ", len + 3);
+	for (i = k = 0; i < p->n; i++) {
+		o[0] = ' ';
+		keyword_normalize(p->opts[i], strlen(p->opts[i]), o + 1,
+		    sizeof o - 2);
+		strlcat(o, " ", sizeof o);
+		if (strstr(norm, o) != NULL)
+			continue;
+		printf("%s%s", k++ ? ", " : "note: the text does not name ",
+		    p->opts[i]);
+	}
+	if (k > 0)
+		printf(": members may not know to answer %s\n",
+		    k == 1 ? "it" : "them");
+	free(norm);
+}
+
 static int
 cmd_send_exec(struct cmd_ctx *ctx)
 {
@@ -352,6 +528,7 @@ cmd_send_exec(struct cmd_ctx *ctx)
 	struct plan		*p = NULL;
 	struct plan_opts	 o;
 	struct broadcast_new	 bn;
+	struct cmd_send_poll	 poll;
 	struct plan		*vplan[CMD_SEND_NLANGS];
 	const char		*list = cmd_get(ctx, "list"), *err, *v, *why;
 	const char		*vlang[CMD_SEND_NLANGS], *vtext[CMD_SEND_NLANGS];
@@ -383,6 +560,11 @@ cmd_send_exec(struct cmd_ctx *ctx)
 	if (cli_conf(ctx, &c) == -1) {
 		free(text);
 		return CMD_FAIL;
+	}
+	if (cmd_send_poll_args(ctx, &c, &poll) == -1) {
+		conf_free(&c);
+		free(text);
+		return CMD_USAGE;
 	}
 	if (expires == 0)
 		expires = c.expires;
@@ -418,6 +600,8 @@ cmd_send_exec(struct cmd_ctx *ctx)
 		printf("dry run: nothing queued\n");
 		cmd_send_preview(&c, p, n, list);
 		cmd_send_variants(vlang, vplan, nv);
+		if (poll.n > 0)
+			cmd_send_poll_preview(&c, &poll, text, at > 0 ? at : now);
 		rc = CMD_OK;
 		goto out;
 	}
@@ -433,6 +617,10 @@ cmd_send_exec(struct cmd_ctx *ctx)
 	bn.variant_lang = vlang;
 	bn.variant_text = vtext;
 	bn.nvariants = nv;
+	bn.poll_options = poll.ptr;
+	bn.npoll = poll.n;
+	bn.poll_alert = poll.alert;
+	bn.poll_window = poll.window;
 	if (broadcast_create(db, &bn, now, &id, &n) == -1) {
 		cmd_error("send: %s", db_error(db));
 		goto out;
@@ -447,6 +635,8 @@ cmd_send_exec(struct cmd_ctx *ctx)
 	printf("%lld\n", (long long)id);
 	cmd_send_preview(&c, p, n, list);
 	cmd_send_variants(vlang, vplan, nv);
+	if (poll.n > 0)
+		cmd_send_poll_preview(&c, &poll, text, at > 0 ? at : now);
 	if (at > now)
 		printf("scheduled: %s\n", cli_time(at, when, sizeof when));
 	if (bn.expires_at > 0)
@@ -486,12 +676,53 @@ out:
 	return rc;
 }
 
+/* ISO 8601 UTC, as the JSON of every command writes times. */
+static const char *
+cmd_send_iso(int64_t at, char *buf, size_t len)
+{
+	time_t		tt = (time_t)at;
+	struct tm	tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "1970-01-01T00:00:00Z");
+	return buf;
+}
+
+/* A poll's answers, counted (show, answers). */
+struct cmd_send_tally {
+	int		 is_poll;
+	struct poll	 p;
+	long		 counts[POLL_OPTIONS_MAX];
+	long		 unanswered;
+};
+
+/* 0 (t->is_poll 0 when the broadcast asks nothing), or -1 after a message */
+static int
+cmd_send_tally(struct db *db, int64_t id, struct cmd_send_tally *t)
+{
+	int	rc;
+
+	memset(t, 0, sizeof *t);
+	if ((rc = poll_get(db, id, &t->p)) == 1)
+		return 0;
+	if (rc == -1 || poll_counts(db, &t->p, t->counts, &t->unanswered) ==
+	    -1) {
+		cmd_error("%s", db_error(db));
+		return -1;
+	}
+	t->is_poll = 1;
+	return 0;
+}
+
 static void
-cmd_send_json_broadcast(struct json *j, const struct broadcast *b)
+cmd_send_json_broadcast(struct json *j, const struct broadcast *b,
+    const struct cmd_send_tally *tally)
 {
 	char	t[32];
 	time_t	tt = (time_t)b->created_at;
 	struct tm tm;
+	size_t	i;
 
 	json_object_begin(j);
 	json_kv_int(j, "id", b->id);
@@ -515,6 +746,25 @@ cmd_send_json_broadcast(struct json *j, const struct broadcast *b)
 	json_kv_int(j, "skipped", b->skipped);
 	json_kv_int(j, "expired", b->expired);
 	json_kv_int(j, "cancelled", b->cancelled);
+	if (tally != NULL && tally->is_poll) {
+		/* the options in their order, then the members sent the
+		 * poll who have not answered */
+		json_key(j, "answers");
+		json_object_begin(j);
+		for (i = 0; i < tally->p.noptions; i++)
+			json_kv_int(j, tally->p.options[i], tally->counts[i]);
+		json_object_end(j);
+		json_kv_int(j, "unanswered", tally->unanswered);
+		json_key(j, "alert_on");
+		json_array_begin(j);
+		for (i = 0; i < tally->p.noptions; i++) {
+			if (tally->p.alert & (1u << i))
+				json_string(j, tally->p.options[i]);
+		}
+		json_array_end(j);
+		cmd_send_iso(tally->p.closes_at, t, sizeof t);
+		json_kv_string(j, "answers_until", t);
+	}
 	json_object_end(j);
 }
 
@@ -533,7 +783,7 @@ cmd_send_list_cb(const struct broadcast *b, void *arg)
 
 	l->n++;
 	if (l->json) {
-		cmd_send_json_broadcast(&l->j, b);
+		cmd_send_json_broadcast(&l->j, b, NULL);
 		return 0;
 	}
 	if (l->n == 1)
@@ -592,11 +842,13 @@ static int
 cmd_send_show_exec(struct cmd_ctx *ctx)
 {
 	struct broadcast b;
+	struct cmd_send_tally tally;
 	struct json	 j;
 	struct conf	 c;
 	struct db	*db;
 	int64_t		 id;
 	char		 t[32];
+	size_t		 i;
 	int		 rc;
 
 	if (cmd_send_id(ctx, &id) == -1)
@@ -617,9 +869,15 @@ cmd_send_show_exec(struct cmd_ctx *ctx)
 		conf_free(&c);
 		return CMD_FAIL;
 	}
+	if (cmd_send_tally(db, id, &tally) == -1) {
+		broadcast_clear(&b);
+		db_close(db);
+		conf_free(&c);
+		return CMD_FAIL;
+	}
 	if (cmd_isset(ctx, "json")) {
 		json_init(&j, stdout);
-		cmd_send_json_broadcast(&j, &b);
+		cmd_send_json_broadcast(&j, &b, &tally);
 		fputc('\n', stdout);
 	} else {
 		printf("broadcast %lld (%s)\n", (long long)b.id,
@@ -642,6 +900,18 @@ cmd_send_show_exec(struct cmd_ctx *ctx)
 			printf("expired:    %ld\n", b.expired);
 		if (b.cancelled)
 			printf("cancelled:  %ld\n", b.cancelled);
+		if (tally.is_poll) {
+			printf("poll:       answers %s %s\n",
+			    tally.p.closes_at > cli_now() ? "taken until" :
+			    "closed at", cli_time(tally.p.closes_at, t,
+			    sizeof t));
+			for (i = 0; i < tally.p.noptions; i++)
+				printf("%-11s %s %ld%s\n", i == 0 ? "answers:" :
+				    "", tally.p.options[i], tally.counts[i],
+				    tally.p.alert & (1u << i) ?
+				    " (forwarded to the organizers)" : "");
+			printf("unanswered: %ld\n", tally.unanswered);
+		}
 	}
 	broadcast_clear(&b);
 	db_close(db);
@@ -704,6 +974,121 @@ cmd_send_watch_exec(struct cmd_ctx *ctx)
 		return CMD_FAIL;
 	}
 	rc = cmd_send_progress(db, id);
+	db_close(db);
+	conf_free(&c);
+	return rc;
+}
+
+struct cmd_send_answers {
+	struct json	 j;
+	int		 json;
+	long		 n;
+};
+
+static int
+cmd_send_answers_cb(const struct poll_answer *a, void *arg)
+{
+	struct cmd_send_answers	*w = arg;
+	char			 t[32];
+	const char		*p;
+
+	w->n++;
+	if (w->json) {
+		json_object_begin(&w->j);
+		json_kv_string(&w->j, "phone", a->phone);
+		json_kv_string(&w->j, "option", a->option);
+		json_kv_string(&w->j, "answered_at", cmd_send_iso(a->answered_at,
+		    t, sizeof t));
+		if (a->text != NULL)
+			json_kv_string(&w->j, "text", a->text);
+		else
+			json_kv_null(&w->j, "text");
+		json_object_end(&w->j);
+		return 0;
+	}
+	if (w->n == 1)
+		printf("%-16s %-15s %-16s  %s\n", "NUMBER", "OPTION",
+		    "ANSWERED", "TEXT");
+	printf("%-16s %-15s %-16s  ", a->phone, a->option,
+	    cli_time(a->answered_at, t, sizeof t));
+	/* control characters would reach the terminal */
+	for (p = a->text != NULL ? a->text : "-"; *p != '\0'; p++)
+		putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+	putchar('\n');
+	return 0;
+}
+
+static int
+cmd_send_answers_exec(struct cmd_ctx *ctx)
+{
+	struct cmd_send_answers	 w;
+	struct cmd_send_tally	 tally;
+	struct conf		 c;
+	struct db		*db;
+	const char		*option = NULL;
+	char			 err[160];
+	unsigned		 mask;
+	int64_t			 id;
+	size_t			 i;
+	int			 rc = CMD_FAIL;
+
+	if (cmd_send_id(ctx, &id) == -1)
+		return CMD_USAGE;
+	if (cli_conf(ctx, &c) == -1)
+		return CMD_FAIL;
+	if ((db = cli_db(&c)) == NULL) {
+		conf_free(&c);
+		return CMD_FAIL;
+	}
+	if (cmd_send_tally(db, id, &tally) == -1)
+		goto out;
+	if (!tally.is_poll) {
+		struct broadcast b;
+		if (broadcast_get(db, id, &b) == 0) {
+			cmd_error("answers: broadcast %lld is not a poll (it was "
+			    "sent without --ask)", (long long)id);
+			broadcast_clear(&b);
+		} else
+			cmd_error("no broadcast %lld", (long long)id);
+		goto out;
+	}
+	if (ctx->argc == 2) {
+		if (keyword_poll_pick((const char (*)[KEYWORD_OPTION_MAX])
+		    tally.p.options, tally.p.noptions, ctx->argv[1], &mask, err,
+		    sizeof err) == -1 || mask == 0 || (mask & (mask - 1)) != 0) {
+			err[0] = '\0';
+			for (i = 0; i < tally.p.noptions; i++) {
+				strlcat(err, i ? ", " : "", sizeof err);
+				strlcat(err, tally.p.options[i], sizeof err);
+			}
+			cmd_error("answers: %s is not an option of poll %lld "
+			    "(%s)", ctx->argv[1], (long long)id, err);
+			rc = CMD_USAGE;
+			goto out;
+		}
+		for (i = 0; i < tally.p.noptions; i++) {
+			if (mask & (1u << i))
+				option = tally.p.options[i];
+		}
+	}
+	memset(&w, 0, sizeof w);
+	w.json = cmd_isset(ctx, "json");
+	json_init(&w.j, stdout);
+	if (w.json)
+		json_array_begin(&w.j);
+	if (poll_answers_foreach(db, id, option, cmd_send_answers_cb, &w) ==
+	    -1) {
+		cmd_error("answers: %s", db_error(db));
+		goto out;
+	}
+	if (w.json) {
+		json_array_end(&w.j);
+		fputc('\n', stdout);
+	} else if (w.n == 0)
+		printf("no answers%s%s yet\n", option ? " " : "",
+		    option ? option : "");
+	rc = CMD_OK;
+out:
 	db_close(db);
 	conf_free(&c);
 	return rc;

@@ -10,7 +10,9 @@
  * UTF-8 with single spaces and be idempotent, and matching the normalized
  * text must give the same STOP, INFO or LANG result and the same review
  * keyword (JOIN and unknown languages may differ: "rally-2" becomes
- * "rally 2").
+ * "rally 2").  The same bytes as a poll's reply give an option in range,
+ * the same for the normalized text; as a poll's options, well formed ones
+ * that each answer themselves.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -88,6 +90,46 @@ fuzz_keyword_check(const struct keyword_result *r)
 		__builtin_trap();
 }
 
+/* Polls: the text as a reply to a poll, and as the options of one. */
+static void
+fuzz_keyword_poll(const struct keyword_table *kt, const char *text,
+    size_t len, const char *norm, size_t nlen)
+{
+	static const char	 opts[][KEYWORD_OPTION_MAX] = { "SAFE", "HELP",
+	    "OK", "1" };
+	char			 got[KEYWORD_OPTIONS_MAX][KEYWORD_OPTION_MAX];
+	char			 spec[512], err[160];
+	size_t			 i, n;
+	int			 k;
+
+	k = keyword_poll_match(opts, 4, text, len);
+	if (k < -1 || k > 3)
+		__builtin_trap();
+	/* a text too long to be an answer may normalize to a short one */
+	if (len <= KEYWORD_TEXT_MAX &&
+	    keyword_poll_match(opts, 4, norm, nlen) != k)
+		__builtin_trap();
+	if (len >= sizeof spec)
+		return;
+	memcpy(spec, text, len);
+	spec[len] = '\0';
+	if (keyword_poll_options(kt, spec, got, &n, err, sizeof err) == -1) {
+		if (memchr(err, '\0', sizeof err) == NULL || err[0] == '\0')
+			__builtin_trap();
+		return;
+	}
+	if (n == 0 || n > KEYWORD_OPTIONS_MAX)
+		__builtin_trap();
+	for (i = 0; i < n; i++) {
+		if (memchr(got[i], '\0', sizeof got[i]) == NULL ||
+		    got[i][0] == '\0' || strchr(got[i], ' ') != NULL ||
+		    strchr(got[i], ',') != NULL ||
+		    keyword_poll_match((const char (*)[KEYWORD_OPTION_MAX])got,
+		    n, got[i], strlen(got[i])) != (int)i)
+			__builtin_trap();
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -124,6 +166,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	if (m != n || memcmp(fuzz_keyword_again, fuzz_keyword_norm, n) != 0)
 		__builtin_trap();
 
+	fuzz_keyword_poll(kt, text, len, fuzz_keyword_norm, n);
 	keyword_match(kt, fuzz_keyword_norm, n, &rn);
 	fuzz_keyword_check(&rn);
 	/* "lang pt-br" is an unknown language, "lang pt br" nothing */

@@ -52,6 +52,7 @@ test_defaults(void)
 	tt_int_op(c.encoding, ==, CONF_ENC_SMART);
 	tt_int_op(c.validity, ==, DAY);
 	tt_int_op(c.expires, ==, DAY);
+	tt_int_op(c.poll_window, ==, DAY);
 	tt_int_op(c.autoreply_limit, ==, 3);
 	tt_uint_op(c.forward.n, ==, 0);
 	tt_int_op(c.reports, ==, 1);
@@ -432,6 +433,10 @@ static const struct bound_case bound_cases[] = {
 	{ "gateway", "expires", "59s", 0, 0 },
 	{ "gateway", "expires", "4w", 28 * DAY, 1 },
 	{ "gateway", "expires", "2419201", 0, 0 },
+	{ "gateway", "poll_window", "5m", 300, 1 },
+	{ "gateway", "poll_window", "4m", 0, 0 },
+	{ "gateway", "poll_window", "12h", 12 * 3600, 1 },
+	{ "gateway", "poll_window", "5w", 0, 0 },
 	{ "modem m", "spacing", "0", 0, 1 },
 	{ "modem m", "spacing", "0s", 0, 1 },
 	{ "modem m", "spacing", "1h", 3600, 1 },
@@ -506,6 +511,8 @@ bound_get(const struct conf *c, const char *key)
 		return c->retention;
 	if (strcmp(key, "expires") == 0)
 		return c->expires;
+	if (strcmp(key, "poll_window") == 0)
+		return c->poll_window;
 	if (strcmp(key, "reports") == 0)
 		return c->reports;
 	if (strcmp(key, "client_timeout") == 0)

@@ -372,7 +372,7 @@ test_open_create(void)
 	tt_int_op(test_int(e.db, "PRAGMA synchronous"), ==, 2);	/* FULL */
 	tt_int_op(test_int(e.db, "PRAGMA foreign_keys"), ==, 1);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM sqlite_master WHERE "
-	    "type = 'table'"), ==, 15);
+	    "type = 'table'"), ==, 17);
 	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat(name) "
 	    "FROM lists"), ==, "default");
 
@@ -389,7 +389,7 @@ test_open_create(void)
 	tt_int_op(test_int(e.db, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM lists"), ==, 1);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM sqlite_master WHERE "
-	    "type = 'table'"), ==, 15);
+	    "type = 'table'"), ==, 17);
 	tt_int_op(db_setting_get(e.db, "org", buf, sizeof buf), ==, 1);
 	tt_str_op(buf, ==, "Migrant Alliance");
 	tt_str_op(test_str(e.db, buf, sizeof buf, "PRAGMA journal_mode"), ==,
@@ -1681,6 +1681,57 @@ end:
 	test_close(&e);
 }
 
+/*
+ * A forward to an organizer goes ahead of everything already queued,
+ * an urgent broadcast in progress included; automatic replies keep their
+ * place between urgent and routine broadcasts.
+ */
+static void
+test_ob_forward_first(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it = { 0 };
+	int64_t			 id;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_member(e.db, PB, NULL, 11), ==, 0);
+	tt_int_op(test_member(e.db, PC, NULL, 12), ==, 0);
+	tt_int_op(test_broadcast(e.db, "routine", NULL, OUTBOX_PRIO_ROUTINE,
+	    0, 0, 100, 3), ==, 1);
+	tt_int_op(test_broadcast(e.db, "urgent", NULL, OUTBOX_PRIO_URGENT,
+	    0, 0, 110, 3), ==, 2);
+	/* the urgent broadcast is under way */
+	tt_int_op(outbox_claim(e.db, "m1", 120, &it), ==, 1);
+	tt_int_op(it.broadcast_id, ==, 2);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_enqueue(e.db, PX, "Welcome!", OUTBOX_REPLY,
+	    OUTBOX_PRIO_REPLY, 130, &id), ==, 0);
+	tt_int_op(outbox_forward(e.db, PD, "From " PX ": help", PX, 140), ==,
+	    0);
+	tt_int_op(outbox_claim(e.db, "m1", 150, &it), ==, 1);
+	tt_int_op(it.kind, ==, OUTBOX_FORWARD);
+	tt_int_op(it.priority, ==, OUTBOX_PRIO_ORGANIZER);
+	tt_str_op(it.phone, ==, PD);
+	tt_str_op(it.text, ==, "From " PX ": help");
+	outbox_item_clear(&it);
+	/* then the rest of the urgent broadcast, the reply, the routine */
+	tt_int_op(outbox_claim(e.db, "m1", 150, &it), ==, 1);
+	tt_int_op(it.broadcast_id, ==, 2);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "m1", 150, &it), ==, 1);
+	tt_int_op(it.broadcast_id, ==, 2);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "m1", 150, &it), ==, 1);
+	tt_int_op(it.id, ==, id);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "m1", 150, &it), ==, 1);
+	tt_int_op(it.broadcast_id, ==, 1);
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
 static void
 test_ob_priority(void)
 {
@@ -2735,6 +2786,169 @@ end:
 	test_close(&e);
 }
 
+
+/* ---- polls ---- */
+
+static int
+test_answer_cb(const struct poll_answer *a, void *arg)
+{
+	struct test_acc	*acc = arg;
+
+	test_acc_add(acc, "%s:%s:%s:%lld", a->phone, a->option,
+	    a->text ? a->text : "-", (long long)a->answered_at);
+	return 0;
+}
+
+/* A poll: stored with its broadcast, open to those it was sent to. */
+static void
+test_poll(void)
+{
+	static const char *const opts[] = { "SAFE", "HELP" };
+	struct test_env		 e;
+	struct broadcast_new	 bn;
+	struct outbox_item	 it = { 0 };
+	struct poll		 p, v[4];
+	struct test_acc		 acc;
+	int64_t			 bid, bid2;
+	long			 n, counts[2], un;
+	size_t			 nv;
+	int			 changed;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_member(e.db, PB, NULL, 11), ==, 0);
+	tt_int_op(test_member(e.db, PC, NULL, 12), ==, 0);
+	memset(&bn, 0, sizeof bn);
+	bn.text = "Typhoon: are you safe? Reply SAFE or HELP";
+	bn.encoding = "gsm7";
+	bn.segments = 1;
+	bn.poll_options = opts;
+	bn.npoll = 2;
+	bn.poll_alert = 2;
+	bn.poll_window = 86400;
+	tt_int_op(broadcast_create(e.db, &bn, 1000, &bid, &n), ==, 0);
+	tt_int_op(n, ==, 3);
+	tt_int_op(poll_get(e.db, bid, &p), ==, 0);
+	tt_int_op(p.broadcast_id, ==, bid);
+	tt_int_op(p.noptions, ==, 2);
+	tt_str_op(p.options[0], ==, "SAFE");
+	tt_str_op(p.options[1], ==, "HELP");
+	tt_int_op(p.alert, ==, 2);
+	tt_int_op(p.opens_at, ==, 1000);
+	tt_int_op(p.closes_at, ==, 1000 + 86400);
+	/* a broadcast that asks nothing is no poll */
+	tt_int_op(test_broadcast(e.db, "plain", NULL, OUTBOX_PRIO_ROUTINE, 0,
+	    0, 1001, 3), ==, bid + 1);
+	tt_int_op(poll_get(e.db, bid + 1, &p), ==, 1);
+	tt_int_op(poll_get(e.db, 999, &p), ==, 1);
+
+	/* queued is not sent: nobody can answer yet */
+	tt_int_op(poll_open_for(e.db, PA, 1100, v, 4, &nv), ==, 0);
+	tt_int_op(nv, ==, 0);
+	/* sent to PA and PB, not PC */
+	tt_int_op(outbox_claim(e.db, "m1", 1100, &it), ==, 1);
+	tt_str_op(it.phone, ==, PA);
+	tt_int_op(test_sent(e.db, it.id, 1, 1100), ==, 0);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "m1", 1100, &it), ==, 1);
+	tt_str_op(it.phone, ==, PB);
+	tt_int_op(test_sent(e.db, it.id, 2, 1100), ==, 0);
+	outbox_item_clear(&it);
+	tt_int_op(poll_open_for(e.db, PA, 1200, v, 4, &nv), ==, 0);
+	tt_int_op(nv, ==, 1);
+	tt_int_op(v[0].broadcast_id, ==, bid);
+	tt_str_op(v[0].options[1], ==, "HELP");
+	tt_int_op(poll_open_for(e.db, PC, 1200, v, 4, &nv), ==, 0);
+	tt_int_op(nv, ==, 0);
+	tt_int_op(poll_open_for(e.db, PX, 1200, v, 4, &nv), ==, 0);
+	tt_int_op(nv, ==, 0);
+	/* closed after its window */
+	tt_int_op(poll_open_for(e.db, PA, 1000 + 86400, v, 4, &nv), ==, 0);
+	tt_int_op(nv, ==, 0);
+
+	tt_int_op(poll_get(e.db, bid, &p), ==, 0);
+	tt_int_op(poll_counts(e.db, &p, counts, &un), ==, 0);
+	tt_int_op(counts[0], ==, 0);
+	tt_int_op(counts[1], ==, 0);
+	tt_int_op(un, ==, 2);		/* sent to two, PC still queued */
+
+	/* answers: the latest option wins, the same again changes nothing */
+	tt_int_op(poll_answer(e.db, bid, PA, "SAFE", "safe po", 1300,
+	    &changed), ==, 0);
+	tt_int_op(changed, ==, 1);
+	tt_int_op(poll_answer(e.db, bid, PA, "SAFE", "Safe!", 1400, &changed),
+	    ==, 0);
+	tt_int_op(changed, ==, 0);
+	tt_int_op(poll_answer(e.db, bid, PB, "SAFE", "SAFE", 1500, &changed),
+	    ==, 0);
+	tt_int_op(poll_answer(e.db, bid, PB, "HELP", "help!", 1600, &changed),
+	    ==, 0);
+	tt_int_op(changed, ==, 1);
+	tt_int_op(poll_counts(e.db, &p, counts, &un), ==, 0);
+	tt_int_op(counts[0], ==, 1);
+	tt_int_op(counts[1], ==, 1);
+	tt_int_op(un, ==, 0);
+	memset(&acc, 0, sizeof acc);
+	tt_int_op(poll_answers_foreach(e.db, bid, NULL, test_answer_cb, &acc),
+	    ==, 0);
+	tt_str_op(acc.s, ==, PA ":SAFE:safe po:1300;" PB ":HELP:help!:1600");
+	test_acc_reset(&acc);
+	tt_int_op(poll_answers_foreach(e.db, bid, "HELP", test_answer_cb,
+	    &acc), ==, 0);
+	tt_str_op(acc.s, ==, PB ":HELP:help!:1600");
+
+	/* retention drops the words, not the answers; forgetting a
+	 * member drops theirs */
+	tt_int_op(poll_purge(e.db, 1600, &n), ==, 0);
+	tt_int_op(n, ==, 1);
+	test_acc_reset(&acc);
+	tt_int_op(poll_answers_foreach(e.db, bid, NULL, test_answer_cb, &acc),
+	    ==, 0);
+	tt_str_op(acc.s, ==, PA ":SAFE:-:1300;" PB ":HELP:help!:1600");
+	tt_int_op(poll_forget(e.db, PB, &n), ==, 0);
+	tt_int_op(n, ==, 1);
+	tt_int_op(poll_counts(e.db, &p, counts, &un), ==, 0);
+	tt_int_op(counts[1], ==, 0);
+	tt_int_op(un, ==, 1);
+
+	/* a newer poll sent to PA comes first */
+	bn.text = "Rally tomorrow? YES or NO";
+	bn.poll_options = (const char *const[]){ "YES", "NO" };
+	bn.poll_alert = 0;
+	bn.poll_window = 3600;
+	bn.scheduled_at = 2000;
+	tt_int_op(broadcast_create(e.db, &bn, 1900, &bid2, &n), ==, 0);
+	tt_int_op(poll_get(e.db, bid2, &p), ==, 0);
+	tt_int_op(p.opens_at, ==, 2000);	/* from when it goes out */
+	tt_int_op(p.closes_at, ==, 5600);
+	tt_int_op(p.alert, ==, 0);
+	for (;;) {
+		tt_int_op(outbox_claim(e.db, "m1", 2000, &it), ==, 1);
+		if (it.broadcast_id == bid2 && strcmp(it.phone, PA) == 0)
+			break;
+		tt_int_op(outbox_failed(e.db, it.id, "x", 2000), ==, 0);
+		outbox_item_clear(&it);
+	}
+	tt_int_op(test_sent(e.db, it.id, 3, 2000), ==, 0);
+	tt_int_op(poll_open_for(e.db, PA, 2100, v, 4, &nv), ==, 0);
+	tt_int_op(nv, ==, 2);
+	tt_int_op(v[0].broadcast_id, ==, bid2);
+	tt_int_op(v[1].broadcast_id, ==, bid);
+	tt_int_op(poll_open_for(e.db, PA, 2100, v, 1, &nv), ==, 0);
+	tt_int_op(nv, ==, 1);
+	tt_int_op(v[0].broadcast_id, ==, bid2);
+	tt_int_op(poll_open_for(e.db, PA, 6000, v, 4, &nv), ==, 0);
+	tt_int_op(nv, ==, 1);
+	tt_int_op(v[0].broadcast_id, ==, bid);
+
+	/* bad options are refused, and nothing is stored */
+	bn.poll_options = (const char *const[]){ "A,B", "C" };
+	tt_int_op(broadcast_create(e.db, &bn, 1900, &bid2, &n), ==, -1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM broadcasts"), ==, 3);
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
 /* Per-language variants: each member gets the text of their language. */
 static void
 test_broadcast_variants(void)
@@ -2919,6 +3133,8 @@ static const struct tt_case cases[] = {
 	{ "outbox/priority", test_ob_priority },
 	{ "outbox/claim_except", test_ob_claim_except },
 	{ "outbox/forwards", test_ob_forwards },
+	{ "outbox/forward-first", test_ob_forward_first },
+	{ "poll/basics", test_poll },
 	{ "subscriber/repeats", test_sub_repeats },
 	{ "inbox/repeats", test_in_repeats },
 	{ "outbox/due", test_ob_due },

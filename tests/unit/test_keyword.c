@@ -5,7 +5,9 @@
  * Tagalog, configuration, invalid UTF-8 and long texts.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "keyword.h"
 #include "tt.h"
@@ -987,6 +989,153 @@ end:
 	keyword_table_free(kt);
 }
 
+
+/* ---- polls -------------------------------------------------------------- */
+
+static void
+test_poll_options(void)
+{
+	static const struct {
+		const char	*spec;
+		const char	*want;	/* options joined with '|', or the error */
+	} cases[] = {
+		{ "SAFE,HELP", "SAFE|HELP" },
+		{ " safe , Help ", "SAFE|HELP" },
+		{ "Sí,No", "SI|NO" },
+		{ "1,2,3", "1|2|3" },
+		{ "yes,no", "YES|NO" },		/* JOIN word: allowed */
+		{ "ok", "OK" },			/* a filler: allowed */
+		{ "a,b,c,d,e,f,g,h,i,j", "A|B|C|D|E|F|G|H|I|J" },
+		{ "a,b,c,d,e,f,g,h,i,j,k", "a poll has at most 10 options" },
+		{ "", "a poll needs at least one option" },
+		{ "  ", "a poll needs at least one option" },
+		{ "SAFE,,HELP", "an option is empty" },
+		{ "SAFE,", "an option is empty" },
+		{ "SAFE,!!", "an option is empty" },
+		{ "NOT SAFE,SAFE", "option NOT SAFE is not one word" },
+		{ "safe,SAFE", "option SAFE is given twice" },
+		{ "safe,sáfe", "option SAFE is given twice" },
+		{ "SAFE,STOP", "option STOP is an opt-out word: a member who "
+		  "texts it is unsubscribed, it can never be an answer" },
+		{ "alto,baja", "option ALTO is an opt-out word: a member who "
+		  "texts it is unsubscribed, it can never be an answer" },
+		{ "abcdefghijklmnop", "option abcdefghijklmnop is too long (at "
+		  "most 15 letters)" },
+		{ "abcdefghijklmno", "ABCDEFGHIJKLMNO" },
+	};
+	struct keyword_table	*kt = keyword_table_new();
+	char			 out[KEYWORD_OPTIONS_MAX][KEYWORD_OPTION_MAX];
+	char			 got[256], err[128];
+	size_t			 i, j, n;
+
+	tt_assert(kt != NULL);
+	for (i = 0; i < TT_NELEM(cases); i++) {
+		got[0] = '\0';
+		if (keyword_poll_options(kt, cases[i].spec, out, &n, err,
+		    sizeof err) == -1)
+			snprintf(got, sizeof got, "%s", err);
+		else {
+			for (j = 0; j < n; j++) {
+				strcat(got, j ? "|" : "");
+				strcat(got, out[j]);
+			}
+		}
+		if (strcmp(got, cases[i].want) != 0)
+			fprintf(stderr, "  spec \"%s\"\n", cases[i].spec);
+		tt_str_op(got, ==, cases[i].want);
+	}
+	/* a configured opt-out word is refused too */
+	tt_int_op(keyword_add(kt, KEYWORD_STOP, "BASTA", "es", &(const char *){
+	    NULL }), ==, 0);
+	tt_int_op(keyword_poll_options(kt, "SI,BASTA", out, &n, err,
+	    sizeof err), ==, -1);
+	tt_int_op(keyword_poll_options(NULL, "SI,BASTA", out, &n, err,
+	    sizeof err), ==, 0);
+end:
+	keyword_table_free(kt);
+}
+
+static void
+test_poll_pick(void)
+{
+	static const char opts[][KEYWORD_OPTION_MAX] = { "SAFE", "HELP",
+	    "SI" };
+	char		err[128];
+	unsigned	mask = 99;
+
+	tt_int_op(keyword_poll_pick(opts, 3, "HELP", &mask, err, sizeof err),
+	    ==, 0);
+	tt_int_op(mask, ==, 2);
+	tt_int_op(keyword_poll_pick(opts, 3, "help, Sí", &mask, err,
+	    sizeof err), ==, 0);
+	tt_int_op(mask, ==, 6);
+	tt_int_op(keyword_poll_pick(opts, 3, "", &mask, err, sizeof err), ==,
+	    0);
+	tt_int_op(mask, ==, 0);
+	tt_int_op(keyword_poll_pick(opts, 3, "HELPP", &mask, err, sizeof err),
+	    ==, -1);
+	tt_str_op(err, ==, "HELPP is not an option of the poll");
+	tt_int_op(keyword_poll_pick(opts, 3, "SAFE,", &mask, err, sizeof err),
+	    ==, -1);
+	tt_str_op(err, ==, "an option is empty");
+end:
+	;
+}
+
+static void
+test_poll_match(void)
+{
+	static const char opts[][KEYWORD_OPTION_MAX] = { "SAFE", "HELP",
+	    "OK", "1" };
+	static const struct {
+		const char	*text;
+		int		 want;
+	} cases[] = {
+		{ "SAFE", 0 },
+		{ "safe", 0 },
+		{ "Safe!", 0 },
+		{ "  safe. ", 0 },
+		{ "s\xc3\xa1" "fe", 0 },		/* sáfe */
+		{ "\xef\xbc\xb3\xef\xbc\xa1\xef\xbc\xa6\xef\xbc\xa5", 0 },
+							/* fullwidth SAFE */
+		{ "safe po", 0 },
+		{ "Safe po, salamat!", 0 },
+		{ "SAFE, thank you", 0 },
+		{ "safe safe", 0 },
+		{ "hi, safe na kami", -1 },		/* "kami" */
+		{ "safe \xf0\x9f\x99\x8f", 0 },		/* 🙏 */
+		{ "HELP", 1 },
+		{ "help po", 1 },
+		{ "please help!!", 1 },
+		{ "Help, por favor", 1 },
+		{ "ok", 2 },				/* option over filler */
+		{ "ok po", 2 },
+		{ "ok safe", -1 },			/* two options */
+		{ "1", 3 },
+		{ "1.", 3 },
+		{ "safe help", -1 },
+		{ "I am safe", -1 },
+		{ "safer", -1 },
+		{ "unsafe", -1 },
+		{ "po", -1 },				/* fillers alone */
+		{ "", -1 },
+		{ "stop", -1 },
+	};
+	size_t	i;
+	int	got;
+
+	for (i = 0; i < TT_NELEM(cases); i++) {
+		got = keyword_poll_match(opts, 4, cases[i].text,
+		    strlen(cases[i].text));
+		if (got != cases[i].want)
+			fprintf(stderr, "  text \"%s\"\n", cases[i].text);
+		tt_int_op(got, ==, cases[i].want);
+	}
+	tt_int_op(keyword_poll_match(opts, 4, NULL, 0), ==, -1);
+	tt_int_op(keyword_poll_match(opts, 0, "safe", 4), ==, -1);
+end:
+	;
+}
 static void
 test_action_name(void)
 {
@@ -1018,6 +1167,9 @@ static const struct tt_case cases[] = {
 	{ "input/invalid", test_input_invalid },
 	{ "input/long", test_input_long },
 	{ "input/random", test_input_random },
+	{ "poll/options", test_poll_options },
+	{ "poll/pick", test_poll_pick },
+	{ "poll/match", test_poll_match },
 	{ "action/name", test_action_name },
 	TT_END
 };

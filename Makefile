@@ -89,6 +89,7 @@ GATEWAY_CORE_SRCS = \
 DB_SRCS = \
 	db/backup.c \
 	db/db.c \
+	db/forget.c \
 	db/inbox.c \
 	db/mark.c \
 	db/outbox.c \

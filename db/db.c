@@ -165,6 +165,15 @@ static const char *db_migrations[] = {
 	"CREATE TABLE optout_marks ("
 	"  mark BLOB PRIMARY KEY,"
 	"  at INTEGER NOT NULL) WITHOUT ROWID;",
+	/* 6 -> 7: what a broadcast did for rows that are gone (a member
+	 * forgotten, old rows purged): its counts stay what they were; the
+	 * queued and sending rows of a forgotten member count as skipped */
+	"ALTER TABLE broadcasts ADD gone_sent INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE broadcasts ADD gone_delivered INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE broadcasts ADD gone_failed INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE broadcasts ADD gone_expired INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE broadcasts ADD gone_skipped INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE broadcasts ADD gone_cancelled INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])

@@ -157,11 +157,20 @@ broadcast_row(sqlite3_stmt *s, struct broadcast *b)
 	strlcpy(b->encoding, db_col_text(s, 8), sizeof b->encoding);
 	b->segments = sqlite3_column_int(s, 9);
 	b->recipients = (long)sqlite3_column_int64(s, 10);
+	/* rows gone (a member forgotten): counted on the broadcast row */
+	b->sent = (long)sqlite3_column_int64(s, 11);
+	b->delivered = (long)sqlite3_column_int64(s, 12);
+	b->failed = (long)sqlite3_column_int64(s, 13);
+	b->expired = (long)sqlite3_column_int64(s, 14);
+	b->skipped = (long)sqlite3_column_int64(s, 15);
+	b->cancelled = (long)sqlite3_column_int64(s, 16);
 }
 
 #define BROADCAST_COLUMNS \
 	"b.id, b.text, l.name, b.state, b.priority, b.created_at, " \
-	"b.scheduled_at, b.expires_at, b.encoding, b.segments, b.recipients "
+	"b.scheduled_at, b.expires_at, b.encoding, b.segments, b.recipients, " \
+	"b.gone_sent, b.gone_delivered, b.gone_failed, b.gone_expired, " \
+	"b.gone_skipped, b.gone_cancelled "
 
 static int
 broadcast_counts(struct db *db, struct broadcast *b)
@@ -184,17 +193,17 @@ broadcast_counts(struct db *db, struct broadcast *b)
 		else if (strcmp(st, "sending") == 0)
 			b->sending = n;
 		else if (strcmp(st, "sent") == 0)
-			b->sent = n;
+			b->sent += n;
 		else if (strcmp(st, "delivered") == 0)
-			b->delivered = n;
+			b->delivered += n;
 		else if (strcmp(st, "failed") == 0)
-			b->failed = n;
+			b->failed += n;
 		else if (strcmp(st, "expired") == 0)
-			b->expired = n;
+			b->expired += n;
 		else if (strcmp(st, "skipped") == 0)
-			b->skipped = n;
+			b->skipped += n;
 		else if (strcmp(st, "cancelled") == 0)
-			b->cancelled = n;
+			b->cancelled += n;
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
@@ -603,7 +612,8 @@ outbox_sent(struct db *db, int64_t id, const char *modem, const int *mr,
 		goto fail;
 	}
 	sqlite3_reset(s);
-	for (i = 0; track && i < nseg; i++) {
+	/* no row: it is gone (its number was forgotten while in flight) */
+	for (i = 0; track && phone[0] != '\0' && i < nseg; i++) {
 		if (mr[i] < 0)
 			continue;
 		if ((s = db_stmt(db, DB_ST_OB_PART_ADD,

@@ -125,6 +125,8 @@ int	 forget_confirm(struct db *, const char *, const char *, int64_t);
 /* Confirmations no longer queued or sending: forget their numbers
  * again (*n counts them; checkpoint after). */
 int	 forget_finished(struct db *, int64_t, long *);
+/* 1 when a confirmation to phone is still queued or being sent. */
+int	 forget_pending(struct db *, const char *);
 /*
  * Copy the write-ahead log into the database and truncate it to zero
  * bytes, so the old page images of forgotten rows are gone from the

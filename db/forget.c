@@ -183,3 +183,23 @@ forget_checkpoint(struct db *db)
 		    "holds %d page%s", nlog, nlog == 1 ? "" : "s");
 	return 0;
 }
+
+int
+forget_pending(struct db *db, const char *phone)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if ((s = db_stmt(db, DB_ST_FORGET_PENDING,
+	    "SELECT 1 FROM outbox WHERE source = '" FORGET_SOURCE "' AND "
+	    "phone = ?1 AND state IN ('queued', 'sending') LIMIT 1")) == NULL)
+		return -1;
+	db_bind_text(s, 1, phone);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		return db_fail(db, "forget");
+	return 0;
+}

@@ -118,6 +118,8 @@ struct gw {
 						 * no claims until a sweep
 						 * stores everything */
 	int			 failed;	/* stopping on an error: exit 1 */
+	int			 forget_ckpt;	/* a number was forgotten: the
+						 * WAL is still to truncate */
 };
 
 enum reply_kind {
@@ -127,6 +129,7 @@ enum reply_kind {
 	REPLY_LANG,
 	REPLY_NO_LIST,
 	REPLY_UNKNOWN_LANG,
+	REPLY_FORGET,		/* FORGET: deleted, no more texts */
 };
 
 /* tambulid.c: the configuration as the rest of the daemon sees it */
@@ -178,6 +181,7 @@ void		 send_abort(struct gw_modem *);
 void		 inbound_sms(struct modem *, const struct modem_sms *, void *);
 void		 inbound_report(struct modem *, const struct sms_msg *, void *);
 void		 inbound_housekeeping(struct gw *);
+void		 inbound_forgotten(struct gw *);
 void		 inbound_reread_cb(evutil_socket_t, short, void *);
 void		 inbound_swept(struct gw_modem *);
 int		 inbound_claims_wait(struct gw *);

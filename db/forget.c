@@ -176,6 +176,12 @@ forget_checkpoint(struct db *db)
 	 * of older snapshots to move on; SQLITE_BUSY when they did not */
 	rc = sqlite3_wal_checkpoint_v2(db->h, NULL,
 	    SQLITE_CHECKPOINT_TRUNCATE, &nlog, &nckpt);
+	if (rc == SQLITE_BUSY) {
+		db_failf(db, "checkpoint: another program is still reading "
+		    "an older state of the database");
+		db->busy = 1;
+		return -1;
+	}
 	if (rc != SQLITE_OK)
 		return db_fail(db, "checkpoint");
 	if (nlog != 0)

@@ -202,4 +202,30 @@ forgotten 0, not found 1, 0 bad rows" "$(cat "$T/out")"
 check "the subscribers are gone" "no subscribers" \
     "$(tam f subscribers list 2>&1)"
 
+# a reader holding an old snapshot keeps the log from being truncated:
+# the command says so (exit 1) rather than claim the number is gone
+tam f subscribers add +14155550150 >/dev/null
+mkfifo "$T/reader.fifo"
+sqlite3 "$T/f.db" <"$T/reader.fifo" >"$T/reader.out" 2>&1 &
+reader=$!
+pids="$pids $reader"
+exec 3>"$T/reader.fifo"
+echo "BEGIN; SELECT count(*) FROM subscribers;" >&3
+reader_in() {
+	[ "$(cat "$T/reader.out")" = 1 ]
+}
+wait_until reader_in || fail "the reader did not start"
+run_expect "forget, log held by a reader" 1 tam f subscribers forget \
+    +14155550150
+check "forget, log held by a reader: out" "forgotten: +14155550150 (3 rows \
+removed)" "$(cat "$T/out")"
+contains "forget, log held by a reader: err" "$T/err" \
+    "tambuli: the rows are deleted, but copies remain in the write-ahead log (checkpoint: another program is still reading an older state of the database): run the command again"
+exec 3>&-
+wait "$reader"
+run_expect "forget again, reader gone" 0 tam f subscribers forget \
+    +14155550150
+check "forget again, reader gone" 0 "$(raw_hits 4155550150)"
+check "forget again, reader gone: -wal truncated" 0 "$(wal_size)"
+
 summary

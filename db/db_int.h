@@ -64,6 +64,9 @@ struct db {
 	void		*corrupt_arg;
 	unsigned char	 mark_key[MARK_KEY_LEN];	/* mark.c */
 	int		 mark_key_ok;
+	int		 mark_key_tx;	/* read or made inside a transaction
+					 * not yet committed: a rollback
+					 * forgets it */
 };
 
 /* db.c */

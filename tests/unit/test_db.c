@@ -2925,7 +2925,37 @@ end:
 	test_close(&e);
 }
 
+/*
+ * A marker key made inside a transaction that is rolled back is not
+ * kept in memory either: the next marker must not be made with a key the
+ * database never stored (it would match nothing after a restart).
+ */
+static void
+test_mark_rollback(void)
+{
+	struct test_env	 e;
+	char		*cause = NULL;
+	long		 rows;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(db_begin(e.db), ==, 0);
+	tt_int_op(forget_number(e.db, PA, 100, &rows), ==, 0);
+	db_rollback(e.db);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM settings WHERE key = "
+	    "'mark_key'"), ==, 0);
+	tt_int_op(forget_number(e.db, PA, 110, &rows), ==, 0);
+	tt_int_op(mark_has(e.db, PA), ==, 1);
+	db_close(e.db);
+	e.db = db_open(e.path, 1000, &cause);
+	tt_assert(e.db != NULL);
+	tt_int_op(mark_has(e.db, PA), ==, 1);
+end:
+	free(cause);
+	test_close(&e);
+}
+
 static const struct tt_case cases[] = {
+	{ "mark/rollback", test_mark_rollback },
 	{ "forget/number", test_forget },
 	{ "forget/confirm", test_forget_confirm },
 	{ "mark/add_has_del", test_mark },

@@ -121,8 +121,9 @@ check "the marker is gone" 0 "$(sql "SELECT count(*) FROM optout_marks")"
 
 # ---- the member's FORGET ME ----------------------------------------------
 
-sim f1 sms "$M" "Bilby and Quokka say hi" >/dev/null
 n=$(wc -l <"$T/f1.sent")
+sim f1 sms "$M" "Bilby and Quokka say hi" >/dev/null
+sim f1 wait-sent $((n + 1)) "$WAIT_MAX" >/dev/null || fail "no forward"
 sim f1 sms "$M" "Please forget me!" >/dev/null
 sim f1 wait-sent $((n + 2)) "$WAIT_MAX" >/dev/null ||
     fail "no confirmation of FORGET"

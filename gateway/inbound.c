@@ -293,6 +293,16 @@ inbound_act(struct gw *gw, const char *phone, const char *text,
 			return -1;
 		break;
 	case KEYWORD_STOP:
+		/* a forgotten number is opted out already (its marker):
+		 * silence, and nothing stored that would name it again */
+		if (sub.status == SUBSCRIBER_NONE &&
+		    (rc = mark_has(gw->db, phone)) != 0) {
+			if (rc == -1)
+				return -1;
+			log_info("from=%s keyword=%s result=forgotten-already",
+			    log_number(phone), kr.keyword);
+			return 0;
+		}
 		if (subscriber_optout(gw->db, phone, &c, gw_now(),
 		    &cancelled) == -1)
 			return -1;

@@ -154,6 +154,15 @@ sim f1 sms "$O" "INFO" >/dev/null	# answered after the FORGET
 sim f1 wait-sent $((n + 2)) "$WAIT_MAX" >/dev/null || fail "no INFO reply"
 check "second FORGET is silent" 1 \
     "$(sent_to f1 "$M" | grep -c 'are deleted')"
+# nor does a STOP: the marker says it already, nothing names the number
+n=$(wc -l <"$T/f1.sent")
+sim f1 sms "$M" "STOP" >/dev/null
+sim f1 sms "$O" "INFO" >/dev/null	# answered after the STOP
+sim f1 wait-sent $((n + 1)) "$WAIT_MAX" >/dev/null || fail "no INFO reply"
+check "STOP after FORGET is silent" 0 "$(sent_to f1 "$M" | grep -c unsub)"
+check "STOP after FORGET stores nothing" 0 "$(raw_hits 4155550142)"
+contains "STOP after FORGET: log" "$T/f.log" \
+    "keyword=STOP result=forgotten-already"
 
 # BORRAR in Spanish, from a number never seen
 n=$(wc -l <"$T/f1.sent")

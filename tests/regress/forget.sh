@@ -177,6 +177,28 @@ gone_es() {
 wait_until gone_es || fail "the BORRAR confirmation is still stored"
 wait_until gone || fail "the -wal is not truncated after BORRAR"
 check "BORRAR: no digits left" 0 "$(raw_hits 5215512349876)"
+# BURAHIN in Tagalog
+n=$(wc -l <"$T/f1.sent")
+sim f1 sms +639171230099 "Burahin po" >/dev/null
+sim f1 wait-sent $((n + 1)) "$WAIT_MAX" >/dev/null || fail "no BURAHIN reply"
+check "BURAHIN confirmed" "Migrant Alliance: binura na namin ang numero at \
+mga mensahe mo at wala ka nang matatanggap. I-text ang SALI para sumali \
+muli." "$(sent_to f1 +639171230099)"
+# every confirmation is one GSM 7-bit segment
+for num in "$M" +5215512349876 +639171230099; do
+	text=$(sent_to f1 "$num" | grep -E 'deleted|borramos|binura' |
+	    tail -n 1)
+	"$BIN"/tambuli pdu plan "$text" >"$T/plan" 2>&1
+	check "confirmation to $num: one GSM 7-bit segment" \
+	    "encoding:   GSM 7-bit
+segments:   1" "$(sed -n '2,3p' "$T/plan")"
+done
+gone_tl() {
+	[ "$(sql "SELECT count(*) FROM outbox WHERE phone LIKE '+63%'")" = 0 ]
+}
+wait_until gone_tl || fail "the BURAHIN confirmation is still stored"
+wait_until gone || fail "the -wal is not truncated after BURAHIN"
+check "BURAHIN: no digits left" 0 "$(raw_hits 639171230099)"
 
 # ---- the CLI with the daemon stopped, --file -------------------------------
 
@@ -230,7 +252,9 @@ run_expect "forget, log held by a reader" 1 tam f subscribers forget \
 check "forget, log held by a reader: out" "forgotten: +14155550150 (3 rows \
 removed)" "$(cat "$T/out")"
 contains "forget, log held by a reader: err" "$T/err" \
-    "tambuli: the rows are deleted, but copies remain in the write-ahead log (checkpoint: another program is still reading an older state of the database): run the command again"
+    "tambuli: the rows are deleted, but copies remain in the write-ahead \
+log (checkpoint: another program is still reading an older state of the \
+database): run the command again"
 exec 3>&-
 wait "$reader"
 run_expect "forget again, reader gone" 0 tam f subscribers forget \

@@ -11,7 +11,10 @@
  * can undo an opt-out, by texting JOIN.  Import never reactivates an
  * opted-out number; a row whose status column says "opted-out" (as export
  * writes it) records the opt-out, so moving a list between gateways
- * through export and import keeps every opt-out.
+ * through export and import keeps every opt-out.  "forget" deletes every
+ * row naming a number (db/forget.c) and leaves a marker, not the number:
+ * add and import refuse a marked number just as an opted-out one, and an
+ * opted-out row of an import is not stored again for it.
  *
  * CSV (import and export) follows RFC 4180 with the usual leniencies:
  * LF or CRLF (or a lone CR) ends a record, a UTF-8 byte order mark is

@@ -7,7 +7,7 @@
  * accents, punctuation, symbols, emoji and invalid UTF-8 do not count).
  * It is a keyword when its words are, in order:
  *
- *	filler*  KEYWORD  filler*		STOP, INFO, FORGET (and JOIN, LANG)
+ *	filler*  KEYWORD  filler*	STOP, INFO, FORGET (and JOIN, LANG)
  *	filler*  JOIN-word  filler*  LIST  filler*
  *	filler*  LANG-word  filler*  LANGUAGE  filler*
  *

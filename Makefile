@@ -92,6 +92,7 @@ DB_SRCS = \
 	db/backup.c \
 	db/balance.c \
 	db/db.c \
+	db/forget.c \
 	db/inbox.c \
 	db/mark.c \
 	db/outbox.c \

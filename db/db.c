@@ -400,6 +400,7 @@ db_commit(struct db *db)
 		return -1;
 	}
 	db->in_tx = 0;
+	db->mark_key_tx = 0;
 	return 0;
 }
 
@@ -410,6 +411,11 @@ db_rollback(struct db *db)
 	char		 saved[sizeof db->err], sql[48];
 
 	memcpy(saved, db->err, sizeof saved);
+	/* a marker key read or made in what is undone must be read again */
+	if (db->mark_key_tx) {
+		db->mark_key_ok = 0;
+		db->mark_key_tx = 0;
+	}
 	if (db->in_tx > 1) {
 		db->in_tx--;
 		snprintf(sql, sizeof sql, "ROLLBACK TO s%d; RELEASE s%d",

@@ -164,6 +164,40 @@ int	 balance_set_low(struct db *, const char *, const char *, int);
 int	 balance_set_no_credit(struct db *, const char *, const char *,
 	    int64_t);
 
+/* ---- forgetting a number (forget.c) ---- */
+
+/*
+ * Remove every trace of phone (E.164): its subscriber row and
+ * memberships, consent events, inbox texts and their parts, the messages
+ * to it with their parts and delivery reports, and the forwards quoting
+ * its texts; its broadcasts keep their counts (gone_* columns).  It gets
+ * an opt-out marker (mark.c), even when nothing was stored: forgetting
+ * implies opting out.  One transaction (nested in the caller's, if
+ * any).  *rows counts the rows removed, 0 when the number was unknown.
+ * Call forget_checkpoint() after the outermost commit.
+ */
+int	 forget_number(struct db *, const char *, int64_t, long *);
+/*
+ * Queue the text that confirms a member's own request (a system text
+ * marked source "forget"): the number is forgotten again once it is
+ * finished (forget_finished), so the row does not outlive its purpose.
+ */
+#define FORGET_SOURCE	"forget"
+int	 forget_confirm(struct db *, const char *, const char *, int64_t);
+/* Confirmations no longer queued or sending: forget their numbers
+ * again (*n counts them; checkpoint after). */
+int	 forget_finished(struct db *, int64_t, long *);
+/* 1 when a confirmation to phone is still queued or being sent. */
+int	 forget_pending(struct db *, const char *);
+/*
+ * Copy the write-ahead log into the database and truncate it to zero
+ * bytes, so the old page images of forgotten rows are gone from the
+ * -wal file too.  Waits up to the busy timeout for other connections;
+ * -1 (db_error() says why) when it could not complete.  Outside any
+ * transaction.
+ */
+int	 forget_checkpoint(struct db *);
+
 /* ---- subscribers and lists (subscriber.c) ---- */
 
 enum subscriber_status {
@@ -191,14 +225,16 @@ struct consent {
 #define SUBSCRIBER_JOINED	1	/* newly active on the list */
 #define SUBSCRIBER_ALREADY	2	/* was already on it */
 #define SUBSCRIBER_NO_LIST	3	/* the list does not exist */
-#define SUBSCRIBER_REFUSED	4	/* opted out: only the member can
-					 * rejoin, by texting */
+#define SUBSCRIBER_REFUSED	4	/* opted out or forgotten (a marker):
+					 * only the member can rejoin, by
+					 * texting */
 
 /*
  * Subscribe phone (E.164) to list (NULL: the default list) and make it
  * active.  lang (or NULL) sets the language.  A member's own JOIN
- * (source "sms") reactivates an opted-out number; an organizer's add does
- * not (SUBSCRIBER_REFUSED).  *result is one of the SUBSCRIBER_* values.
+ * (source "sms") reactivates an opted-out number or removes a forgotten
+ * number's marker; an organizer's add does not (SUBSCRIBER_REFUSED).
+ * *result is one of the SUBSCRIBER_* values.
  */
 int	 subscriber_join(struct db *, const char *, const char *,
 	    const char *, const struct consent *, int64_t, int *);

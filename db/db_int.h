@@ -57,6 +57,12 @@ enum db_stmt_id {
 	DB_ST_RET_CE_BLANK,
 	/* backup.c */
 	DB_ST_BACKUP_RECORD,
+	/* forget.c */
+	DB_ST_FORGET_BC_GONE, DB_ST_FORGET_OB_PARTS, DB_ST_FORGET_OUTBOX,
+	DB_ST_FORGET_INBOX, DB_ST_FORGET_PARTS, DB_ST_FORGET_DONE,
+	DB_ST_FORGET_CONSENT, DB_ST_FORGET_MEMBERS, DB_ST_FORGET_SUB,
+	DB_ST_FORGET_CONFIRM, DB_ST_FORGET_FINISHED, DB_ST_FORGET_PENDING,
+	DB_ST_FORGET_POLL,
 	/* db.c: has another connection committed? */
 	DB_ST_DATA_VERSION,
 	DB_ST_MAX
@@ -73,6 +79,9 @@ struct db {
 	void		*corrupt_arg;
 	unsigned char	 mark_key[MARK_KEY_LEN];	/* mark.c */
 	int		 mark_key_ok;
+	int		 mark_key_tx;	/* read or made inside a transaction
+					 * not yet committed: a rollback
+					 * forgets it */
 };
 
 /* db.c */

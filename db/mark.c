@@ -32,6 +32,7 @@ mark_key(struct db *db)
 	if (rc == 1 && sodium_hex2bin(db->mark_key, MARK_KEY_LEN, hex,
 	    strlen(hex), NULL, &n, NULL) == 0 && n == MARK_KEY_LEN) {
 		db->mark_key_ok = 1;
+		db->mark_key_tx = db->in_tx > 0;
 		return 0;
 	}
 	if (rc == 1)
@@ -42,6 +43,7 @@ mark_key(struct db *db)
 	if (db_setting_set(db, MARK_KEY_SETTING, hex) == -1)
 		return -1;
 	db->mark_key_ok = 1;
+	db->mark_key_tx = db->in_tx > 0;
 	return 0;
 }
 

@@ -616,7 +616,8 @@ outbox_sent(struct db *db, int64_t id, const char *modem, const int *mr,
 		goto fail;
 	}
 	sqlite3_reset(s);
-	for (i = 0; track && i < nseg; i++) {
+	/* no row: it is gone (its number was forgotten while in flight) */
+	for (i = 0; track && phone[0] != '\0' && i < nseg; i++) {
 		if (mr[i] < 0)
 			continue;
 		if ((s = db_stmt(db, DB_ST_OB_PART_ADD,

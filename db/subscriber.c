@@ -195,6 +195,25 @@ subscriber_join(struct db *db, const char *phone, const char *list,
 		sub.status = SUBSCRIBER_NONE;
 	}
 	if (sub.status == SUBSCRIBER_NONE) {
+		/* a forgotten number left a marker: an organizer cannot add
+		 * it back; the member's own JOIN makes a new subscriber,
+		 * and the marker goes */
+		if (c != NULL && c->source != NULL &&
+		    strcmp(c->source, "sms") == 0) {
+			if (mark_del(db, phone) == -1)
+				goto fail;
+		} else {
+			switch (mark_has(db, phone)) {
+			case -1:
+				goto fail;
+			case 1:
+				db_rollback(db);
+				*result = SUBSCRIBER_REFUSED;
+				return 0;
+			}
+		}
+	}
+	if (sub.status == SUBSCRIBER_NONE) {
 		if ((s = db_stmt(db, DB_ST_SUB_INSERT,
 		    "INSERT INTO subscribers (phone, status, language, "
 		    "created_at, updated_at) VALUES (?1, 'active', "

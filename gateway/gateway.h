@@ -154,6 +154,8 @@ struct gw {
 	int64_t			 wipe_told_at;	/* gw_wipe_told(): notices */
 	int64_t			 wipe_deadline;	/* queued then; wipe by then */
 	struct event		*ev_debug;	/* debug logging switches off */
+	int			 forget_ckpt;	/* a number was forgotten: the
+						 * WAL is still to truncate */
 };
 
 enum reply_kind {
@@ -163,6 +165,7 @@ enum reply_kind {
 	REPLY_LANG,
 	REPLY_NO_LIST,
 	REPLY_UNKNOWN_LANG,
+	REPLY_FORGET,		/* FORGET: deleted, no more texts */
 };
 
 /* tambulid.c: the configuration as the rest of the daemon sees it */
@@ -252,6 +255,7 @@ void		 credit_ussd(struct modem *, int, const char *, void *);
 void		 inbound_sms(struct modem *, const struct modem_sms *, void *);
 void		 inbound_report(struct modem *, const struct sms_msg *, void *);
 void		 inbound_housekeeping(struct gw *);
+void		 inbound_forgotten(struct gw *);
 void		 inbound_reread_cb(evutil_socket_t, short, void *);
 void		 inbound_swept(struct gw_modem *);
 int		 inbound_claims_wait(struct gw *);

@@ -265,6 +265,43 @@ inbound_answer(struct gw *gw, const char *phone, const char *text,
 }
 
 /*
+ * FORGET: the member asks for their number to be deleted.  Everything
+ * stored about it goes (db/forget.c), which opts it out for good (a
+ * marker, not the number); the text itself is not kept.  One
+ * confirmation says so: it is forgotten too once it has gone
+ * (inbound_forgotten).  A number already forgotten gets silence, unless
+ * its confirmation had not gone yet (the new forget removes it: it is
+ * queued again).
+ */
+static int
+inbound_forget(struct gw *gw, const char *phone, const struct subscriber *sub,
+    const struct keyword_result *kr, const char *lang)
+{
+	char	*text;
+	long	 rows;
+	int	 already = 0, pending = 0, rc;
+
+	if (sub->id == 0) {	/* no row: unknown, or only a marker */
+		if ((already = mark_has(gw->db, phone)) == -1)
+			return -1;
+		if (already &&
+		    (pending = forget_pending(gw->db, phone)) == -1)
+			return -1;
+	}
+	if (forget_number(gw->db, phone, gw_now(), &rows) == -1)
+		return -1;
+	log_info("from=%s keyword=%s result=forgotten rows=%ld",
+	    log_number(phone), kr->keyword, rows);
+	gw->forget_ckpt = 1;
+	if (already && !pending)
+		return 0;
+	text = reply_text(gw, lang, REPLY_FORGET, NULL, kr->keyword);
+	rc = forget_confirm(gw->db, phone, text, gw_now());
+	free(text);
+	return rc;
+}
+
+/*
  * Act on one complete text: every change it makes (consent, replies,
  * inbox, forwards) in one transaction, so a failure leaves nothing half
  * done for the re-read to trip on.  0 when committed, -1 when it must be
@@ -305,7 +342,8 @@ inbound_act(struct gw *gw, const char *phone, const char *text,
 	/* an answer to a poll sent to this member wins over every keyword
 	 * but STOP (HELP is INFO otherwise), and only from a member still
 	 * subscribed: one who opted out and texts YES asks to come back */
-	if (kr.action != KEYWORD_STOP && !kr.flag_review &&
+	if (kr.action != KEYWORD_STOP && kr.action != KEYWORD_FORGET &&
+	    !kr.flag_review &&
 	    sub.status == SUBSCRIBER_ACTIVE &&
 	    (rc = inbound_answer(gw, phone, text, at, modem)) != 0)
 		return rc == -1 ? -1 : 0;
@@ -325,6 +363,15 @@ inbound_act(struct gw *gw, const char *phone, const char *text,
 			return -1;
 		break;
 	case KEYWORD_STOP:
+		/* a forgotten number is opted out already (its marker):
+		 * silence, and nothing stored that would name it again */
+		if (sub.id == 0 && (rc = mark_has(gw->db, phone)) != 0) {
+			if (rc == -1)
+				return -1;
+			log_info("from=%s keyword=%s result=forgotten-already",
+			    log_number(phone), kr.keyword);
+			return 0;
+		}
 		if (subscriber_optout(gw->db, phone, &c, gw_now(),
 		    &cancelled) == -1)
 			return -1;
@@ -364,6 +411,8 @@ inbound_act(struct gw *gw, const char *phone, const char *text,
 		    OUTBOX_REPLY, NULL, kr.keyword) == -1)
 			return -1;
 		break;
+	case KEYWORD_FORGET:
+		return inbound_forget(gw, phone, &sub, &kr, lang);
 	case KEYWORD_NONE:
 		if ((fw = inbound_may_forward(gw, phone)) == -1)
 			return -1;
@@ -400,6 +449,8 @@ inbound_process(struct gw *gw, const char *phone, const char *text,
 	}
 	if (db_commit(gw->db) == -1)
 		goto fail;
+	if (gw->forget_ckpt)
+		inbound_forgotten(gw);
 	return 0;
 fail:
 	log_warnx("from=%s not processed, will be read again: %s",
@@ -690,12 +741,44 @@ inbound_expired_part(const char *phone, const char *text, int64_t at,
 		log_info("from=%s inbox=1 flags=incomplete", log_number(phone));
 }
 
+/*
+ * Confirmations of FORGET that have gone (sent, or failed for good):
+ * their numbers are forgotten again, row and all.  Then the write-ahead
+ * log is checkpointed and truncated, so no page image of what was
+ * forgotten stays in the -wal file; when a reader keeps that from
+ * completing it is tried again at the next send and housekeeping run.
+ */
+void
+inbound_forgotten(struct gw *gw)
+{
+	long	n = 0;
+
+	if (forget_finished(gw->db, gw_now(), &n) == -1) {
+		log_warnx("forget: %s", db_error(gw->db));
+		return;
+	}
+	if (n > 0) {
+		log_info("forget: %ld confirmation%s gone, forgotten", n,
+		    n == 1 ? "" : "s");
+		gw->forget_ckpt = 1;
+	}
+	if (!gw->forget_ckpt)
+		return;
+	if (forget_checkpoint(gw->db) == -1) {
+		log_warnx("forget: the write-ahead log still holds forgotten "
+		    "rows, will try again: %s", db_error(gw->db));
+		return;
+	}
+	gw->forget_ckpt = 0;
+}
+
 void
 inbound_housekeeping(struct gw *gw)
 {
 	int64_t	now = gw_now();
 	long	n;
 
+	inbound_forgotten(gw);
 	if (inbox_part_expire(gw->db, now - GW_PARTS_TIMEOUT,
 	    inbound_expired_part, gw) == -1)
 		log_warnx("housekeeping: %s", db_error(gw->db));

@@ -1,12 +1,13 @@
 /*
  * gateway/keyword.c — the keyword engine (PRODUCT.md "What it must do"
- * 1-3): JOIN, STOP, INFO and LANG words in English, Spanish and Tagalog.
+ * 1-3): JOIN, STOP, INFO, LANG and FORGET words in English, Spanish and
+ * Tagalog.
  *
  * A text is cut into words after normalization (keyword_normalize: case,
  * accents, punctuation, symbols, emoji and invalid UTF-8 do not count).
  * It is a keyword when its words are, in order:
  *
- *	filler*  KEYWORD  filler*		STOP, INFO (and JOIN, LANG)
+ *	filler*  KEYWORD  filler*	STOP, INFO, FORGET (and JOIN, LANG)
  *	filler*  JOIN-word  filler*  LIST  filler*
  *	filler*  LANG-word  filler*  LANGUAGE  filler*
  *
@@ -21,6 +22,8 @@
  * - after a STOP, INFO or JOIN word, further words of the same family
  *   count as filler: "STOP. STOP!", "stop unsubscribe" are STOP, "yes
  *   join rally" joins rally;
+ * - STOP and FORGET words mix, and FORGET wins: "STOP. Forget me" and
+ *   "borrar, alto" forget (a FORGET implies the opt-out);
  * - any other word makes the text not a keyword: "stop sending",
  *   "help stop", "join stop" (a keyword is never a list name);
  * - a LIST is one word of ASCII letters and digits, possibly joined by
@@ -33,7 +36,7 @@
  *   Tagalog for "only" ("ok lang" = "it's fine");
  * - a text longer than KEYWORD_TEXT_MAX bytes or of more than
  *   KEYWORD_MATCH_WORDS words is never a keyword;
- * - a text that is not a keyword but contains a STOP-family keyword as
+ * - a text that is not a keyword but contains a STOP or FORGET keyword as
  *   whole words anywhere ("please stop texting me", "quiero darme de
  *   baja") is flagged for review, however long it is.
  * Matching makes one pass over the text, with work per word bounded by
@@ -125,6 +128,9 @@ static const struct {
 	{ KEYWORD_LANG, "LANG", "en" },
 	{ KEYWORD_LANG, "IDIOMA", "es" },
 	{ KEYWORD_LANG, "WIKA", "tl" },
+	{ KEYWORD_FORGET, "FORGET ME", "en" },
+	{ KEYWORD_FORGET, "BORRAR", "es" },
+	{ KEYWORD_FORGET, "BURAHIN", "tl" },
 };
 
 /*
@@ -652,7 +658,34 @@ keyword_parse_lang(const struct keyword_table *kt,
 	return 0;
 }
 
-/* Whether the last words of a text end with a STOP word: the entry. */
+/*
+ * After an opt-out word: fillers and more opt-out words only.  A FORGET
+ * word among STOP words wins ("STOP. Forget me", "borrar, alto"): it
+ * implies the opt-out.  The entry that decides, or NULL.
+ */
+static const struct keyword_entry *
+keyword_parse_optout(const struct keyword_table *kt,
+    const struct keyword_entry *e, const struct keyword_tok *t, size_t nt)
+{
+	const struct keyword_entry	*w;
+	size_t				 i = 0, k;
+
+	while (i < nt) {
+		if ((w = keyword_find(kt, t + i, nt - i, &k)) != NULL &&
+		    (w->family == KEYWORD_STOP ||
+		    w->family == KEYWORD_FORGET)) {
+			if (w->family == KEYWORD_FORGET &&
+			    e->family == KEYWORD_STOP)
+				e = w;
+		} else if ((k = keyword_filler_at(t + i, nt - i)) == 0)
+			return NULL;
+		i += k;
+	}
+	return e;
+}
+
+/* Whether the last words of a text end with an opt-out (STOP or FORGET)
+ * word: the entry. */
 static const struct keyword_entry *
 keyword_review_at(const struct keyword_table *kt,
     const struct keyword_tok *win, size_t nwin)
@@ -662,7 +695,8 @@ keyword_review_at(const struct keyword_table *kt,
 
 	for (i = 0; i < kt->n; i++) {
 		e = &kt->e[i];
-		if (e->family != KEYWORD_STOP || e->nwords > nwin)
+		if ((e->family != KEYWORD_STOP &&
+		    e->family != KEYWORD_FORGET) || e->nwords > nwin)
 			continue;
 		if (keyword_phrase_at(e->norm, win + nwin - e->nwords,
 		    e->nwords) == e->nwords)
@@ -700,6 +734,11 @@ keyword_parse(const struct keyword_table *kt, const struct keyword_tok *t,
 			r->lang_unknown = 0;
 			return;
 		}
+		break;
+	case KEYWORD_STOP:
+	case KEYWORD_FORGET:
+		if ((e = keyword_parse_optout(kt, e, t + i, nt - i)) == NULL)
+			return;
 		break;
 	default:
 		if (keyword_skip(kt, e->family, t + i, nt - i) != nt - i)
@@ -770,7 +809,8 @@ keyword_entry_make(enum keyword_action fam, const char *word,
 
 	memset(e, 0, sizeof *e);
 	if (fam != KEYWORD_JOIN && fam != KEYWORD_STOP &&
-	    fam != KEYWORD_INFO && fam != KEYWORD_LANG) {
+	    fam != KEYWORD_INFO && fam != KEYWORD_LANG &&
+	    fam != KEYWORD_FORGET) {
 		*errstr = "unknown keyword family";
 		return -1;
 	}
@@ -1091,6 +1131,8 @@ keyword_action_name(enum keyword_action a)
 		return "INFO";
 	case KEYWORD_LANG:
 		return "LANG";
+	case KEYWORD_FORGET:
+		return "FORGET";
 	}
 	return "?";
 }

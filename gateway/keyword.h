@@ -11,21 +11,25 @@
  * plus polite filler words around it ("stop please", "¡Alto!", "tigil na
  * po").  JOIN words take an optional list name ("JOIN rally"), LANG words
  * a language ("IDIOMA español").  Anything else is not a keyword; if it
- * contains a STOP-family word as a whole word it is flagged for review by
- * an organizer ("please stop texting me").  See keyword.c for the rules.
+ * contains a STOP- or FORGET-family word as a whole word it is flagged
+ * for review by an organizer ("please stop texting me").  FORGET words
+ * ("FORGET ME", "BORRAR", "BURAHIN") ask for the number to be deleted,
+ * which implies STOP.  See keyword.c for the rules.
  */
 #ifndef KEYWORD_H
 #define KEYWORD_H
 
 #include <stddef.h>
 
-/* What a text asks for; JOIN..LANG are also the keyword families. */
+/* What a text asks for; JOIN..FORGET are also the keyword families. */
 enum keyword_action {
 	KEYWORD_NONE = 0,	/* not a keyword: an inbox message */
 	KEYWORD_JOIN = 1,	/* subscribe (to list, or the default list) */
 	KEYWORD_STOP = 2,	/* opt out of everything */
 	KEYWORD_INFO = 3,	/* help */
-	KEYWORD_LANG = 4	/* set the subscriber's language */
+	KEYWORD_LANG = 4,	/* set the subscriber's language */
+	KEYWORD_FORGET = 5	/* opt out and delete every trace of the
+				 * number (implies STOP) */
 };
 
 #define KEYWORD_WORD_MAX	48	/* a keyword, normalized, with NUL */
@@ -47,8 +51,8 @@ struct keyword_result {
 	char			 lang_code[KEYWORD_LANG_MAX + 1];
 	int			 lang_unknown;	/* LANG with an unknown language */
 	/*
-	 * NONE only: the text contains an opt-out word (a STOP-family
-	 * keyword as a whole word): an organizer must look at it.
+	 * NONE only: the text contains an opt-out word (a STOP- or
+	 * FORGET-family keyword as a whole word): an organizer must look at it.
 	 * review_keyword is the first such word, canonical.
 	 */
 	int			 flag_review;
@@ -139,7 +143,7 @@ int	 keyword_poll_pick(const char [][KEYWORD_OPTION_MAX], size_t,
 int	 keyword_poll_match(const char [][KEYWORD_OPTION_MAX], size_t,
 	    const char *, size_t);
 
-/* "NONE", "JOIN", "STOP", "INFO", "LANG". */
+/* "NONE", "JOIN", "STOP", "INFO", "LANG", "FORGET". */
 const char *keyword_action_name(enum keyword_action);
 
 #endif

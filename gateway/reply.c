@@ -32,6 +32,8 @@ static const struct {
 	  "JOIN to join our alerts, INFO for help." },
 	{ "en", REPLY_UNKNOWN_LANG, "{org}: we could not find that language. "
 	  "Text LANG EN, LANG ES or LANG TL." },
+	{ "en", REPLY_FORGET, "{org}: your number and messages are deleted and "
+	  "you will get no more messages. Text JOIN to subscribe again." },
 
 	{ "es", REPLY_JOIN, "{org}: te suscribiste a nuestras alertas{list}. "
 	  "Responde ALTO para no recibirlas, AYUDA para ayuda." },
@@ -45,6 +47,8 @@ static const struct {
 	  "UNIRSE para suscribirte a las alertas, AYUDA para ayuda." },
 	{ "es", REPLY_UNKNOWN_LANG, "{org}: no encontramos ese idioma. Responde "
 	  "IDIOMA ES, IDIOMA EN o IDIOMA TL." },
+	{ "es", REPLY_FORGET, "{org}: borramos tu numero y tus mensajes y ya "
+	  "no te enviaremos nada. Para volver a suscribirte responde UNIRSE." },
 
 	{ "tl", REPLY_JOIN, "{org}: naka-subscribe ka na sa aming mga "
 	  "alerto{list}. I-text ang TIGIL para huminto, TULONG para sa "
@@ -59,6 +63,9 @@ static const struct {
 	  "SALI para sumali sa mga alerto, TULONG para sa tulong." },
 	{ "tl", REPLY_UNKNOWN_LANG, "{org}: hindi namin alam ang wikang iyon. "
 	  "I-text ang WIKA TL, WIKA EN o WIKA ES." },
+	{ "tl", REPLY_FORGET, "{org}: binura na namin ang numero at mga "
+	  "mensahe mo at wala ka nang matatanggap. I-text ang SALI para "
+	  "sumali muli." },
 };
 
 const char *
@@ -77,6 +84,8 @@ reply_kind_name(enum reply_kind k)
 		return "nolist";
 	case REPLY_UNKNOWN_LANG:
 		return "unknown";
+	case REPLY_FORGET:
+		return "forget";
 	}
 	return "?";
 }

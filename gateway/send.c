@@ -71,6 +71,17 @@ send_record(struct gw_modem *gm)
 	return rc;
 }
 
+/*
+ * A system text that has gone for good may be the confirmation of a
+ * FORGET: its number is then forgotten again (inbound_forgotten).
+ */
+static void
+send_forgotten(struct gw_modem *gm)
+{
+	if (gm->item.kind == OUTBOX_SYSTEM && gm->outcome != SEND_RETRY)
+		inbound_forgotten(gm->gw);
+}
+
 static void
 send_pending_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -85,6 +96,7 @@ send_pending_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	log_info("outbox=%lld outcome recorded after a database error",
 	    (long long)gm->item.id);
+	send_forgotten(gm);
 	send_progress(gm);
 	send_release(gm);
 }
@@ -101,6 +113,7 @@ send_finish(struct gw_modem *gm)
 		evtimer_add(gm->ev_pending, &tv);
 		return;
 	}
+	send_forgotten(gm);
 	send_progress(gm);
 	send_release(gm);
 }
@@ -293,6 +306,7 @@ send_done(struct gw_modem *gm)
 		send_finish(gm);
 		return;
 	}
+	send_forgotten(gm);
 	send_progress(gm);
 	send_release(gm);
 	if (claimed) {

@@ -44,6 +44,7 @@ const struct cmd_entry *cmd_table[] = {
 	&cmd_sub_list_entry,
 	&cmd_sub_add_entry,
 	&cmd_sub_remove_entry,
+	&cmd_sub_forget_entry,
 	&cmd_sub_import_entry,
 	&cmd_sub_export_entry,
 	&cmd_sub_lists_entry,

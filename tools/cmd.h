@@ -103,6 +103,7 @@ extern const struct cmd_entry cmd_status_balance_entry;
 extern const struct cmd_entry cmd_sub_list_entry;
 extern const struct cmd_entry cmd_sub_add_entry;
 extern const struct cmd_entry cmd_sub_remove_entry;
+extern const struct cmd_entry cmd_sub_forget_entry;
 extern const struct cmd_entry cmd_sub_import_entry;
 extern const struct cmd_entry cmd_sub_export_entry;
 extern const struct cmd_entry cmd_sub_lists_entry;

@@ -1,6 +1,6 @@
 /*
- * tools/cmd_sub.c — "tambuli subscribers list|add|remove|import|export"
- * and "tambuli lists": the subscriber store from the command line.
+ * tools/cmd_sub.c — "tambuli subscribers list|add|remove|forget|import|
+ * export" and "tambuli lists": the subscriber store from the command line.
  *
  * These commands work on the database directly, through the same db/
  * functions the daemon uses, so they work whether the daemon runs or not
@@ -11,7 +11,10 @@
  * can undo an opt-out, by texting JOIN.  Import never reactivates an
  * opted-out number; a row whose status column says "opted-out" (as export
  * writes it) records the opt-out, so moving a list between gateways
- * through export and import keeps every opt-out.
+ * through export and import keeps every opt-out.  "forget" deletes every
+ * row naming a number (db/forget.c) and leaves a marker, not the number:
+ * add and import refuse a marked number just as an opted-out one, and an
+ * opted-out row of an import is not stored again for it.
  *
  * CSV (import and export) follows RFC 4180 with the usual leniencies:
  * LF or CRLF (or a lone CR) ends a record, a UTF-8 byte order mark is
@@ -45,6 +48,7 @@
 static int	cmd_sub_list_exec(struct cmd_ctx *);
 static int	cmd_sub_add_exec(struct cmd_ctx *);
 static int	cmd_sub_remove_exec(struct cmd_ctx *);
+static int	cmd_sub_forget_exec(struct cmd_ctx *);
 static int	cmd_sub_import_exec(struct cmd_ctx *);
 static int	cmd_sub_export_exec(struct cmd_ctx *);
 static int	cmd_sub_lists_exec(struct cmd_ctx *);
@@ -112,6 +116,24 @@ const struct cmd_entry cmd_sub_remove_entry = {
 	.max_args = 1,
 	.flags = CMD_OFFLINE_OK | CMD_PRIVILEGED,
 	.exec = cmd_sub_remove_exec,
+};
+
+static const struct cmd_opt cmd_sub_forget_opts[] = {
+	{ "file", "FILE", "forget the numbers of a CSV file (the phone "
+	  "column, or the first; \"-\": standard input)", 0 },
+	{ NULL, NULL, NULL, 0 }
+};
+
+const struct cmd_entry cmd_sub_forget_entry = {
+	.name = "subscribers forget",
+	.args = "[NUMBER]",
+	.help = "remove every trace of a number (texts, messages, consent "
+	    "trail) and keep it from being added again",
+	.opts = cmd_sub_forget_opts,
+	.min_args = 0,
+	.max_args = 1,
+	.flags = CMD_OFFLINE_OK | CMD_PRIVILEGED,
+	.exec = cmd_sub_forget_exec,
 };
 
 const struct cmd_entry cmd_sub_import_entry = {
@@ -493,7 +515,8 @@ cmd_sub_export_exec(struct cmd_ctx *ctx)
 static int
 cmd_sub_add_exec(struct cmd_ctx *ctx)
 {
-	struct conf	 c;
+	struct subscriber	 s;
+	struct conf		 c;
 	struct db	*db;
 	struct consent	 consent = { NULL, NULL, "cli" };
 	const char	*v;
@@ -538,8 +561,14 @@ cmd_sub_add_exec(struct cmd_ctx *ctx)
 		rc = CMD_OK;
 		break;
 	case SUBSCRIBER_REFUSED:
-		rc = cmd_error("%s opted out: only the member can rejoin, by "
-		    "texting JOIN", phone);
+		/* a marker: opted out, no row (forgotten, or past retention) */
+		if (subscriber_get(db, phone, &s) == 0 && s.id == 0)
+			rc = cmd_error("%s: this number asked not to be "
+			    "contacted: only the member can rejoin, by "
+			    "texting JOIN", phone);
+		else
+			rc = cmd_error("%s opted out: only the member can "
+			    "rejoin, by texting JOIN", phone);
 		break;
 	case SUBSCRIBER_NO_LIST:
 		rc = cmd_error("no such list: %s", list);
@@ -943,7 +972,7 @@ cmd_sub_import_row(struct cmd_sub_import *im, const struct cmd_sub_csv *c)
 	char			 lists[CMD_SUB_ROW_LISTS][CMD_SUB_LIST_MAX + 1];
 	char			 phone[PHONE_MAX], lang[8], show[64];
 	const char		*cell, *err;
-	int			 nlists, i, result, joined = 0, optout = 0;
+	int			 nlists, i, result, joined = 0, optout = 0, rc;
 	long			 cancelled;
 
 	if (c->err != NULL) {
@@ -991,6 +1020,14 @@ cmd_sub_import_row(struct cmd_sub_import *im, const struct cmd_sub_csv *c)
 		/* an opt-out carried over from another gateway is kept */
 		if (subscriber_get(im->db, phone, &s) == -1)
 			return -1;
+		/* a forgotten number's marker already keeps it: no row
+		 * with the number again */
+		if ((rc = mark_has(im->db, phone)) == -1)
+			return -1;
+		if (rc == 1) {
+			im->optedout++;
+			return 0;
+		}
 		if (s.status != SUBSCRIBER_OPTED_OUT &&
 		    subscriber_optout(im->db, phone, &consent, cli_now(),
 		    &cancelled) == -1)
@@ -1007,9 +1044,13 @@ cmd_sub_import_row(struct cmd_sub_import *im, const struct cmd_sub_csv *c)
 		    cli_now(), &result) == -1)
 			return -1;
 		if (result == SUBSCRIBER_REFUSED) {
-			fprintf(stderr, "%s:%lu: skipped %s: opted out (only "
-			    "the member can rejoin, by texting JOIN)\n",
-			    im->file, c->start, phone);
+			if (subscriber_get(im->db, phone, &s) == -1)
+				return -1;
+			fprintf(stderr, "%s:%lu: skipped %s: %s (only the "
+			    "member can rejoin, by texting JOIN)\n", im->file,
+			    c->start, phone, s.id == 0 ?
+			    "this number asked not to be contacted" :
+			    "opted out");
 			im->optedout++;
 			return 0;
 		}
@@ -1134,5 +1175,171 @@ out:
 	if (csv.f != stdin)
 		fclose(csv.f);
 	free(csv.buf);
+	return rc;
+}
+
+/* ===== subscribers forget ===== */
+
+struct cmd_sub_forget {
+	struct db	*db;
+	char		 cc[8];
+	long		 forgotten, unknown, bad;
+};
+
+/* Forget one number (normalized); -1 on a database error. */
+static int
+cmd_sub_forget_one(struct cmd_sub_forget *f, const char *phone)
+{
+	long	rows;
+
+	if (forget_number(f->db, phone, cli_now(), &rows) == -1)
+		return -1;
+	if (rows > 0) {
+		printf("forgotten: %s (%ld row%s removed)\n", phone, rows,
+		    rows == 1 ? "" : "s");
+		f->forgotten++;
+	} else {
+		printf("not found: %s (marked: it will not be added again)\n",
+		    phone);
+		f->unknown++;
+	}
+	return 0;
+}
+
+/*
+ * The numbers of a CSV file: the phone column named in a header row (as
+ * import reads it), else the first column, the first row included when
+ * it is a number.  Bad rows are reported and counted; -1 on a database
+ * error or a file that cannot be read.
+ */
+static int
+cmd_sub_forget_file(struct cmd_sub_forget *f, const char *file)
+{
+	struct cmd_sub_csv	 csv;
+	const char		*cell, *err;
+	char			 phone[PHONE_MAX], show[64];
+	long			 col = 0;
+	int			 first = 1, rc = -1;
+
+	memset(&csv, 0, sizeof csv);
+	if (strcmp(file, "-") == 0) {
+		csv.f = stdin;
+		file = "(stdin)";
+	} else if ((csv.f = fopen(file, "r")) == NULL) {
+		cmd_error("%s: %s", file, strerror(errno));
+		return -1;
+	}
+	csv.line = 1;
+	csv.buf = xmalloc(CMD_SUB_CSV_RECORD);
+	if ((err = cmd_sub_csv_bom(&csv)) != NULL) {
+		cmd_error("%s: %s", file, err);
+		goto out;
+	}
+	while (cmd_sub_csv_record(&csv) == 1) {
+		if (csv.err == NULL && cmd_sub_csv_blank(&csv))
+			continue;
+		if (csv.err != NULL) {
+			fprintf(stderr, "%s:%lu: %s\n", file, csv.start,
+			    csv.err);
+			f->bad++;
+			first = 0;
+			continue;
+		}
+		cell = (size_t)col < csv.nfields ?
+		    cmd_sub_csv_field(&csv, (size_t)col) : "";
+		if (first) {
+			first = 0;
+			/* a header row names the column, or is a number */
+			if (phone_normalize(cell, f->cc, phone, sizeof phone,
+			    &err) == -1) {
+				if ((col = cmd_sub_column(&csv,
+				    cmd_sub_phone_cols)) == -1) {
+					cmd_error("%s:%lu: neither a number "
+					    "nor a header naming a phone "
+					    "column: '%s'", file, csv.start,
+					    cmd_sub_show(cell, show,
+					    sizeof show));
+					goto out;
+				}
+				continue;
+			}
+		}
+		if (*cell == '\0') {
+			fprintf(stderr, "%s:%lu: empty phone number\n", file,
+			    csv.start);
+			f->bad++;
+			continue;
+		}
+		if (phone_normalize(cell, f->cc, phone, sizeof phone,
+		    &err) == -1) {
+			fprintf(stderr, "%s:%lu: invalid number '%s': %s\n",
+			    file, csv.start, cmd_sub_show(cell, show,
+			    sizeof show), err);
+			f->bad++;
+			continue;
+		}
+		if (cmd_sub_forget_one(f, phone) == -1) {
+			cmd_error("stopped at %s:%lu: database: %s", file,
+			    csv.start, db_error(f->db));
+			goto out;
+		}
+	}
+	if (ferror(csv.f)) {
+		cmd_error("%s: %s", file, strerror(errno));
+		goto out;
+	}
+	if (first)
+		cmd_error("%s: no numbers in the file", file);
+	else
+		rc = 0;
+out:
+	if (csv.f != stdin)
+		fclose(csv.f);
+	free(csv.buf);
+	return rc;
+}
+
+static int
+cmd_sub_forget_exec(struct cmd_ctx *ctx)
+{
+	struct conf		 c;
+	struct cmd_sub_forget	 f;
+	const char		*file = cmd_get(ctx, "file");
+	char			 phone[PHONE_MAX];
+	int			 rc, dberr = 0;
+
+	if ((file == NULL) == (ctx->argc == 0)) {
+		cmd_error("%s: give a NUMBER or --file FILE, not %s",
+		    ctx->entry->name, file == NULL ? "neither" : "both");
+		return CMD_USAGE;
+	}
+	memset(&f, 0, sizeof f);
+	if ((rc = cmd_sub_open(ctx, &c, &f.db)) != CMD_OK)
+		return rc;
+	snprintf(f.cc, sizeof f.cc, "%d", c.country);
+	if (file == NULL) {
+		if (cli_phone(&c, ctx->argv[0], phone, sizeof phone) == -1) {
+			rc = CMD_FAIL;
+			goto out;
+		}
+		if (cmd_sub_forget_one(&f, phone) == -1) {
+			rc = cmd_error("database: %s", db_error(f.db));
+			goto out;
+		}
+	} else if (cmd_sub_forget_file(&f, file) == -1)
+		dberr = 1;
+	/* what was forgotten must leave the -wal file too */
+	if (f.forgotten + f.unknown > 0 && forget_checkpoint(f.db) == -1) {
+		rc = cmd_error("the rows are deleted, but copies remain in the "
+		    "write-ahead log (%s): run the command again",
+		    db_error(f.db));
+		goto out;
+	}
+	if (file != NULL)
+		printf("forgotten %ld, not found %ld, %ld bad row%s\n",
+		    f.forgotten, f.unknown, f.bad, f.bad == 1 ? "" : "s");
+	rc = dberr || f.bad > 0 ? CMD_FAIL : CMD_OK;
+out:
+	cmd_sub_close(&c, f.db);
 	return rc;
 }

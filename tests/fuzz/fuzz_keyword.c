@@ -62,7 +62,7 @@ fuzz_keyword_check(const struct keyword_result *r)
 	size_t	i;
 	int	ok = 0;
 
-	if (r->action > KEYWORD_LANG ||
+	if (r->action > KEYWORD_FORGET ||
 	    memchr(r->keyword, '\0', sizeof r->keyword) == NULL ||
 	    memchr(r->lang, '\0', sizeof r->lang) == NULL ||
 	    memchr(r->list, '\0', sizeof r->list) == NULL ||
@@ -171,6 +171,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	fuzz_keyword_check(&rn);
 	/* "lang pt-br" is an unknown language, "lang pt br" nothing */
 	if (r.action == KEYWORD_STOP || r.action == KEYWORD_INFO ||
+	    r.action == KEYWORD_FORGET ||
 	    (r.action == KEYWORD_LANG && !r.lang_unknown)) {
 		if (rn.action != r.action ||
 		    strcmp(rn.keyword, r.keyword) != 0 ||

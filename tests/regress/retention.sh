@@ -151,7 +151,7 @@ check "no number of C left" "0" "$(sql "SELECT (SELECT COUNT(*) FROM inbox
 # the marker still refuses the number, and no alert reaches it
 run_expect "add the opted-out number" 1 tams subscribers add $C
 contains "add the opted-out number" "$T/err" \
-    "$C opted out: only the member can rejoin, by texting JOIN"
+    "$C: this number asked not to be contacted: only the member can rejoin, by texting JOIN"
 run_expect "reply to the opted-out number" 1 tams reply $C "hello"
 contains "reply to the opted-out number" "$T/err" \
     "opted out: $C receives nothing until they text JOIN again"

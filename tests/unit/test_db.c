@@ -3100,8 +3100,256 @@ end:
 	test_close(&e);
 }
 
+/* The broadcast's counts as one string: what "broadcast show" prints. */
+static const char *
+test_bc_counts_str(struct db *db, int64_t id, char *buf, size_t len)
+{
+	struct broadcast	b;
+
+	if (broadcast_get(db, id, &b) != 0)
+		return "(no broadcast)";
+	snprintf(buf, len, "%s r%ld q%ld s%ld d%ld f%ld e%ld k%ld c%ld",
+	    b.state, b.recipients, b.queued + b.sending, b.sent, b.delivered,
+	    b.failed, b.expired, b.skipped, b.cancelled);
+	broadcast_clear(&b);
+	return buf;
+}
+
+/* The size of a file, -1 when missing. */
+static long
+test_file_size(const char *path)
+{
+	struct stat	st;
+
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/*
+ * forget_number removes the number from every table, keeps the counts
+ * of its broadcasts, leaves a marker, and after forget_checkpoint no
+ * byte of it (digits or texts) is in the database file or its -wal.
+ */
+static void
+test_forget(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it;
+	struct broadcast_new	 bn;
+	char			 buf[256], before1[128], before2[128];
+	char			 wal[160], *full = NULL;
+	int			 result, mrs[2] = { 7, 8 };
+	int64_t			 b1, b2, id;
+	long			 n, rows = -1;
+
+	memset(&it, 0, sizeof it);
+	tt_int_op(test_open(&e), ==, 0);
+	snprintf(wal, sizeof wal, "%s-wal", e.path);
+	tt_int_op(list_create(e.db, "rally", 90), ==, 0);
+	tt_int_op(subscriber_join(e.db, PA, NULL, "es", &test_sms_join, 100,
+	    &result), ==, 0);
+	tt_int_op(subscriber_join(e.db, PA, "rally", NULL, &test_sms_join,
+	    101, &result), ==, 0);
+	tt_int_op(subscriber_join(e.db, PB, NULL, NULL, &test_sms_join, 102,
+	    &result), ==, 0);
+	/* broadcast 1: PA delivered (two parts, tracked), PB sent */
+	memset(&bn, 0, sizeof bn);
+	bn.text = "Rally at City Hall";
+	tt_int_op(broadcast_create(e.db, &bn, 200, &b1, &n), ==, 0);
+	tt_int_op(outbox_claim(e.db, "m1", 200, &it), ==, 1);
+	tt_str_op(it.phone, ==, PA);
+	tt_int_op(outbox_sent(e.db, it.id, "m1", mrs, 2, 1, 210), ==, 0);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_report(e.db, "m1", 7, PA, 0, 3600, 220, &id), ==, 1);
+	tt_int_op(outbox_report(e.db, "m1", 8, PA, 0, 3600, 220, &id), ==, 1);
+	tt_int_op(outbox_claim(e.db, "m1", 230, &it), ==, 1);
+	tt_str_op(it.phone, ==, PB);
+	tt_int_op(test_sent(e.db, it.id, 9, 230), ==, 0);
+	outbox_item_clear(&it);
+	/* broadcast 2: both still queued */
+	bn.text = "Second alert";
+	tt_int_op(broadcast_create(e.db, &bn, 300, &b2, &n), ==, 0);
+	/* PA's texts: one kept, one forwarded, a two-part one completed
+	 * (inbound_done), one half-arrived (inbound_parts) */
+	tt_int_op(inbox_add(e.db, PA, "my papers expire Friday", 310, "m1",
+	    NULL, NULL, NULL), ==, 0);
+	tt_int_op(outbox_forward(e.db, PC, "From " PA ": landlord threatens",
+	    PA, 311), ==, 0);
+	tt_int_op(inbox_part_add(e.db, PA, 5, 2, 1, "checkpoint on ", 312,
+	    "m1", &full), ==, 0);
+	tt_int_op(inbox_part_add(e.db, PA, 5, 2, 2, "Maple street", 313, "m1",
+	    &full), ==, 0);
+	tt_str_op(full, ==, "checkpoint on Maple street");
+	free(full);
+	full = NULL;
+	tt_int_op(inbox_part_add(e.db, PA, 6, 2, 1, "half a sentence", 314,
+	    "m1", &full), ==, 0);
+	tt_assert(full == NULL);
+	tt_int_op(outbox_enqueue(e.db, PA, "we will call you", OUTBOX_REPLY,
+	    1, 315, NULL), ==, 0);
+	/* PB's, which stay */
+	tt_int_op(inbox_add(e.db, PB, "PB keeps this", 320, "m1", NULL, NULL,
+	    NULL), ==, 0);
+	tt_int_op(outbox_forward(e.db, PC, "From " PB ": PB forward", PB,
+	    321), ==, 0);
+	tt_int_op(test_exec(e.db, "PRAGMA wal_checkpoint(TRUNCATE)"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "5550000001"), ==, 1);
+	tt_int_op(test_file_contains(e.path, "my papers expire"), ==, 1);
+	test_bc_counts_str(e.db, b1, before1, sizeof before1);
+	test_bc_counts_str(e.db, b2, before2, sizeof before2);
+	tt_str_op(before1, ==, "done r2 q0 s1 d1 f0 e0 k0 c0");
+	tt_str_op(before2, ==, "queued r2 q2 s0 d0 f0 e0 k0 c0");
+
+	tt_int_op(forget_number(e.db, PA, 400, &rows), ==, 0);
+	/* subscriber, 2 memberships, 2 consent events, 1 inbox, 1 part,
+	 * 2 done parts, 4 outbox rows (2 alerts, reply, forward), 2 parts
+	 * of the delivered alert */
+	tt_int_op(rows, ==, 15);
+	/* every table */
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM subscribers WHERE "
+	    "phone = '" PA "'"), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM memberships"), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM consent_events WHERE "
+	    "phone = '" PA "'"), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM consent_events"), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbox WHERE "
+	    "phone = '" PA "'"), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbox"), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_done"), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "phone = '" PA "' OR source = '" PA "' OR text LIKE '%%" PA "%%'"),
+	    ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox"), ==, 3);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox_parts"), ==, 0);
+	tt_int_op(mark_has(e.db, PA), ==, 1);
+	/* the counts a user sees: broadcast 1 unchanged, broadcast 2's row
+	 * for PA will never go (skipped) */
+	tt_str_op(test_bc_counts_str(e.db, b1, buf, sizeof buf), ==, before1);
+	tt_str_op(test_bc_counts_str(e.db, b2, buf, sizeof buf), ==,
+	    "queued r2 q1 s0 d0 f0 e0 k1 c0");
+	/* no byte left in the files */
+	tt_int_op(forget_checkpoint(e.db), ==, 0);
+	tt_int_op(test_file_size(wal), ==, 0);
+	tt_int_op(test_file_contains(e.path, "5550000001"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "my papers expire"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "landlord"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "Maple street"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "checkpoint on"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "half a sentence"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "we will call you"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "5550000002"), ==, 1);
+	tt_int_op(test_file_contains(e.path, "PB keeps this"), ==, 1);
+	tt_int_op(test_file_contains(e.path, "PB forward"), ==, 1);
+
+	/* the marker refuses an organizer, not the member */
+	tt_int_op(subscriber_join(e.db, PA, NULL, NULL, &test_cli, 500,
+	    &result), ==, 0);
+	tt_int_op(result, ==, SUBSCRIBER_REFUSED);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM subscribers WHERE "
+	    "phone = '" PA "'"), ==, 0);
+	tt_int_op(mark_has(e.db, PA), ==, 1);
+	tt_int_op(subscriber_join(e.db, PA, NULL, NULL, &test_sms_join, 510,
+	    &result), ==, 0);
+	tt_int_op(result, ==, SUBSCRIBER_JOINED);
+	tt_int_op(mark_has(e.db, PA), ==, 0);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT status || '|' || "
+	    "created_at FROM subscribers WHERE phone = '" PA "'"), ==,
+	    "active|510");
+
+	/* a number never seen: nothing removed, still marked */
+	tt_int_op(forget_number(e.db, PX, 600, &rows), ==, 0);
+	tt_int_op(rows, ==, 0);
+	tt_int_op(mark_has(e.db, PX), ==, 1);
+	tt_int_op(subscriber_join(e.db, PX, NULL, NULL, &test_cli, 610,
+	    &result), ==, 0);
+	tt_int_op(result, ==, SUBSCRIBER_REFUSED);
+end:
+	free(full);
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
+/* A member's own FORGET: the confirmation goes, then is forgotten too. */
+static void
+test_forget_confirm(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it;
+	int			 result;
+	long			 n = -1, rows;
+
+	memset(&it, 0, sizeof it);
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(subscriber_join(e.db, PA, NULL, NULL, &test_sms_join, 100,
+	    &result), ==, 0);
+	tt_int_op(db_begin(e.db), ==, 0);
+	tt_int_op(forget_number(e.db, PA, 200, &rows), ==, 0);
+	tt_int_op(forget_confirm(e.db, PA, "deleted", 200), ==, 0);
+	tt_int_op(db_commit(e.db), ==, 0);
+	tt_int_op(rows, ==, 3);
+	/* queued, then being sent: kept */
+	tt_int_op(forget_finished(e.db, 210, &n), ==, 0);
+	tt_int_op(n, ==, 0);
+	tt_int_op(outbox_claim(e.db, "m1", 210, &it), ==, 1);
+	tt_str_op(it.phone, ==, PA);
+	tt_str_op(it.text, ==, "deleted");
+	tt_int_op(forget_finished(e.db, 211, &n), ==, 0);
+	tt_int_op(n, ==, 0);
+	tt_int_op(test_sent(e.db, it.id, 3, 220), ==, 0);
+	/* sent: forgotten again */
+	tt_int_op(forget_finished(e.db, 230, &n), ==, 0);
+	tt_int_op(n, ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox"), ==, 0);
+	tt_int_op(mark_has(e.db, PA), ==, 1);
+	tt_int_op(forget_finished(e.db, 240, &n), ==, 0);
+	tt_int_op(n, ==, 0);
+	/* a row forgotten while in flight: the outcome finds nothing */
+	tt_int_op(forget_confirm(e.db, PB, "deleted", 300), ==, 0);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "m1", 300, &it), ==, 1);
+	tt_int_op(forget_number(e.db, PB, 301, &rows), ==, 0);
+	tt_int_op(rows, ==, 1);
+	tt_int_op(outbox_sent(e.db, it.id, "m1", &result, 1, 1, 302), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox_parts"), ==, 0);
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
+/*
+ * A marker key made inside a transaction that is rolled back is not
+ * kept in memory either: the next marker must not be made with a key the
+ * database never stored (it would match nothing after a restart).
+ */
+static void
+test_mark_rollback(void)
+{
+	struct test_env	 e;
+	char		*cause = NULL;
+	long		 rows;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(db_begin(e.db), ==, 0);
+	tt_int_op(forget_number(e.db, PA, 100, &rows), ==, 0);
+	db_rollback(e.db);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM settings WHERE key = "
+	    "'mark_key'"), ==, 0);
+	tt_int_op(forget_number(e.db, PA, 110, &rows), ==, 0);
+	tt_int_op(mark_has(e.db, PA), ==, 1);
+	db_close(e.db);
+	e.db = db_open(e.path, 1000, &cause);
+	tt_assert(e.db != NULL);
+	tt_int_op(mark_has(e.db, PA), ==, 1);
+end:
+	free(cause);
+	test_close(&e);
+}
+
 static const struct tt_case cases[] = {
 	{ "balance/get_set", test_balance },
+	{ "mark/rollback", test_mark_rollback },
+	{ "forget/number", test_forget },
+	{ "forget/confirm", test_forget_confirm },
 	{ "mark/add_has_del", test_mark },
 	{ "inbox/part-duplicate", test_part_duplicate },
 	{ "outbox/report", test_outbox_report },

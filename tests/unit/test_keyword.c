@@ -18,6 +18,7 @@
 #define S	KEYWORD_STOP
 #define I	KEYWORD_INFO
 #define L	KEYWORD_LANG
+#define F	KEYWORD_FORGET
 
 struct mcase {
 	const char		*text;
@@ -239,6 +240,8 @@ static const struct {
 	{ "TIGIL", "TIGIL", S, "tl" }, { "HINTO", "HINTO", S, "tl" },
 	{ "INFO", "INFO", I, "en" }, { "HELP", "HELP", I, "en" },
 	{ "AYUDA", "AYUDA", I, "es" }, { "TULONG", "TULONG", I, "tl" },
+	{ "FORGET ME", "FORGET ME", F, "en" }, { "BORRAR", "BORRAR", F, "es" },
+	{ "BURAHIN", "BURAHIN", F, "tl" },
 };
 
 /* Decorations: %s is the keyword. */
@@ -580,6 +583,48 @@ end:
 	keyword_table_free(kt);
 }
 
+/* FORGET: alone, with fillers, mixed with STOP words (FORGET wins) */
+static const struct mcase forget_cases[] = {
+	{ "FORGET ME", F, "FORGET ME", "en", "", 0, "" },
+	{ "forget me please", F, "FORGET ME", "en", "", 0, "" },
+	{ "Please forget me!", F, "FORGET ME", "en", "", 0, "" },
+	{ "forget-me", F, "FORGET ME", "en", "", 0, "" },
+	{ "Borrar", F, "BORRAR", "es", "", 0, "" },
+	{ "borrar por favor", F, "BORRAR", "es", "", 0, "" },
+	{ "\xc2\xa1" "BORRAR!", F, "BORRAR", "es", "", 0, "" },
+	{ "B\xc3\xb3rrar", F, "BORRAR", "es", "", 0, "" },	/* Bórrar */
+	{ "burahin po", F, "BURAHIN", "tl", "", 0, "" },
+	{ "Burahin na po", F, "BURAHIN", "tl", "", 0, "" },
+	/* after STOP or before it: FORGET wins, it implies the opt-out */
+	{ "STOP. Forget me", F, "FORGET ME", "en", "", 0, "" },
+	{ "forget me, stop", F, "FORGET ME", "en", "", 0, "" },
+	{ "alto borrar", F, "BORRAR", "es", "", 0, "" },
+	{ "tigil burahin po", F, "BURAHIN", "tl", "", 0, "" },
+	{ "stop stop", S, "STOP", "en", "", 0, "" },
+	/* "forget" alone, or another word after it, is not a keyword */
+	{ "forget", N, "", "", "", 0, "" },
+	{ "forget it", N, "", "", "", 0, "" },
+	{ "never mind, forget it", N, "", "", "", 0, "" },
+	{ "forget me not", N, "", "", "", 0, "FORGET ME" },
+	{ "forget me join", N, "", "", "", 0, "FORGET ME" },
+	/* in a sentence: flagged for an organizer */
+	{ "please forget me and my number", N, "", "", "", 0, "FORGET ME" },
+	{ "quiero borrar mi numero", N, "", "", "", 0, "BORRAR" },
+	{ "pakiusap burahin ang number ko", N, "", "", "", 0, "BURAHIN" },
+};
+
+static void
+test_match_forget(void)
+{
+	struct keyword_table	*kt = keyword_table_new();
+
+	tt_assert(kt != NULL);
+	tt_int_op(check_table(kt, forget_cases, TT_NELEM(forget_cases)), ==,
+	    0);
+end:
+	keyword_table_free(kt);
+}
+
 static void
 test_match_stop(void)
 {
@@ -764,8 +809,8 @@ test_config_errors(void)
 	}
 	tt_int_op(rc, ==, -1);
 	tt_str_op(err, ==, "keyword table full");
-	/* 30 defaults + "one two three four" + the words that fitted */
-	tt_uint_op(i, ==, KEYWORD_TABLE_MAX - 31);
+	/* 33 defaults + "one two three four" + the words that fitted */
+	tt_uint_op(i, ==, KEYWORD_TABLE_MAX - 34);
 end:
 	keyword_table_free(kt);
 }
@@ -950,7 +995,7 @@ test_input_random(void)
 			len += m;
 		}
 		keyword_match(kt, text, len, &r);
-		tt_assert(r.action <= KEYWORD_LANG);
+		tt_assert(r.action <= KEYWORD_FORGET);
 		tt_assert(memchr(r.keyword, '\0', sizeof r.keyword) != NULL);
 		tt_assert(memchr(r.list, '\0', sizeof r.list) != NULL);
 		tt_assert(memchr(r.review_keyword, '\0',
@@ -1144,6 +1189,7 @@ test_action_name(void)
 	tt_str_op(keyword_action_name(KEYWORD_STOP), ==, "STOP");
 	tt_str_op(keyword_action_name(KEYWORD_INFO), ==, "INFO");
 	tt_str_op(keyword_action_name(KEYWORD_LANG), ==, "LANG");
+	tt_str_op(keyword_action_name(KEYWORD_FORGET), ==, "FORGET");
 	tt_str_op(keyword_action_name((enum keyword_action)7), ==, "?");
 	keyword_table_free(NULL);
 end:
@@ -1157,6 +1203,7 @@ static const struct tt_case cases[] = {
 	{ "match/defaults", test_match_defaults },
 	{ "match/join", test_match_join },
 	{ "match/stop", test_match_stop },
+	{ "match/forget", test_match_forget },
 	{ "match/info", test_match_info },
 	{ "match/lang", test_match_lang },
 	{ "match/none", test_match_none },

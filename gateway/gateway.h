@@ -278,7 +278,7 @@ char		*reply_text(const struct gw *, const char *, enum reply_kind,
 		    const char *, const char *);
 
 /* tell.c: a text from the gateway to every organizer (forward numbers)
- * but except (or NULL), urgent; the count queued, or -1 */
+ * but except (or NULL), ahead of every broadcast; the count queued, or -1 */
 int		 tell_organizers(struct gw *, const char *, const char *);
 
 /* notify.c: sd_notify (no-ops on NULL) */

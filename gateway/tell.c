@@ -3,7 +3,8 @@
  * low on credit, a locked-out number, a wipe about to run.
  *
  * The organizers are the forward numbers of the configuration.  These
- * texts go at urgent priority (ahead of every routine broadcast) and as
+ * texts go at the organizers' priority (ahead of every broadcast, urgent
+ * ones too) and as
  * system messages (an organizer who once texted STOP still hears from
  * the gateway about the gateway).
  */
@@ -23,7 +24,7 @@ tell_organizers(struct gw *gw, const char *text, const char *except)
 		    strcmp(gw->conf->forward.v[i], except) == 0)
 			continue;
 		if (outbox_enqueue(gw->db, gw->conf->forward.v[i], text,
-		    OUTBOX_SYSTEM, OUTBOX_PRIO_URGENT, gw_now(), NULL) == -1)
+		    OUTBOX_SYSTEM, OUTBOX_PRIO_ORGANIZER, gw_now(), NULL) == -1)
 			return -1;
 		n++;
 	}

@@ -86,7 +86,8 @@ GATEWAY_CORE_SRCS = \
 	gateway/conf.c \
 	gateway/conf_file.c \
 	gateway/ctl_proto.c \
-	gateway/keyword.c
+	gateway/keyword.c \
+	gateway/orgcmd.c
 
 DB_SRCS = \
 	db/backup.c \
@@ -95,6 +96,7 @@ DB_SRCS = \
 	db/forget.c \
 	db/inbox.c \
 	db/mark.c \
+	db/organizer.c \
 	db/outbox.c \
 	db/poll.c \
 	db/retain.c \
@@ -163,9 +165,10 @@ SIM_SRCS = \
 	tools/json.c
 
 UNIT_TESTS = amount at_error at_lexer at_resp conf ctl_proto db gsm7 keyword \
-	     nettime pdu \
+	     nettime orgcmd pdu \
 	     phone plan translit ussd utf8
-FUZZ_TARGETS = at_lexer conf ctl_proto keyword nettime pdu_decode plan ussd
+FUZZ_TARGETS = at_lexer conf ctl_proto keyword nettime orgcmd pdu_decode plan \
+	       ussd
 
 # objects in $(B), programs in $(BIN_OUT) (cross-check uses build/ARCH, bin/ARCH)
 B	= build
@@ -203,11 +206,12 @@ $(BIN_OUT)/tambuli: $(CLI_OBJS) $(LIB)
 
 $(BIN_OUT)/tambulid: $(DAEMON_OBJS) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $(DAEMON_OBJS) $(LIB) $(LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -pthread -o $@ $(DAEMON_OBJS) $(LIB) $(LDFLAGS) \
+	    $(PKG_LIBS)
 
 $(BIN_OUT)/san/tambulid: $(DAEMON_SRCS:%.c=$(B)/san/%.o) $(SANLIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN) -pthread -o $@ $^ $(LDFLAGS) $(PKG_LIBS)
 
 $(BIN_OUT)/san/tambuli: $(CLI_SRCS:%.c=$(B)/san/%.o) $(SANLIB)
 	@mkdir -p $(@D)

@@ -216,6 +216,38 @@ static const char *db_migrations[] = {
 	"  text TEXT,"
 	"  answered_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (broadcast_id, phone)) WITHOUT ROWID;",
+	/* 10 -> 11: organizers' phones (organizer.c): the registered
+	 * numbers with their PIN hashes and lock-outs, wrong PINs counted,
+	 * commands waiting for their confirmation code (hashed); who wrote
+	 * a broadcast and whom to tell when it is done; replies whose text
+	 * is blanked once sent (they carry a code) */
+	"CREATE TABLE organizers ("
+	"  number TEXT PRIMARY KEY,"
+	"  name TEXT NOT NULL,"
+	"  pin_hash TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE organizer_attempts ("
+	"  number TEXT NOT NULL,"
+	"  at INTEGER NOT NULL);"
+	"CREATE INDEX organizer_attempts_number ON organizer_attempts(number, at);"
+	"CREATE TABLE organizer_pending ("
+	"  number TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('alert', 'urgent', 'ask',"
+	"    'wipe')),"
+	"  code_hash BLOB NOT NULL,"
+	"  list TEXT,"
+	"  text TEXT,"
+	"  options TEXT,"
+	"  expires_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (number, kind)) WITHOUT ROWID;"
+	"ALTER TABLE broadcasts ADD COLUMN author TEXT;"
+	"ALTER TABLE broadcasts ADD COLUMN notify TEXT;"
+	"ALTER TABLE broadcasts ADD COLUMN notified INTEGER NOT NULL "
+	"  DEFAULT 0;"
+	"CREATE INDEX broadcasts_notify ON broadcasts(id) "
+	"  WHERE notify IS NOT NULL AND notified = 0;"
+	"ALTER TABLE outbox ADD COLUMN secret INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])

@@ -20,7 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION	10
+#define DB_SCHEMA_VERSION	11
 /* a consent event or inbox text repeated within this many seconds of
  * the last repeat is counted on the row before, not stored again */
 #define DB_REPEAT_WINDOW	3600
@@ -307,6 +307,10 @@ struct broadcast_new {
 	size_t		 npoll;
 	unsigned	 poll_alert;
 	int64_t		 poll_window;
+	/* an organizer's phone (organizer.c): who wrote it (a name) and
+	 * the number told "done" when it is finished; NULL: the CLI */
+	const char	*author;
+	const char	*notify;
 };
 
 struct broadcast {
@@ -322,6 +326,7 @@ struct broadcast {
 	/* live rows plus those retention or forgetting deleted */
 	long		 queued, sending, sent, delivered, failed, expired,
 			 skipped, cancelled;
+	char		 author[64];	/* an organizer's name, or "" */
 };
 
 /*
@@ -350,6 +355,7 @@ struct outbox_item {
 	enum outbox_kind kind;
 	int		 priority;
 	int		 attempts;	/* including this one */
+	int		 secret;	/* its text is blanked once sent */
 };
 
 /* Queue one message (a reply, a confirmation, a forward). */
@@ -471,6 +477,105 @@ int	 poll_answers_foreach(struct db *, int64_t, const char *,
 int	 poll_purge(struct db *, int64_t, long *);
 /* Every answer of phone deleted (a member forgotten); *n counts them. */
 int	 poll_forget(struct db *, const char *, long *);
+
+/* ---- organizers' phones (organizer.c) ---- */
+
+/*
+ * A registered organizer may command the gateway by SMS (gateway/
+ * organizer.c).  The number is E.164, normalized by the caller; the PIN
+ * (4 to 8 digits) is kept only as a slow salted hash (Argon2id,
+ * crypto_pwhash_str); confirmation codes only as keyed hashes (mark.c's
+ * key), and only until they are used or expire.
+ */
+#define ORGANIZER_PIN_MIN	4
+#define ORGANIZER_PIN_MAX	8
+#define ORGANIZER_HASH_MAX	128	/* crypto_pwhash_STRBYTES */
+#define ORGANIZER_NAME_MAX	64
+
+struct organizer {
+	char		 number[24];
+	char		 name[ORGANIZER_NAME_MAX];
+	char		 pin_hash[ORGANIZER_HASH_MAX];
+	int64_t		 created_at;
+	int64_t		 locked_until;	/* 0: not locked */
+};
+
+/* 1 when pin is 4 to 8 ASCII digits, else 0. */
+int	 organizer_pin_valid(const char *);
+/* Hash a PIN (slow by design); 0, or -1 (out of memory). */
+int	 organizer_pin_hash(const char *, char [ORGANIZER_HASH_MAX]);
+/* 1 when pin matches hash, else 0.  Slow (tenths of a second on a Pi),
+ * touches no database: the daemon runs it on a worker thread. */
+int	 organizer_pin_check(const char *, const char *);
+/* Add: 0, or 1 when the number is an organizer already. */
+int	 organizer_add(struct db *, const char *, const char *, const char *,
+	    int64_t);
+/* A new PIN; it also lifts a lock-out.  0, or 1 when unknown. */
+int	 organizer_set_pin(struct db *, const char *, const char *);
+/* Remove, with its attempts and pending commands: 0, or 1 if unknown. */
+int	 organizer_remove(struct db *, const char *);
+/* 1 and *o when the number is an organizer, 0 when not, -1. */
+int	 organizer_get(struct db *, const char *, struct organizer *);
+/* Every organizer, by number. */
+int	 organizer_foreach(struct db *, int (*)(const struct organizer *,
+	    void *), void *);
+/* A wrong PIN or code at now: *n the wrong ones since since, this one
+ * included. */
+int	 organizer_attempt(struct db *, const char *, int64_t, int64_t,
+	    long *);
+/* Locked until a time (0: unlocked); the attempts are cleared. */
+int	 organizer_lock(struct db *, const char *, int64_t);
+
+/* A command waiting for its code (ORGANIZER_KIND_*). */
+#define ORGANIZER_KIND_ALERT	"alert"
+#define ORGANIZER_KIND_URGENT	"urgent"
+#define ORGANIZER_KIND_ASK	"ask"
+#define ORGANIZER_KIND_WIPE	"wipe"
+struct organizer_pending {
+	char		 kind[8];
+	char		 list[64];	/* "" for the default */
+	char		*text;		/* allocated, or NULL */
+	char		*options;	/* "SAFE,HELP", or NULL */
+	int64_t		 expires_at;
+};
+void	 organizer_pending_clear(struct organizer_pending *);
+/*
+ * Store the command kind of number with its code (hashed), replacing
+ * the one of the same kind; an alert, urgent or ask replaces the other
+ * two as well (YES confirms the latest).
+ */
+int	 organizer_pending_set(struct db *, const char *, const char *,
+	    const char *, const char *, const char *, const char *, int64_t);
+/*
+ * The command of number (the wipe when wipe is set, else the alert,
+ * urgent or ask) whose code is code and that has not expired at now:
+ * 1 with *p, deleted (a code is used once); 0 when none matches.
+ */
+int	 organizer_pending_take(struct db *, const char *, int, const char *,
+	    int64_t, struct organizer_pending *);
+/* 1 when number has a wipe waiting for its code at now, else 0; -1. */
+int	 organizer_pending_wipe(struct db *, const char *, int64_t);
+/*
+ * Queue a reply to an organizer (a system text at the organizers'
+ * priority).  secret: it carries a code, so its text is blanked once it
+ * is sent or given up (outbox.c), and never kept longer.
+ */
+int	 organizer_reply(struct db *, const char *, const char *, int,
+	    int64_t);
+/*
+ * Broadcasts started from an organizer's phone that are finished and
+ * whose organizer was not yet told: at most max ids into v, *n of them.
+ */
+int	 organizer_unnotified(struct db *, int64_t *, size_t, size_t *);
+int	 organizer_notified(struct db *, int64_t);
+/* Broadcasts queued or sending, oldest first: at most max into v. */
+int	 organizer_running(struct db *, int64_t *, size_t, size_t *);
+/*
+ * Housekeeping: expired pending commands, attempts older than before,
+ * and the texts of secret replies that are no longer queued or sending;
+ * *n counts the rows.
+ */
+int	 organizer_purge(struct db *, int64_t, int64_t, long *);
 
 /* ---- the inbox (inbox.c) ---- */
 

@@ -75,8 +75,10 @@ broadcast_create(struct db *db, const struct broadcast_new *b, int64_t now,
 	}
 	if ((s = db_stmt(db, DB_ST_BC_INSERT,
 	    "INSERT INTO broadcasts (text, list_id, priority, state, "
-	    "created_at, scheduled_at, expires_at, encoding, segments) "
-	    "VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?7, ?8)")) == NULL)
+	    "created_at, scheduled_at, expires_at, encoding, segments, "
+	    "author, notify) "
+	    "VALUES (?1, ?2, ?3, 'queued', ?4, ?5, ?6, ?7, ?8, ?9, ?10)")) ==
+	    NULL)
 		goto fail;
 	db_bind_text(s, 1, b->text);
 	sqlite3_bind_int64(s, 2, lid);
@@ -87,6 +89,8 @@ broadcast_create(struct db *db, const struct broadcast_new *b, int64_t now,
 		sqlite3_bind_int64(s, 6, b->expires_at);
 	db_bind_text(s, 7, b->encoding);
 	sqlite3_bind_int(s, 8, b->segments);
+	db_bind_text(s, 9, b->author);
+	db_bind_text(s, 10, b->notify);
 	if (db_step_done(db, s, "broadcast") == -1)
 		goto fail;
 	*id = sqlite3_last_insert_rowid(db->h);
@@ -168,13 +172,15 @@ broadcast_row(sqlite3_stmt *s, struct broadcast *b)
 	b->expired = (long)sqlite3_column_int64(s, 16);
 	b->skipped = (long)sqlite3_column_int64(s, 17);
 	b->cancelled = (long)sqlite3_column_int64(s, 18);
+	strlcpy(b->author, db_col_text(s, 19), sizeof b->author);
 }
 
 #define BROADCAST_COLUMNS \
 	"b.id, b.text, l.name, b.state, b.priority, b.created_at, " \
 	"b.scheduled_at, b.expires_at, b.encoding, b.segments, b.recipients, " \
 	"b.gone_queued, b.gone_sending, b.gone_sent, b.gone_delivered, " \
-	"b.gone_failed, b.gone_expired, b.gone_skipped, b.gone_cancelled "
+	"b.gone_failed, b.gone_expired, b.gone_skipped, b.gone_cancelled, " \
+	"b.author "
 
 static int
 broadcast_counts(struct db *db, struct broadcast *b)
@@ -448,7 +454,8 @@ outbox_claim_except(struct db *db, const char *modem, int64_t now,
 		    "SELECT o.id, o.phone, COALESCE(o.text, v.text, b.text), "
 		    "o.kind, o.priority, o.attempts, "
 		    "COALESCE(o.broadcast_id, 0), "
-		    "COALESCE(s.status, ''), COALESCE(o.expires_at, 0) "
+		    "COALESCE(s.status, ''), COALESCE(o.expires_at, 0), "
+		    "o.secret "
 		    "FROM outbox o "
 		    "LEFT JOIN broadcasts b ON b.id = o.broadcast_id "
 		    "LEFT JOIN subscribers s ON s.phone = o.phone "
@@ -511,6 +518,7 @@ outbox_claim_except(struct db *db, const char *modem, int64_t now,
 		it->priority = sqlite3_column_int(s, 4);
 		it->attempts = sqlite3_column_int(s, 5) + 1;
 		it->broadcast_id = bid;
+		it->secret = sqlite3_column_int(s, 9);
 		sqlite3_reset(s);
 		found = 1;
 		break;
@@ -577,6 +585,14 @@ outbox_finish(struct db *db, int64_t id, sqlite3_stmt *s, const char *what)
 	int64_t	bid;
 
 	if (s != NULL && db_step_done(db, s, what) == -1)
+		goto fail;
+	/* a reply carrying a code keeps no text once it has gone */
+	if ((s = db_stmt(db, DB_ST_OB_BLANK_SECRET,
+	    "UPDATE outbox SET text = '' WHERE id = ?1 AND secret = 1 AND "
+	    "state NOT IN ('queued', 'sending')")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, id);
+	if (db_step_done(db, s, "secret reply") == -1)
 		goto fail;
 	if ((bid = outbox_broadcast_of(db, id)) == -1 ||
 	    outbox_broadcast_done(db, bid) == -1)

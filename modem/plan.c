@@ -52,6 +52,14 @@ plan_encoding_name(enum sms_encoding e)
 	return "unknown";
 }
 
+long
+plan_estimate_secs(long segments, int modems)
+{
+	if (modems < 1)
+		modems = 1;
+	return (segments * PLAN_SEC_PER_SEGMENT + modems - 1) / modems;
+}
+
 /* Units per segment for an encoding and header length in octets. */
 static size_t
 plan_capacity(enum sms_encoding e, size_t hdr)

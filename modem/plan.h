@@ -102,4 +102,13 @@ size_t	 plan_text(const struct plan *p, char *out, size_t outlen);
 
 const char *plan_encoding_name(enum sms_encoding);
 
+/*
+ * How long segments take to go out through modems working at once: one
+ * modem submits a segment every 3 to 6 seconds.  The CLI's preview and
+ * the daemon's preview to an organizer's phone both use it, so they
+ * agree.  Seconds, rounded up.
+ */
+#define PLAN_SEC_PER_SEGMENT	4
+long	 plan_estimate_secs(long, int);
+
 #endif

@@ -20,7 +20,6 @@
 #include "keyword.h"
 #include "utf8.h"
 
-#define CMD_SEND_SEC_PER_SEGMENT	4	/* one modem: 3-6 s a segment */
 #define CMD_SEND_SIM_DAY		1000	/* carriers flag more a day */
 #define CMD_SEND_MAX_SECS		(10LL * 365 * 86400)
 #define CMD_SEND_POLL_MIN		(5LL * 60)	/* as poll_window */
@@ -180,7 +179,7 @@ cmd_send_preview(const struct conf *c, const struct plan *p, long n,
 	    p->nseg, p->units, p->encoding == SMS_ENC_GSM7 ? "characters" :
 	    "UTF-16 units", p->last_left);
 	printf("total segments: %ld\n", segs);
-	secs = (segs * CMD_SEND_SEC_PER_SEGMENT + modems - 1) / modems;
+	secs = plan_estimate_secs(segs, modems);
 	if (secs < 60)
 		printf("estimated time: about %ld seconds with %d modem%s\n",
 		    secs, modems, modems == 1 ? "" : "s");

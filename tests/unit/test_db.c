@@ -372,7 +372,7 @@ test_open_create(void)
 	tt_int_op(test_int(e.db, "PRAGMA synchronous"), ==, 2);	/* FULL */
 	tt_int_op(test_int(e.db, "PRAGMA foreign_keys"), ==, 1);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM sqlite_master WHERE "
-	    "type = 'table'"), ==, 17);
+	    "type = 'table'"), ==, 20);
 	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat(name) "
 	    "FROM lists"), ==, "default");
 
@@ -389,7 +389,7 @@ test_open_create(void)
 	tt_int_op(test_int(e.db, "PRAGMA user_version"), ==, DB_SCHEMA_VERSION);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM lists"), ==, 1);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM sqlite_master WHERE "
-	    "type = 'table'"), ==, 17);
+	    "type = 'table'"), ==, 20);
 	tt_int_op(db_setting_get(e.db, "org", buf, sizeof buf), ==, 1);
 	tt_str_op(buf, ==, "Migrant Alliance");
 	tt_str_op(test_str(e.db, buf, sizeof buf, "PRAGMA journal_mode"), ==,

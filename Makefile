@@ -150,6 +150,7 @@ CLI_SRCS = \
 	tools/cmd_modem.c \
 	tools/cmd_pdu.c \
 	tools/cmd_sub.c \
+	tools/cmd_org.c \
 	tools/cmd_inbox.c \
 	tools/json.c \
 	tools/tambuli.c

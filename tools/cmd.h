@@ -108,6 +108,12 @@ extern const struct cmd_entry cmd_sub_import_entry;
 extern const struct cmd_entry cmd_sub_export_entry;
 extern const struct cmd_entry cmd_sub_lists_entry;
 
+/* cmd_org.c */
+extern const struct cmd_entry cmd_org_add_entry;
+extern const struct cmd_entry cmd_org_list_entry;
+extern const struct cmd_entry cmd_org_remove_entry;
+extern const struct cmd_entry cmd_org_pin_entry;
+
 /* cmd_inbox.c */
 extern const struct cmd_entry cmd_inbox_entry;
 extern const struct cmd_entry cmd_inbox_reply_entry;

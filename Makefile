@@ -132,6 +132,7 @@ DAEMON_SRCS = \
 	gateway/inbound.c \
 	gateway/netclock.c \
 	gateway/notify.c \
+	gateway/organizer.c \
 	gateway/priv.c \
 	gateway/purge.c \
 	gateway/reply.c \

@@ -327,6 +327,7 @@ struct broadcast {
 	long		 queued, sending, sent, delivered, failed, expired,
 			 skipped, cancelled;
 	char		 author[64];	/* an organizer's name, or "" */
+	char		 notify[24];	/* told when done, or "" */
 };
 
 /*

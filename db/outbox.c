@@ -173,6 +173,7 @@ broadcast_row(sqlite3_stmt *s, struct broadcast *b)
 	b->skipped = (long)sqlite3_column_int64(s, 17);
 	b->cancelled = (long)sqlite3_column_int64(s, 18);
 	strlcpy(b->author, db_col_text(s, 19), sizeof b->author);
+	strlcpy(b->notify, db_col_text(s, 20), sizeof b->notify);
 }
 
 #define BROADCAST_COLUMNS \
@@ -180,7 +181,7 @@ broadcast_row(sqlite3_stmt *s, struct broadcast *b)
 	"b.scheduled_at, b.expires_at, b.encoding, b.segments, b.recipients, " \
 	"b.gone_queued, b.gone_sending, b.gone_sent, b.gone_delivered, " \
 	"b.gone_failed, b.gone_expired, b.gone_skipped, b.gone_cancelled, " \
-	"b.author "
+	"b.author, b.notify "
 
 static int
 broadcast_counts(struct db *db, struct broadcast *b)

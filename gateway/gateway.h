@@ -44,6 +44,7 @@ struct gw;
 struct ctl;
 struct notify;
 struct dbfile;
+struct organizer_q;
 
 /* The credit watch of one modem (credit.c). */
 struct gw_credit {
@@ -156,6 +157,7 @@ struct gw {
 	struct event		*ev_debug;	/* debug logging switches off */
 	int			 forget_ckpt;	/* a number was forgotten: the
 						 * WAL is still to truncate */
+	struct organizer_q	*org;		/* organizer.c: PIN checks */
 };
 
 enum reply_kind {
@@ -261,6 +263,15 @@ void		 inbound_swept(struct gw_modem *);
 int		 inbound_claims_wait(struct gw *);
 size_t		 inbound_held(const struct gw *, const char **, size_t);
 
+/* organizer.c: commands from an organizer's phone */
+int		 organizer_init(struct gw *);
+void		 organizer_free(struct gw *);
+int		 organizer_inbound(struct gw *, const char *, const char *,
+		    int64_t, const char *);
+void		 organizer_committed(struct gw *, int);
+void		 organizer_done(struct gw *);
+void		 organizer_housekeeping(struct gw *);
+
 /* purge.c: retention, at start and daily */
 void		 purge_init(struct gw *);
 void		 purge_free(struct gw *);
@@ -277,8 +288,9 @@ const char	*reply_kind_name(enum reply_kind);
 char		*reply_text(const struct gw *, const char *, enum reply_kind,
 		    const char *, const char *);
 
-/* tell.c: a text from the gateway to every organizer (forward numbers)
- * but except (or NULL), ahead of every broadcast; the count queued, or -1 */
+/* tell.c: a text from the gateway to every organizer (the forward
+ * numbers and the registered organizers' phones, each once) but except
+ * (or NULL), ahead of every broadcast; the count queued, or -1 */
 int		 tell_organizers(struct gw *, const char *, const char *);
 
 /* notify.c: sd_notify (no-ops on NULL) */

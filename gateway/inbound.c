@@ -331,6 +331,10 @@ inbound_act(struct gw *gw, const char *phone, const char *text,
 		    flags ? flags : "");
 		return 0;
 	}
+	/* an organizer's command (ALERT <PIN> ...): never a keyword, never
+	 * forwarded; from anyone else the same words are an ordinary text */
+	if ((rc = organizer_inbound(gw, phone, text, at, modem)) != 0)
+		return rc == -1 ? -1 : 0;
 
 	keyword_match(gw->kw, text, strlen(text), &kr);
 	may = kr.action != KEYWORD_NONE && inbound_may_reply(gw, phone);
@@ -449,10 +453,12 @@ inbound_process(struct gw *gw, const char *phone, const char *text,
 	}
 	if (db_commit(gw->db) == -1)
 		goto fail;
+	organizer_committed(gw, 1);
 	if (gw->forget_ckpt)
 		inbound_forgotten(gw);
 	return 0;
 fail:
+	organizer_committed(gw, 0);
 	log_warnx("from=%s not processed, will be read again: %s",
 	    log_number(phone), db_error(gw->db));
 	return -1;

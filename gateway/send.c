@@ -34,6 +34,7 @@ send_release(struct gw_modem *gm)
 	outbox_item_clear(&gm->item);
 	gm->busy = 0;
 	credit_idle(gm);	/* a balance check waiting for this message */
+	organizer_done(gm->gw);	/* "done" to an organizer's phone */
 	sched_kick(gm->gw);
 }
 
@@ -73,11 +74,16 @@ send_record(struct gw_modem *gm)
 
 /*
  * A system text that has gone for good may be the confirmation of a
- * FORGET: its number is then forgotten again (inbound_forgotten).
+ * FORGET: its number is then forgotten again (inbound_forgotten); or an
+ * organizer's reply carrying a code, now blanked (organizer.c).
  */
 static void
 send_forgotten(struct gw_modem *gm)
 {
+	/* a reply that carried a code was blanked: its text goes from the
+	 * write-ahead log too */
+	if (gm->item.secret && gm->outcome != SEND_RETRY)
+		gm->gw->forget_ckpt = 1;
 	if (gm->item.kind == OUTBOX_SYSTEM && gm->outcome != SEND_RETRY)
 		inbound_forgotten(gm->gw);
 }

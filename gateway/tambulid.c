@@ -589,6 +589,7 @@ tambulid_house_cb(evutil_socket_t fd, short what, void *arg)
 	dbfile_poll(gw->dbf);
 	if (gw->stopping)
 		return;
+	organizer_housekeeping(gw);	/* before the WAL truncation */
 	inbound_housekeeping(gw);
 	evtimer_add(gw->ev_house, &tv);
 }
@@ -783,6 +784,8 @@ main(int argc, char **argv)
 	if (dbfile_watch(gw.dbf, &gw, &cause) == -1)
 		fatalx("database watch: %s", cause);
 	sched_init(&gw);
+	if (organizer_init(&gw) == -1)
+		fatal("organizer commands: pipe");
 	gw.ev_house = evtimer_new(gw.base, tambulid_house_cb, &gw);
 	evtimer_add(gw.ev_house, &tv);
 	purge_init(&gw);
@@ -822,6 +825,7 @@ main(int argc, char **argv)
 	dbfile_unwatch(gw.dbf);
 	event_free(gw.ev_house);
 	purge_free(&gw);
+	organizer_free(&gw);
 	sched_free(&gw);
 	event_free(gw.ev_debug);
 	event_free(gw.ev_sigusr2);

@@ -730,6 +730,11 @@ cmd_send_json_broadcast(struct json *j, const struct broadcast *b,
 	json_kv_string(j, "state", b->state);
 	json_kv_string(j, "priority", b->priority >= OUTBOX_PRIO_URGENT ?
 	    "urgent" : "routine");
+	/* an organizer's name when sent from their phone, else null */
+	if (b->author[0] != '\0')
+		json_kv_string(j, "author", b->author);
+	else
+		json_kv_null(j, "author");
 	gmtime_r(&tt, &tm);
 	strftime(t, sizeof t, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	json_kv_string(j, "created_at", t);
@@ -798,9 +803,10 @@ cmd_send_list_cb(const struct broadcast *b, void *arg)
 		snprintf(text, sizeof text, "%.*s...", (int)len, b->text);
 	} else
 		snprintf(text, sizeof text, "%s", b->text);
-	printf("%-6lld %-16s %-9s %-10s %6ld %6ld %6ld  %s\n",
+	printf("%-6lld %-16s %-9s %-10s %6ld %6ld %6ld  %s%s%s%s\n",
 	    (long long)b->id, cli_time(b->created_at, t, sizeof t), b->state,
-	    b->list, b->recipients, b->sent + b->delivered, b->failed, text);
+	    b->list, b->recipients, b->sent + b->delivered, b->failed, text,
+	    b->author[0] ? " (by " : "", b->author, b->author[0] ? ")" : "");
 	return 0;
 }
 
@@ -883,6 +889,8 @@ cmd_send_show_exec(struct cmd_ctx *ctx)
 		    b.priority >= OUTBOX_PRIO_URGENT ? "urgent" : "routine");
 		printf("text:       %s\n", b.text);
 		printf("list:       %s\n", b.list);
+		if (b.author[0] != '\0')
+			printf("author:     %s (from their phone)\n", b.author);
 		printf("state:      %s\n", b.state);
 		printf("created:    %s\n", cli_time(b.created_at, t, sizeof t));
 		printf("encoding:   %s, %d segment%s per message\n",

@@ -3345,6 +3345,129 @@ end:
 	test_close(&e);
 }
 
+
+/* Organizers: add, PIN hash and check, attempts and lock, pending codes
+ * (hashed, used once, expiring, per number and kind), secret replies
+ * blanked once sent, the broadcasts to tell "done". */
+static void
+test_organizer(void)
+{
+	struct test_env			 e;
+	struct organizer		 o;
+	struct organizer_pending	 p;
+	struct broadcast_new		 bn;
+	struct outbox_item		 it;
+	char				 hash[ORGANIZER_HASH_MAX], buf[128];
+	int64_t				 ids[4], bid;
+	size_t				 n;
+	long				 tries, rec;
+
+	memset(&it, 0, sizeof it);
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(organizer_pin_valid("1234"), ==, 1);
+	tt_int_op(organizer_pin_valid("12345678"), ==, 1);
+	tt_int_op(organizer_pin_valid("123"), ==, 0);
+	tt_int_op(organizer_pin_valid("123456789"), ==, 0);
+	tt_int_op(organizer_pin_valid("12a4"), ==, 0);
+	tt_int_op(organizer_pin_hash("24681357", hash), ==, 0);
+	tt_assert(strstr(hash, "24681357") == NULL);
+	tt_int_op(organizer_pin_check(hash, "24681357"), ==, 1);
+	tt_int_op(organizer_pin_check(hash, "24681358"), ==, 0);
+	tt_int_op(organizer_add(e.db, "+14155550101", "Ana", hash, 100), ==, 0);
+	tt_int_op(organizer_add(e.db, "+14155550101", "Ana", hash, 100), ==, 1);
+	tt_int_op(organizer_get(e.db, "+14155550101", &o), ==, 1);
+	tt_str_op(o.name, ==, "Ana");
+	tt_int_op(o.locked_until, ==, 0);
+	tt_int_op(organizer_get(e.db, "+14155550102", &o), ==, 0);
+
+	/* wrong attempts, counted in the window, then a lock */
+	tt_int_op(organizer_attempt(e.db, "+14155550101", 100, 0, &tries), ==,
+	    0);
+	tt_int_op(tries, ==, 1);
+	tt_int_op(organizer_attempt(e.db, "+14155550101", 5000, 1400, &tries),
+	    ==, 0);
+	tt_int_op(tries, ==, 1);	/* the first is out of the window */
+	tt_int_op(organizer_lock(e.db, "+14155550101", 8600), ==, 0);
+	tt_int_op(organizer_get(e.db, "+14155550101", &o), ==, 1);
+	tt_int_op(o.locked_until, ==, 8600);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM organizer_attempts"),
+	    ==, 0);
+	/* a new PIN lifts the lock */
+	tt_int_op(organizer_set_pin(e.db, "+14155550101", hash), ==, 0);
+	tt_int_op(organizer_get(e.db, "+14155550101", &o), ==, 1);
+	tt_int_op(o.locked_until, ==, 0);
+	tt_int_op(organizer_set_pin(e.db, "+14155550109", hash), ==, 1);
+
+	/* codes: hashed, per kind, used once, expiring */
+	tt_int_op(organizer_pending_set(e.db, "+14155550101", "alert",
+	    "482193", NULL, "Checkpoint", NULL, 700), ==, 0);
+	tt_int_op(organizer_pending_set(e.db, "+14155550101", "wipe",
+	    "555123", NULL, NULL, NULL, 400), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM organizer_pending WHERE "
+	    "CAST(code_hash AS TEXT) LIKE '%%482193%%'"), ==, 0);
+	tt_int_op(organizer_pending_wipe(e.db, "+14155550101", 300), ==, 1);
+	tt_int_op(organizer_pending_wipe(e.db, "+14155550101", 400), ==, 0);
+	tt_int_op(organizer_pending_take(e.db, "+14155550101", 0, "555123",
+	    300, &p), ==, 0);	/* the wipe's code is no YES code */
+	tt_int_op(organizer_pending_take(e.db, "+14155550102", 0, "482193",
+	    300, &p), ==, 0);	/* another number */
+	tt_int_op(organizer_pending_take(e.db, "+14155550101", 0, "482193",
+	    700, &p), ==, 0);	/* expired */
+	tt_int_op(organizer_pending_take(e.db, "+14155550101", 0, "482193",
+	    300, &p), ==, 1);
+	tt_str_op(p.kind, ==, "alert");
+	tt_str_op(p.text, ==, "Checkpoint");
+	tt_str_op(p.list, ==, "");
+	organizer_pending_clear(&p);
+	tt_int_op(organizer_pending_take(e.db, "+14155550101", 0, "482193",
+	    300, &p), ==, 0);	/* used once */
+	/* a new alert replaces an urgent one, not the wipe */
+	tt_int_op(organizer_pending_set(e.db, "+14155550101", "urgent",
+	    "111111", NULL, "a", NULL, 700), ==, 0);
+	tt_int_op(organizer_pending_set(e.db, "+14155550101", "ask",
+	    "222222", NULL, "b", "SAFE,HELP", 700), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM organizer_pending"),
+	    ==, 2);
+	tt_int_op(organizer_pending_take(e.db, "+14155550101", 0, "222222",
+	    300, &p), ==, 1);
+	tt_str_op(p.options, ==, "SAFE,HELP");
+	organizer_pending_clear(&p);
+
+	/* a secret reply is blanked once sent */
+	tt_int_op(organizer_reply(e.db, "+14155550101", "Reply YES 333333 to "
+	    "send", 1, 100), ==, 0);
+	tt_int_op(outbox_claim(e.db, "m1", 100, &it), ==, 1);
+	tt_int_op(it.secret, ==, 1);
+	tt_str_op(it.text, ==, "Reply YES 333333 to send");
+	tt_int_op(test_sent(e.db, it.id, 1, 101), ==, 0);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT text FROM outbox "
+	    "WHERE id = %lld", (long long)it.id), ==, "");
+	outbox_item_clear(&it);
+
+	/* "done" to the organizer, once */
+	memset(&bn, 0, sizeof bn);
+	bn.text = "hello";
+	bn.author = "Ana";
+	bn.notify = "+14155550101";
+	tt_int_op(broadcast_create(e.db, &bn, 100, &bid, &rec), ==, 0);
+	tt_int_op(organizer_unnotified(e.db, ids, 4, &n), ==, 0);
+	tt_int_op(n, ==, 1);	/* nobody to send to: done at once */
+	tt_int_op(ids[0], ==, bid);
+	tt_int_op(organizer_notified(e.db, bid), ==, 0);
+	tt_int_op(organizer_unnotified(e.db, ids, 4, &n), ==, 0);
+	tt_int_op(n, ==, 0);
+
+	/* purge: expired codes and old attempts go */
+	tt_int_op(organizer_purge(e.db, 800, 0, &rec), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM organizer_pending"),
+	    ==, 0);
+	tt_int_op(organizer_remove(e.db, "+14155550101"), ==, 0);
+	tt_int_op(organizer_remove(e.db, "+14155550101"), ==, 1);
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
 static const struct tt_case cases[] = {
 	{ "balance/get_set", test_balance },
 	{ "mark/rollback", test_mark_rollback },
@@ -3399,6 +3522,7 @@ static const struct tt_case cases[] = {
 	{ "inbox/parts_expire", test_in_parts_expire },
 	{ "inbox/parts_ucs2", test_in_parts_ucs2 },
 	{ "retain/purge", test_retain },
+	{ "organizer", test_organizer },
 	TT_END
 };
 

@@ -26,6 +26,7 @@
 #include "compat.h"
 #include "gateway.h"
 #include "log.h"
+#include "orgcmd.h"
 #include "phone.h"
 
 /* The sender as stored: E.164 when it is a phone number. */
@@ -626,6 +627,31 @@ inbound_claims_wait(struct gw *gw)
 	return wait;
 }
 
+/*
+ * A joined text that could not be processed goes to the inbox as it is;
+ * one that reads as an organizer's command ("ALERT <PIN> ...") only as
+ * its redacted copy, so a PIN never lands there.
+ */
+static int
+inbound_keep(struct gw *gw, const char *phone, const char *text,
+    const char *modem)
+{
+	struct orgcmd	 c;
+	char		*red;
+	size_t		 len = strlen(text), n;
+	int		 rc;
+
+	if (orgcmd_parse(text, len, &c) == ORGCMD_NONE)
+		return inbox_add(gw->db, phone, text, gw_now(), modem, NULL,
+		    NULL, NULL);
+	n = orgcmd_redact(text, len, &c, NULL, 0);
+	red = xmalloc(n + 1);
+	orgcmd_redact(text, len, &c, red, n + 1);
+	rc = inbox_add(gw->db, phone, red, gw_now(), modem, NULL, NULL, NULL);
+	free(red);
+	return rc;
+}
+
 static int64_t
 inbound_time(const struct sms_time *t)
 {
@@ -684,8 +710,7 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 			 * joined text goes to the inbox as is */
 			if (inbound_process(gw, phone, full, gw_now(),
 			    gm->name, NULL) == -1 &&
-			    inbox_add(gw->db, phone, full, gw_now(), gm->name,
-			    NULL, NULL, NULL) == -1)
+			    inbound_keep(gw, phone, full, gm->name) == -1)
 				rc = -1;	/* the parts are gone: keep
 						 * this last one on the SIM */
 			free(full);

@@ -433,6 +433,10 @@ int	 outbox_depth(struct db *, long *, long *);
  */
 #define POLL_OPTIONS_MAX	10
 #define POLL_OPTION_MAX		16	/* with the NUL */
+/* the phone of an answer whose member was forgotten or is past
+ * retention: "-" and 16 random hex digits (SQL) */
+#define POLL_ANON	"('-' || lower(hex(randomblob(8))))"
+#define poll_anonymous(phone)	((phone)[0] == '-')
 
 struct poll {
 	int64_t		 broadcast_id;
@@ -443,7 +447,7 @@ struct poll {
 };
 
 struct poll_answer {
-	char		 phone[24];
+	char		 phone[24];	/* poll_anonymous(): nobody's */
 	char		 option[POLL_OPTION_MAX];
 	char		*text;		/* the member's words; NULL once purged */
 	int64_t		 answered_at;
@@ -473,10 +477,10 @@ int	 poll_counts(struct db *, const struct poll *, long *, long *);
 /* The answers to poll id (of one option, or all when NULL), oldest first. */
 int	 poll_answers_foreach(struct db *, int64_t, const char *,
 	    int (*)(const struct poll_answer *, void *), void *);
-/* Retention: the words of answers older than before are dropped (the
- * answer itself is kept, it holds no text); *n counts them. */
+/* Retention: answers older than before lose their number and words
+ * (POLL_ANON: the count stays); *n counts them. */
 int	 poll_purge(struct db *, int64_t, long *);
-/* Every answer of phone deleted (a member forgotten); *n counts them. */
+/* Every answer of phone made anonymous (a member forgotten). */
 int	 poll_forget(struct db *, const char *, long *);
 
 /* ---- organizers' phones (organizer.c) ---- */

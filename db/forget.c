@@ -65,9 +65,10 @@ static const struct {
 	{ DB_ST_FORGET_INBOX, "DELETE FROM inbox WHERE phone = ?1" },
 	{ DB_ST_FORGET_PARTS, "DELETE FROM inbound_parts WHERE phone = ?1" },
 	{ DB_ST_FORGET_DONE, "DELETE FROM inbound_done WHERE phone = ?1" },
-	/* its answers to polls (the poll's counts lose them: answers
-	 * are who said what, there is no aggregate to keep apart) */
-	{ DB_ST_FORGET_POLL, "DELETE FROM poll_answers WHERE phone = ?1" },
+	/* its answers to polls: the number and words go, an anonymous
+	 * id (db/poll.c) keeps the poll's counts */
+	{ DB_ST_FORGET_POLL, "UPDATE poll_answers SET text = NULL, "
+	  "phone = " POLL_ANON " WHERE phone = ?1" },
 	/* the audit trail of its consent */
 	{ DB_ST_FORGET_CONSENT,
 	  "DELETE FROM consent_events WHERE phone = ?1" },

@@ -11,6 +11,11 @@
  * (and its time) alone.  Whether a text is an answer is the keyword
  * engine's business (keyword_poll_match); which poll it answers is here:
  * the open polls actually sent to that number, newest first.
+ *
+ * Past retention, and when its member is forgotten, an answer loses the
+ * number and the words: the row stays with an anonymous id (POLL_ANON,
+ * random, "-" and 16 hex digits, linked to nothing) so the poll's counts
+ * stay what they were.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,8 +294,8 @@ poll_purge(struct db *db, int64_t before, long *n)
 
 	*n = 0;
 	if ((s = db_stmt(db, DB_ST_POLL_PURGE,
-	    "UPDATE poll_answers SET text = NULL WHERE answered_at < ?1 AND "
-	    "text IS NOT NULL")) == NULL)
+	    "UPDATE poll_answers SET text = NULL, phone = " POLL_ANON " "
+	    "WHERE answered_at < ?1 AND phone NOT LIKE '-%'")) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, before);
 	if (db_step_done(db, s, "purge answers") == -1)
@@ -306,7 +311,8 @@ poll_forget(struct db *db, const char *phone, long *n)
 
 	*n = 0;
 	if ((s = db_stmt(db, DB_ST_POLL_FORGET,
-	    "DELETE FROM poll_answers WHERE phone = ?1")) == NULL)
+	    "UPDATE poll_answers SET text = NULL, phone = " POLL_ANON " "
+	    "WHERE phone = ?1")) == NULL)
 		return -1;
 	db_bind_text(s, 1, phone);
 	if (db_step_done(db, s, "forget answers") == -1)

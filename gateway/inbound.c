@@ -815,5 +815,5 @@ inbound_housekeeping(struct gw *gw)
 		log_warnx("housekeeping: %s", db_error(gw->db));
 	if (gw->conf->retention > 0 &&
 	    poll_purge(gw->db, now - gw->conf->retention, &n) == 0 && n > 0)
-		log_info("retention: the words of %ld poll answers purged", n);
+		log_info("retention: %ld poll answers made anonymous", n);
 }

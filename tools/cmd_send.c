@@ -1002,7 +1002,10 @@ cmd_send_answers_cb(const struct poll_answer *a, void *arg)
 	w->n++;
 	if (w->json) {
 		json_object_begin(&w->j);
-		json_kv_string(&w->j, "phone", a->phone);
+		if (poll_anonymous(a->phone))
+			json_kv_null(&w->j, "phone");
+		else
+			json_kv_string(&w->j, "phone", a->phone);
 		json_kv_string(&w->j, "option", a->option);
 		json_kv_string(&w->j, "answered_at", cmd_send_iso(a->answered_at,
 		    t, sizeof t));
@@ -1016,7 +1019,8 @@ cmd_send_answers_cb(const struct poll_answer *a, void *arg)
 	if (w->n == 1)
 		printf("%-16s %-15s %-16s  %s\n", "NUMBER", "OPTION",
 		    "ANSWERED", "TEXT");
-	printf("%-16s %-15s %-16s  ", a->phone, a->option,
+	printf("%-16s %-15s %-16s  ", poll_anonymous(a->phone) ?
+	    "(anonymous)" : a->phone, a->option,
 	    cli_time(a->answered_at, t, sizeof t));
 	/* control characters would reach the terminal */
 	for (p = a->text != NULL ? a->text : "-"; *p != '\0'; p++)

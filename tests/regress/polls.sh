@@ -178,4 +178,19 @@ else
 	ok
 fi
 
+# a member who answered is forgotten: the number and words go, the
+# answer stays counted under an anonymous id
+run_expect "forget an answerer" 0 tam g subscribers forget "$M3"
+check "forgotten: counts stay" \
+    '"answers":{"SAFE":2,"HELP":3},"unanswered":1' "$(answers_json)"
+run_expect "answers SAFE after forget" 0 tam g answers --json "$id" SAFE
+check "forgotten: anonymous" 1 "$(grep -o '"phone":null' "$T/out" | wc -l)"
+if grep -q -- "$M3" "$T/out"; then
+	fail "forgotten: the number is still listed"
+else
+	ok
+fi
+run_expect "answers SAFE human" 0 tam g answers "$id" SAFE
+contains "forgotten: shown anonymous" "$T/out" "(anonymous)"
+
 summary

@@ -2794,7 +2794,18 @@ test_answer_cb(const struct poll_answer *a, void *arg)
 {
 	struct test_acc	*acc = arg;
 
-	test_acc_add(acc, "%s:%s:%s:%lld", a->phone, a->option,
+	size_t		 i;
+
+	/* an anonymous id: "-" and 16 hex digits, shown as "anon" */
+	if (poll_anonymous(a->phone)) {
+		if (strlen(a->phone) != 17)
+			return -1;
+		for (i = 1; i < 17; i++)
+			if (strchr("0123456789abcdef", a->phone[i]) == NULL)
+				return -1;
+	}
+	test_acc_add(acc, "%s:%s:%s:%lld", poll_anonymous(a->phone) ?
+	    "anon" : a->phone, a->option,
 	    a->text ? a->text : "-", (long long)a->answered_at);
 	return 0;
 }
@@ -2897,19 +2908,28 @@ test_poll(void)
 	    &acc), ==, 0);
 	tt_str_op(acc.s, ==, PB ":HELP:help!:1600");
 
-	/* retention drops the words, not the answers; forgetting a
-	 * member drops theirs */
+	/* retention drops the number and the words, not the answers;
+	 * forgetting a member does the same to theirs at once */
 	tt_int_op(poll_purge(e.db, 1600, &n), ==, 0);
 	tt_int_op(n, ==, 1);
 	test_acc_reset(&acc);
 	tt_int_op(poll_answers_foreach(e.db, bid, NULL, test_answer_cb, &acc),
 	    ==, 0);
-	tt_str_op(acc.s, ==, PA ":SAFE:-:1300;" PB ":HELP:help!:1600");
+	tt_str_op(acc.s, ==, "anon:SAFE:-:1300;" PB ":HELP:help!:1600");
+	tt_int_op(poll_purge(e.db, 1600, &n), ==, 0);
+	tt_int_op(n, ==, 0);		/* once */
 	tt_int_op(poll_forget(e.db, PB, &n), ==, 0);
 	tt_int_op(n, ==, 1);
+	test_acc_reset(&acc);
+	tt_int_op(poll_answers_foreach(e.db, bid, NULL, test_answer_cb, &acc),
+	    ==, 0);
+	tt_str_op(acc.s, ==, "anon:SAFE:-:1300;anon:HELP:-:1600");
 	tt_int_op(poll_counts(e.db, &p, counts, &un), ==, 0);
-	tt_int_op(counts[1], ==, 0);
-	tt_int_op(un, ==, 1);
+	tt_int_op(counts[0], ==, 1);
+	tt_int_op(counts[1], ==, 1);
+	/* both sent rows now lack an answer under their number (forget
+	 * itself deletes the member's outbox rows too) */
+	tt_int_op(un, ==, 2);
 
 	/* a newer poll sent to PA comes first */
 	bn.text = "Rally tomorrow? YES or NO";

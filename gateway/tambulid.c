@@ -133,8 +133,13 @@ gw_plan_opts(const struct gw *gw, struct plan_opts *o)
 
 /* ---- configuration loading -------------------------------------------- */
 
-static int
-tambulid_keywords(struct gw *gw)
+/*
+ * The keyword table of c: the built-in words and the configured ones.
+ * NULL and *cause ("keyword WORD: why") when a configured word cannot be
+ * added: "tambulid -n" says the same as a start.
+ */
+static struct keyword_table *
+tambulid_keywords_build(const struct conf *c, char **cause)
 {
 	static const struct {
 		enum keyword_action	 a;
@@ -152,16 +157,31 @@ tambulid_keywords(struct gw *gw)
 	if ((kw = keyword_table_new()) == NULL)
 		fatalx("keywords: out of memory");
 	for (i = 0; i < sizeof fam / sizeof fam[0]; i++) {
-		k = (const struct conf_keywords *)((const char *)gw->conf +
+		k = (const struct conf_keywords *)((const char *)c +
 		    fam[i].off);
 		for (j = 0; j < k->n; j++) {
 			if (keyword_add(kw, fam[i].a, k->v[j].word,
 			    k->v[j].lang[0] ? k->v[j].lang : NULL, &err) == -1) {
-				log_warnx("keyword %s: %s", k->v[j].word, err);
+				xasprintf(cause, "keyword %s: %s",
+				    k->v[j].word, err);
 				keyword_table_free(kw);
-				return -1;
+				return NULL;
 			}
 		}
+	}
+	return kw;
+}
+
+static int
+tambulid_keywords(struct gw *gw)
+{
+	struct keyword_table	*kw;
+	char			*cause;
+
+	if ((kw = tambulid_keywords_build(gw->conf, &cause)) == NULL) {
+		log_warnx("%s", cause);
+		free(cause);
+		return -1;
 	}
 	keyword_table_free(gw->kw);
 	gw->kw = kw;
@@ -710,6 +730,17 @@ main(int argc, char **argv)
 		}
 	}
 	if (check) {
+		/* what a start would refuse beyond the file's syntax */
+		if ((gw.kw = tambulid_keywords_build(gw.conf, &cause)) ==
+		    NULL) {
+			fprintf(stderr, "tambulid: %s\n", cause);
+			free(cause);
+			conf_free(gw.conf);
+			free(gw.conf);
+			free(gw.conf_path);
+			return 1;
+		}
+		keyword_table_free(gw.kw);
 		printf("configuration OK\n");
 		conf_free(gw.conf);
 		free(gw.conf);
@@ -723,7 +754,10 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
 
-	/* start-up, in dependency order */
+	/* start-up, in dependency order; a configuration refused before
+	 * anything is created */
+	if (tambulid_keywords(&gw) == -1)
+		return 1;
 	if (priv_check(gw.conf, &cause) == -1)
 		fatalx("%s", cause);
 	/* the lock before anything reads
@@ -759,8 +793,6 @@ main(int argc, char **argv)
 	if (n > 0)
 		log_info("%ld messages interrupted by the last stop are queued "
 		    "again", n);
-	if (tambulid_keywords(&gw) == -1)
-		return 1;
 	if ((gw.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	if ((gw.ctl = ctl_open(&gw, gw.conf->socket, &cause)) == NULL)

@@ -173,10 +173,15 @@ int	 balance_set_no_credit(struct db *, const char *, const char *,
  * its texts; its broadcasts keep their counts (gone_* columns).  It gets
  * an opt-out marker (mark.c), even when nothing was stored: forgetting
  * implies opting out.  One transaction (nested in the caller's, if
- * any).  *rows counts the rows removed, 0 when the number was unknown.
- * Call forget_checkpoint() after the outermost commit.
+ * any).  Texts stored as undecodable (sender "unknown", the raw PDU in
+ * hex) go too when the PDU holds the number's semi-octets: with its
+ * country code, and without it when the number starts with cc (the
+ * deployment's country calling code, "1"; NULL: international only).
+ * *rows counts the rows removed, 0 when the number was unknown.  Call
+ * forget_checkpoint() after the outermost commit.
  */
-int	 forget_number(struct db *, const char *, int64_t, long *);
+int	 forget_number(struct db *, const char *, const char *, int64_t,
+	    long *);
 /*
  * Queue the text that confirms a member's own request (a system text
  * marked source "forget"): the number is forgotten again once it is
@@ -185,8 +190,8 @@ int	 forget_number(struct db *, const char *, int64_t, long *);
 #define FORGET_SOURCE	"forget"
 int	 forget_confirm(struct db *, const char *, const char *, int64_t);
 /* Confirmations no longer queued or sending: forget their numbers
- * again (*n counts them; checkpoint after). */
-int	 forget_finished(struct db *, int64_t, long *);
+ * again (cc as for forget_number; *n counts them; checkpoint after). */
+int	 forget_finished(struct db *, const char *, int64_t, long *);
 /* 1 when a confirmation to phone is still queued or being sent. */
 int	 forget_pending(struct db *, const char *);
 /*

@@ -20,16 +20,34 @@
  * - nothing runs ANALYZE, so there are no sqlite_stat tables with
  *   sampled keys.
  *
+ * A text the gateway could not decode is stored with sender "unknown" and
+ * its raw PDU in hex (gateway/inbound.c), which still holds the sender's
+ * number as TS 23.040 semi-octets (digits swapped in pairs, F padding):
+ * forget_undecodable() deletes such rows whose hex holds the number in
+ * that form, with its country code and, for a number of the deployment's
+ * own country, without (national forms, with and without the trunk
+ * prefix 0).  It matches anywhere in the hex: a text that happens to hold
+ * the same digits in its body goes too, which errs on the side the member
+ * asked for.
+ *
  * Broadcast counts stay what a user saw: the alert rows of the number
  * are counted on their broadcast (gone_sent ... gone_cancelled, the same
  * columns any purge of old rows adds to) before they go; a row still
  * queued or being sent will not go out and counts as skipped.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "compat.h"
 #include "db_int.h"
+#include "phone.h"
+
+/*
+ * National forms shorter than this are not looked for in undecodable
+ * texts: a few semi-octets occur by chance in any PDU.
+ */
+#define FORGET_NATIONAL_MIN	6
 
 /* The statements, in order; each binds the number as ?1. */
 static const struct {
@@ -79,8 +97,58 @@ static const struct {
 	{ DB_ST_FORGET_SUB, "DELETE FROM subscribers WHERE phone = ?1" },
 };
 
+/* Delete the undecodable texts whose raw PDU holds digits (semi-octets). */
+static int
+forget_undecodable_one(struct db *db, const char *digits, long *rows)
+{
+	sqlite3_stmt	*s;
+	char		 hex[2 * PHONE_MAX + 2];
+
+	if (phone_semioctets(digits, hex, sizeof hex) == -1)
+		return 0;	/* not digits: nothing can hold it so */
+	if ((s = db_stmt(db, DB_ST_FORGET_UNDECODABLE,
+	    "DELETE FROM inbox WHERE phone = 'unknown' AND "
+	    "instr(flags, '" INBOX_FLAG_UNDECODABLE "') > 0 AND "
+	    "instr(upper(text), ?1) > 0")) == NULL)
+		return -1;
+	db_bind_text(s, 1, hex);
+	if (db_step_done(db, s, "forget") == -1)
+		return -1;
+	*rows += sqlite3_changes(db->h);
+	return 0;
+}
+
+/*
+ * The number as an international address (TOA 91: its digits, country
+ * code included) and, when it is a number of the deployment's country cc,
+ * as a national one (TOA 81 or A1, the way a network may give a domestic
+ * sender: without the country code, with or without the trunk prefix 0;
+ * NANP's trunk prefix 1 gives the international digits again).
+ */
+static int
+forget_undecodable(struct db *db, const char *phone, const char *cc,
+    long *rows)
+{
+	char	 nat[PHONE_MAX + 1];
+	size_t	 n;
+
+	if (*phone == '+')
+		phone++;
+	if (forget_undecodable_one(db, phone, rows) == -1)
+		return -1;
+	if (cc == NULL || (n = strlen(cc)) == 0 ||
+	    strncmp(phone, cc, n) != 0 ||
+	    strlen(phone + n) < FORGET_NATIONAL_MIN)
+		return 0;
+	if (forget_undecodable_one(db, phone + n, rows) == -1)
+		return -1;
+	snprintf(nat, sizeof nat, "0%s", phone + n);
+	return forget_undecodable_one(db, nat, rows);
+}
+
 int
-forget_number(struct db *db, const char *phone, int64_t now, long *rows)
+forget_number(struct db *db, const char *phone, const char *cc, int64_t now,
+    long *rows)
 {
 	sqlite3_stmt	*s;
 	size_t		 i;
@@ -98,6 +166,8 @@ forget_number(struct db *db, const char *phone, int64_t now, long *rows)
 		if (forget_stmts[i].id != DB_ST_FORGET_BC_GONE)
 			*rows += sqlite3_changes(db->h);
 	}
+	if (forget_undecodable(db, phone, cc, rows) == -1)
+		goto fail;
 	/* a broadcast whose last queued rows were this number's is done */
 	if (db_broadcasts_finish(db) == -1)
 		goto fail;
@@ -131,7 +201,7 @@ forget_confirm(struct db *db, const char *phone, const char *text,
 }
 
 int
-forget_finished(struct db *db, int64_t now, long *n)
+forget_finished(struct db *db, const char *cc, int64_t now, long *n)
 {
 	sqlite3_stmt	*s;
 	char		(*phones)[24] = NULL;
@@ -159,7 +229,7 @@ forget_finished(struct db *db, int64_t now, long *n)
 		return db_fail(db, "forget");
 	}
 	for (i = 0; i < np; i++) {
-		if (forget_number(db, phones[i], now, &rows) == -1) {
+		if (forget_number(db, phones[i], cc, now, &rows) == -1) {
 			free(phones);
 			return -1;
 		}

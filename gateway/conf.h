@@ -156,7 +156,8 @@ void	 conf_free(struct conf *c);
 /*
  * conf_file.c: read and parse path.  A missing file gives the defaults
  * unless named; errors go to stderr, each "file:line: message" (others
- * prefixed with prog).  Returns 0 or -1.
+ * prefixed with prog).  Returns 0, or -1 with c freed (conf_free: nothing
+ * left to free, freeing it again is harmless).
  */
 int	 conf_file_load(const char *path, int named, const char *prog,
 	    struct conf *c);

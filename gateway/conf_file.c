@@ -26,6 +26,7 @@ conf_file_load(const char *path, int named, const char *prog,
 		if (!named && errno == ENOENT)
 			return 0;	/* no file: the defaults */
 		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		conf_free(c);
 		return -1;
 	}
 	if (fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
@@ -34,6 +35,7 @@ conf_file_load(const char *path, int named, const char *prog,
 		fprintf(stderr, "%s: %s: not a configuration file (over %d "
 		    "bytes, or not a regular file)\n", prog, path,
 		    CONF_FILE_MAX);
+		conf_free(c);
 		return -1;
 	}
 	buf = xmalloc((size_t)n + 1);
@@ -45,6 +47,7 @@ conf_file_load(const char *path, int named, const char *prog,
 			fprintf(stderr, "%s\n", errors[i]);
 		conf_free_errors(errors, nerrors);
 		free(buf);
+		conf_free(c);	/* whatever the parse had filled in */
 		return -1;
 	}
 	free(buf);

@@ -289,7 +289,8 @@ inbound_forget(struct gw *gw, const char *phone, const struct subscriber *sub,
 		    (pending = forget_pending(gw->db, phone)) == -1)
 			return -1;
 	}
-	if (forget_number(gw->db, phone, gw_now(), &rows) == -1)
+	if (forget_number(gw->db, phone, gw_country(gw), gw_now(),
+	    &rows) == -1)
 		return -1;
 	log_info("from=%s keyword=%s result=forgotten rows=%ld",
 	    log_number(phone), kr->keyword, rows);
@@ -784,7 +785,7 @@ inbound_forgotten(struct gw *gw)
 {
 	long	n = 0;
 
-	if (forget_finished(gw->db, gw_now(), &n) == -1) {
+	if (forget_finished(gw->db, gw_country(gw), gw_now(), &n) == -1) {
 		log_warnx("forget: %s", db_error(gw->db));
 		return;
 	}

@@ -814,7 +814,9 @@ keyword_entry_make(enum keyword_action fam, const char *word,
 		*errstr = "unknown keyword family";
 		return -1;
 	}
-	if (lang == NULL || (len = strlen(lang)) < 2 || len > KEYWORD_LANG_MAX) {
+	/* no language: the word implies none ("" in the result) */
+	len = lang != NULL ? strlen(lang) : 0;
+	if (lang != NULL && (len < 2 || len > KEYWORD_LANG_MAX)) {
 		*errstr = "language code is not 2 or 3 letters";
 		return -1;
 	}
@@ -877,7 +879,8 @@ keyword_add(struct keyword_table *kt, enum keyword_action fam,
 			*errstr = "word is a keyword of another family";
 			return -1;
 		}
-		memcpy(kt->e[i].lang, e.lang, sizeof e.lang);
+		if (lang != NULL)	/* else it keeps the one it has */
+			memcpy(kt->e[i].lang, e.lang, sizeof e.lang);
 		return 0;
 	}
 	if (kt->n == KEYWORD_TABLE_MAX) {

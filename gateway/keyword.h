@@ -73,9 +73,11 @@ struct keyword_word {
 };
 
 /*
- * Add word to a family, implying language lang (2 or 3 ASCII letters).
- * The word is normalized as texts are ("Únete" == "unete"); adding a word
- * already in the family updates its language.  Returns 0, or -1 and *errstr
+ * Add word to a family, implying language lang (2 or 3 ASCII letters), or
+ * none when lang is NULL (the reply then goes in the member's language, or
+ * the default one).  The word is normalized as texts are ("Únete" ==
+ * "unete"); adding a word already in the family updates its language (not
+ * when lang is NULL: it keeps its own).  Returns 0, or -1 and *errstr
  * (the word is empty or too long, is a filler word, belongs to another
  * family, the language code is bad, the table is full).
  */

@@ -133,8 +133,13 @@ gw_plan_opts(const struct gw *gw, struct plan_opts *o)
 
 /* ---- configuration loading -------------------------------------------- */
 
-static int
-tambulid_keywords(struct gw *gw)
+/*
+ * The keyword table of c: the built-in words and the configured ones.
+ * NULL and *cause ("keyword WORD: why") when a configured word cannot be
+ * added: "tambulid -n" says the same as a start.
+ */
+static struct keyword_table *
+tambulid_keywords_build(const struct conf *c, char **cause)
 {
 	static const struct {
 		enum keyword_action	 a;
@@ -152,16 +157,31 @@ tambulid_keywords(struct gw *gw)
 	if ((kw = keyword_table_new()) == NULL)
 		fatalx("keywords: out of memory");
 	for (i = 0; i < sizeof fam / sizeof fam[0]; i++) {
-		k = (const struct conf_keywords *)((const char *)gw->conf +
+		k = (const struct conf_keywords *)((const char *)c +
 		    fam[i].off);
 		for (j = 0; j < k->n; j++) {
 			if (keyword_add(kw, fam[i].a, k->v[j].word,
 			    k->v[j].lang[0] ? k->v[j].lang : NULL, &err) == -1) {
-				log_warnx("keyword %s: %s", k->v[j].word, err);
+				xasprintf(cause, "keyword %s: %s",
+				    k->v[j].word, err);
 				keyword_table_free(kw);
-				return -1;
+				return NULL;
 			}
 		}
+	}
+	return kw;
+}
+
+static int
+tambulid_keywords(struct gw *gw)
+{
+	struct keyword_table	*kw;
+	char			*cause;
+
+	if ((kw = tambulid_keywords_build(gw->conf, &cause)) == NULL) {
+		log_warnx("%s", cause);
+		free(cause);
+		return -1;
 	}
 	keyword_table_free(gw->kw);
 	gw->kw = kw;
@@ -619,6 +639,92 @@ tambulid_drop(struct gw *gw)
 		free(files[i]);
 }
 
+/* ---- the way out ---------------------------------------------------------- */
+
+/*
+ * Free what main() made, in reverse order, as far as it got: the one way
+ * out, after the loop and on an early exit alike.  The control clients
+ * go first, as they may hold a modem (a USSD session); the store goes
+ * (a panic wipe) while the lock is still held, so nothing opens it.
+ */
+static void
+tambulid_free(struct gw *gw)
+{
+	struct gw_modem	*gm;
+
+	ctl_close(gw->ctl);
+	gw->ctl = NULL;
+	while ((gm = TAILQ_FIRST(&gw->modems)) != NULL) {
+		TAILQ_REMOVE(&gw->modems, gm, entry);
+		modem_free(gm->m);
+		send_free(gm);
+		credit_free(gm);
+		if (gm->plan != NULL) {
+			plan_free(gm->plan);
+			free(gm->plan);
+		}
+		outbox_item_clear(&gm->item);
+		free(gm);
+	}
+	if (gw->base != NULL)	/* deferred frees */
+		event_base_loop(gw->base, EVLOOP_NONBLOCK);
+	dbfile_unwatch(gw->dbf);
+	if (gw->ev_house != NULL)
+		event_free(gw->ev_house);
+	purge_free(gw);
+	organizer_free(gw);
+	sched_free(gw);
+	if (gw->ev_debug != NULL)
+		event_free(gw->ev_debug);
+	if (gw->ev_sigusr2 != NULL)
+		event_free(gw->ev_sigusr2);
+	if (gw->ev_sighup != NULL)
+		event_free(gw->ev_sighup);
+	if (gw->ev_sigint != NULL)
+		event_free(gw->ev_sigint);
+	if (gw->ev_sigterm != NULL)
+		event_free(gw->ev_sigterm);
+	gw->ev_house = gw->ev_debug = gw->ev_sigusr2 = gw->ev_sighup = NULL;
+	gw->ev_sigint = gw->ev_sigterm = NULL;
+	notify_close(gw->notify);
+	gw->notify = NULL;
+	if (gw->base != NULL)
+		event_base_free(gw->base);
+	gw->base = NULL;
+	keyword_table_free(gw->kw);
+	gw->kw = NULL;
+	db_close(gw->db);
+	gw->db = NULL;
+	if (gw->wipe == GW_WIPE_DESTROY)
+		tambulid_wipe_files(gw);
+	dbfile_free(gw->dbf);	/* after the database: the lock last */
+	gw->dbf = NULL;
+	if (gw->conf != NULL)
+		conf_free(gw->conf);
+	free(gw->conf);
+	gw->conf = NULL;
+	free(gw->conf_path);
+	gw->conf_path = NULL;
+}
+
+/*
+ * Give up while starting: free what was made (cause too, an allocated
+ * message or NULL), then fatalx with the message.
+ */
+static void __attribute__((noreturn, format(printf, 3, 4)))
+tambulid_fail(struct gw *gw, char *cause, const char *fmt, ...)
+{
+	va_list	ap;
+	char	buf[2048];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	free(cause);
+	tambulid_free(gw);
+	fatalx("%s", buf);
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 int
@@ -633,7 +739,6 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct gw	 gw;
-	struct gw_modem	*gm;
 	struct timeval	 tv = { GW_HOUSEKEEPING, 0 };
 	const char	*conf_path = TAMBULID_CONF, *db_path = NULL;
 	const char	*sock_path = NULL, *err, *bad;
@@ -691,8 +796,10 @@ main(int argc, char **argv)
 	memset(&gw, 0, sizeof gw);
 	TAILQ_INIT(&gw.modems);
 	gw.conf = xcalloc(1, sizeof *gw.conf);
-	if (conf_file_load(conf_path, named, "tambulid", gw.conf) == -1)
+	if (conf_file_load(conf_path, named, "tambulid", gw.conf) == -1) {
+		tambulid_free(&gw);
 		return 1;
+	}
 	if (named || access(conf_path, F_OK) == 0)
 		gw.conf_path = xstrdup(conf_path);
 	if (db_path != NULL) {
@@ -707,14 +814,21 @@ main(int argc, char **argv)
 		if (conf_add_modem(gw.conf, modems[i], &err) == -1) {
 			fprintf(stderr, "tambulid: --modem %s: %s\n", modems[i],
 			    err);
+			tambulid_free(&gw);
 			return 1;
 		}
 	}
 	if (check) {
+		/* what a start would refuse beyond the file's syntax */
+		if ((gw.kw = tambulid_keywords_build(gw.conf, &cause)) ==
+		    NULL) {
+			fprintf(stderr, "tambulid: %s\n", cause);
+			free(cause);
+			tambulid_free(&gw);
+			return 1;
+		}
 		printf("configuration OK\n");
-		conf_free(gw.conf);
-		free(gw.conf);
-		free(gw.conf_path);
+		tambulid_free(&gw);
 		return 0;
 	}
 
@@ -724,48 +838,53 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	umask(077);
 
-	/* start-up, in dependency order */
+	/* start-up, in dependency order; a configuration refused before
+	 * anything is created */
+	if (tambulid_keywords(&gw) == -1) {
+		tambulid_free(&gw);
+		return 1;
+	}
 	if (priv_check(gw.conf, &cause) == -1)
-		fatalx("%s", cause);
+		tambulid_fail(&gw, cause, "%s", cause);
 	/* the lock before anything reads
 	 * or recovers the database (a second daemon would requeue the
 	 * first one's message in flight and send it again) */
 	if ((gw.dbf = dbfile_lock(gw.conf->database, &cause)) == NULL ||
 	    dbfile_lost(gw.dbf, &cause) == -1)
-		fatalx("%s", cause);
+		tambulid_fail(&gw, cause, "%s", cause);
 	gw.db = db_open_mode(gw.conf->database, 250, DB_OPEN_CREATE |
 	    DB_OPEN_CHECK, &status, &cause);
 	if (gw.db == NULL)
 		dbfile_forget(gw.dbf);
 	if (gw.db == NULL && status == DB_OPEN_CORRUPT) {
 		i = strlen(gw.conf->database);	/* cause is "PATH: ..." */
-		fatalx("database %s is damaged (%s): not starting.  Restore "
-		    "it from a backup (README: \"When the database is lost or "
-		    "damaged\")", gw.conf->database,
+		tambulid_fail(&gw, cause, "database %s is damaged (%s): not "
+		    "starting.  Restore it from a backup (README: \"When the "
+		    "database is lost or damaged\")", gw.conf->database,
 		    strncmp(cause, gw.conf->database, i) == 0 &&
 		    strncmp(cause + i, ": ", 2) == 0 ? cause + i + 2 : cause);
 	}
 	if (gw.db == NULL)
-		fatalx("database %s", cause);
+		tambulid_fail(&gw, cause, "database %s", cause);
 	if (status == DB_OPEN_CREATED)
 		log_warnx("created a new, empty database at %s (no subscribers, "
 		    "no opt-outs: if one existed, stop and restore it)",
 		    gw.conf->database);
 	db_on_corrupt(gw.db, tambulid_corrupt, &gw);
 	if (outbox_recover(gw.db, gw_now(), &n) == -1) {
-		if (gw.failed)
+		if (gw.failed) {
+			tambulid_free(&gw);
 			return 1;
-		fatalx("database: %s", db_error(gw.db));
+		}
+		tambulid_fail(&gw, NULL, "database: %s", db_error(gw.db));
 	}
 	if (n > 0)
 		log_info("%ld messages interrupted by the last stop are queued "
 		    "again", n);
-	if (tambulid_keywords(&gw) == -1)
-		return 1;
 	if ((gw.base = event_base_new()) == NULL)
-		fatalx("cannot create the event loop");
+		tambulid_fail(&gw, NULL, "cannot create the event loop");
 	if ((gw.ctl = ctl_open(&gw, gw.conf->socket, &cause)) == NULL)
-		fatalx("control socket: %s", cause);
+		tambulid_fail(&gw, cause, "control socket: %s", cause);
 	/* share the store with the organizers' group only; then, if started
 	 * as root, become the service user */
 	tambulid_drop(&gw);
@@ -782,10 +901,11 @@ main(int argc, char **argv)
 		gw_debug(&gw, 1, "-d");
 	gw.next_ref = (unsigned)time(NULL);
 	if (dbfile_watch(gw.dbf, &gw, &cause) == -1)
-		fatalx("database watch: %s", cause);
+		tambulid_fail(&gw, cause, "database watch: %s", cause);
 	sched_init(&gw);
 	if (organizer_init(&gw) == -1)
-		fatal("organizer commands: pipe");
+		tambulid_fail(&gw, NULL, "organizer commands: pipe: %s",
+		    strerror(errno));
 	gw.ev_house = evtimer_new(gw.base, tambulid_house_cb, &gw);
 	evtimer_add(gw.ev_house, &tv);
 	purge_init(&gw);
@@ -805,44 +925,7 @@ main(int argc, char **argv)
 	if (gw.wipe_deadline != 0 && gw.wipe == 0)
 		gw.wipe = GW_WIPE_DESTROY;
 
-	/* shutdown, in reverse order; the control clients go first, as
-	 * they may hold a modem (a USSD session) */
-	ctl_close(gw.ctl);
-	gw.ctl = NULL;
-	while ((gm = TAILQ_FIRST(&gw.modems)) != NULL) {
-		TAILQ_REMOVE(&gw.modems, gm, entry);
-		modem_free(gm->m);
-		send_free(gm);
-		credit_free(gm);
-		if (gm->plan != NULL) {
-			plan_free(gm->plan);
-			free(gm->plan);
-		}
-		outbox_item_clear(&gm->item);
-		free(gm);
-	}
-	event_base_loop(gw.base, EVLOOP_NONBLOCK);	/* deferred frees */
-	dbfile_unwatch(gw.dbf);
-	event_free(gw.ev_house);
-	purge_free(&gw);
-	organizer_free(&gw);
-	sched_free(&gw);
-	event_free(gw.ev_debug);
-	event_free(gw.ev_sigusr2);
-	event_free(gw.ev_sighup);
-	event_free(gw.ev_sigint);
-	event_free(gw.ev_sigterm);
-	notify_close(gw.notify);
-	event_base_free(gw.base);
-	keyword_table_free(gw.kw);
-	db_close(gw.db);
-	/* the store goes while the lock is still held: nothing opens it */
-	if (gw.wipe == GW_WIPE_DESTROY)
-		tambulid_wipe_files(&gw);
-	dbfile_free(gw.dbf);	/* after the database: the lock last */
-	conf_free(gw.conf);
-	free(gw.conf);
-	free(gw.conf_path);
+	tambulid_free(&gw);
 	log_info("stopped%s", gw.wipe ? " for a panic wipe" : gw.failed ?
 	    " on an error" : "");
 	/* a wipe is not a failure: a service manager must not start the

@@ -368,3 +368,29 @@ phone_mask(const char *s, char *out, size_t outlen)
 	}
 	out[o] = '\0';
 }
+
+int
+phone_semioctets(const char *s, char *out, size_t outlen)
+{
+	size_t	n, i, o = 0;
+
+	if (out == NULL || outlen == 0)
+		return -1;
+	out[0] = '\0';
+	if (s == NULL)
+		return -1;
+	if (*s == '+')
+		s++;
+	for (n = 0; s[n] != '\0'; n++) {
+		if (!phone_isdigit((unsigned char)s[n]))
+			return -1;
+	}
+	if (n == 0 || outlen < (n + 1) / 2 * 2 + 1)
+		return -1;
+	for (i = 0; i < n; i += 2) {
+		out[o++] = i + 1 < n ? s[i + 1] : 'F';
+		out[o++] = s[i];
+	}
+	out[o] = '\0';
+	return (int)o;
+}

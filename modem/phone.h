@@ -49,4 +49,14 @@ int	 phone_is_alpha(const char *s);
  */
 void	 phone_mask(const char *s, char *out, size_t outlen);
 
+/*
+ * The digits of s (a leading '+' skipped) as the semi-octets of a TS 23.040
+ * address field, in upper-case hex: each pair of digits swapped, an odd
+ * last digit padded with F ("+14155550142" -> "4151550541F2"), as they
+ * appear in a raw PDU.  out holds the hex and a NUL: 2 * ceil(digits / 2)
+ * + 1 bytes.  Returns the length of the hex, or -1 (out set to "") when s
+ * has no digits, holds anything but digits, or out is too small.
+ */
+int	 phone_semioctets(const char *s, char *out, size_t outlen);
+
 #endif

@@ -114,13 +114,14 @@ WRAP
 }
 
 # the end-to-end scripts against the AddressSanitizer + UBSan programs:
-# any finding aborts the process, which fails the script
+# any finding aborts the process, which fails the script; a leak too
+# (LeakSanitizer, at every exit that is not a kill -9: early ones included)
 regress_san() {
 	[ -x bin/san/tambulid ] || return 0
 	for t in tests/regress/*.sh; do
 		[ -f "$t" ] || continue
 		one "asan+ubsan regress $(basename "$t" .sh)" env BIN=bin/san \
-		    ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \
+		    ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
 		    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 sh "$t"
 	done
 }

@@ -6,6 +6,7 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statvfs.h>
 #include <sys/timex.h>
 
@@ -15,6 +16,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +36,7 @@
 #define CMD_ADMIN_CLOCK_SLACK	300		/* seconds */
 #define CMD_ADMIN_NETCLOCK_MAX	120		/* seconds from the network time */
 #define CMD_ADMIN_WIPE_WORDS	"destroy everything"
-#define CMD_ADMIN_WIPE_WAIT_MS	60000	/* for the daemon to let go */
+#define CMD_ADMIN_WIPE_WAIT_MS	10000	/* for the daemon to let go */
 
 static int	cmd_admin_backup_exec(struct cmd_ctx *);
 static int	cmd_admin_doctor_exec(struct cmd_ctx *);
@@ -72,7 +74,8 @@ static const struct cmd_opt cmd_admin_wipe_opts[] = {
 const struct cmd_entry cmd_admin_wipe_entry = {
 	.name = "wipe",
 	.args = "",
-	.help = "panic wipe: stop the daemon, overwrite and remove the "
+	.help = "panic wipe: stop the daemon (kill it if it hangs), "
+	    "overwrite and remove the "
 	    "database, its -wal/-shm, its recorded backups and migration "
 	    "snapshots; asks for the words \"" CMD_ADMIN_WIPE_WORDS "\"",
 	.opts = cmd_admin_wipe_opts,
@@ -593,25 +596,120 @@ cmd_admin_wipe_nap(void)
 	nanosleep(&ts, NULL);
 }
 
+/* Take the lock, waiting up to ms for its holder to let go; 0 or -1. */
+static int
+cmd_admin_wipe_take(int fd, long long ms)
+{
+	long long	waited;
+
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) == -1; waited += 50) {
+		if (errno != EWOULDBLOCK || waited >= ms)
+			return -1;
+		cmd_admin_wipe_nap();
+	}
+	return 0;
+}
+
+/*
+ * The pid holding the flock on the file st describes, from /proc/locks
+ * ("1: FLOCK  ADVISORY  WRITE 1234 08:02:131 0 EOF"; lines of waiters
+ * have "->"); 0 when none is listed (not Linux, or let go meanwhile).
+ */
+static long
+cmd_admin_wipe_holder(const struct stat *st)
+{
+	FILE		*f;
+	char		 line[256], type[16];
+	unsigned int	 maj, min;
+	unsigned long	 ino;
+	long		 pid, found = 0;
+
+	if ((f = fopen("/proc/locks", "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strstr(line, "->") != NULL ||
+		    sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%lu", type, &pid,
+		    &maj, &min, &ino) != 5 || strcmp(type, "FLOCK") != 0)
+			continue;
+		if (major(st->st_dev) == maj && minor(st->st_dev) == min &&
+		    st->st_ino == (ino_t)ino && pid > 0) {
+			found = pid;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* The basename of a path. */
+static const char *
+cmd_admin_wipe_base(const char *p)
+{
+	const char	*b = strrchr(p, '/');
+
+	return b != NULL ? b + 1 : p;
+}
+
+/*
+ * 1 when pid is a tambulid: its name (/proc/PID/comm), or under
+ * qemu-user (tests/run.sh cross) the program qemu runs (/proc/PID/cmdline).
+ */
+static int
+cmd_admin_wipe_is_daemon(long pid)
+{
+	char	 path[64], buf[4096];
+	size_t	 n, i;
+	FILE	*f;
+
+	snprintf(path, sizeof path, "/proc/%ld/comm", pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (strcmp(buf, "tambulid") == 0)
+		return 1;
+	snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (strncmp(cmd_admin_wipe_base(buf), "qemu-", 5) != 0)
+		return 0;
+	for (i = strlen(buf) + 1; i < n; i += strlen(buf + i) + 1) {
+		if (strcmp(cmd_admin_wipe_base(buf + i), "tambulid") == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Hold "<db>.lock", as the daemon does, so that nothing opens the store
  * while it is destroyed.  A running tambulid holds it: asked (over the
  * socket, naming the database) to stop for the wipe, it exits, and the
- * lock is ours once it has closed everything.  A holder that is not a
- * tambulid answering on the socket is not stopped: refused.  The lock's
- * descriptor, or -1 after an error message (nothing destroyed).
+ * lock is ours once it has closed everything.  A tambulid that does not
+ * answer (stopped, hung) or does not let go within
+ * CMD_ADMIN_WIPE_WAIT_MS is killed (SIGKILL): a panic wipe must not wait
+ * on it, and the kernel drops its lock when it dies.  The holder is the
+ * one /proc/locks names (the pid in the lock file is information only),
+ * and only a process named tambulid is killed: a lock held by anything
+ * else is refused.  The lock's descriptor, or -1 after an error message
+ * (nothing destroyed); *killed is the pid killed, or 0.
  */
 static int
-cmd_admin_wipe_lock(const struct conf *c)
+cmd_admin_wipe_lock(const struct conf *c, long *killed)
 {
 	struct client	*cl;
 	struct stat	 st, pst;
 	const char	*argv[2], *text;
-	char		*path, *cause, buf[32];
-	long long	 waited;
+	char		*path, *cause = NULL, *why = NULL, buf[32];
 	ssize_t		 n;
-	int		 fd, code;
+	long		 pid;
+	int		 fd, code, asked = 0;
 
+	*killed = 0;
 	xasprintf(&path, "%s.lock", c->database);
 	if ((fd = open(path, O_RDWR | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK |
 	    O_CLOEXEC)) == -1 && errno == ENOENT)
@@ -637,34 +735,53 @@ cmd_admin_wipe_lock(const struct conf *c)
 	n = pread(fd, buf, sizeof buf - 1, 0);
 	buf[n > 0 ? n : 0] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
-	if ((cl = client_open(c->socket, &cause)) == NULL) {
-		cmd_error("wipe: %s is in use (%s held by %s%s) and no tambulid "
-		    "answers on %s (%s): stop that process, then wipe again; "
-		    "nothing destroyed", c->database, path, buf[0] ? "pid " :
-		    "another process", buf, c->socket, cause);
-		free(cause);
-		goto fail;
-	}
-	argv[0] = c->database;
-	argv[1] = NULL;
-	code = client_request(cl, CTL_VERB_WIPE, argv, NULL, NULL, NULL,
-	    &text);
-	if (code != CTL_CODE_OK) {
-		cmd_error("wipe: tambulid on %s did not agree to stop: %s; "
-		    "nothing destroyed", c->socket, text);
+	/* ask; a daemon that does not answer within CLIENT_TIMEOUT_S is
+	 * dealt with below */
+	if ((cl = client_open(c->socket, &cause)) != NULL) {
+		argv[0] = c->database;
+		argv[1] = NULL;
+		code = client_request(cl, CTL_VERB_WIPE, argv, NULL, NULL,
+		    NULL, &text);
+		if (code == CTL_CODE_OK)
+			asked = 1;
+		else
+			xasprintf(&why, "it did not agree to stop: %s", text);
 		client_close(cl);
+	} else {
+		xasprintf(&why, "no tambulid answers on %s: %s", c->socket,
+		    cause);
+		free(cause);
+	}
+	if (asked) {
+		if (cmd_admin_wipe_take(fd, CMD_ADMIN_WIPE_WAIT_MS) == 0)
+			goto locked;
+		xasprintf(&why, "it did not let go of %s within %d s", path,
+		    CMD_ADMIN_WIPE_WAIT_MS / 1000);
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		goto locked;	/* it exited meanwhile */
+	pid = cmd_admin_wipe_holder(&st);
+	if (pid == 0)
+		pid = strtol(buf, NULL, 10);	/* without /proc/locks */
+	if (pid <= 0 || !cmd_admin_wipe_is_daemon(pid)) {
+		cmd_error("wipe: %s is in use (%s held by %s%s) and %s: stop "
+		    "that process, then wipe again; nothing destroyed",
+		    c->database, path, buf[0] ? "pid " : "another process",
+		    buf, why);
 		goto fail;
 	}
-	client_close(cl);
-	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB) == -1; waited += 50) {
-		if (errno != EWOULDBLOCK || waited >= CMD_ADMIN_WIPE_WAIT_MS) {
-			cmd_error("wipe: tambulid (pid %s) did not let go of %s "
-			    "within %d s; nothing destroyed", buf[0] ? buf : "?",
-			    path,
-			    CMD_ADMIN_WIPE_WAIT_MS / 1000);
-			goto fail;
-		}
-		cmd_admin_wipe_nap();
+	if (kill((pid_t)pid, SIGKILL) == -1) {
+		cmd_error("wipe: tambulid (pid %ld) holds %s and %s; killing "
+		    "it: %s; nothing destroyed", pid, path, why,
+		    strerror(errno));
+		goto fail;
+	}
+	*killed = pid;
+	if (cmd_admin_wipe_take(fd, CMD_ADMIN_WIPE_WAIT_MS) == -1) {
+		cmd_error("wipe: tambulid (pid %ld) was killed but %s is still "
+		    "held after %d s; nothing destroyed", pid, path,
+		    CMD_ADMIN_WIPE_WAIT_MS / 1000);
+		goto fail;
 	}
 locked:
 	/* still the lock file that a daemon would take */
@@ -674,11 +791,13 @@ locked:
 		    path);
 		goto fail;
 	}
+	free(why);
 	free(path);
 	return fd;
 fail:
 	if (fd != -1)
 		close(fd);
+	free(why);
 	free(path);
 	return -1;
 }
@@ -696,20 +815,25 @@ cmd_admin_wipe_exec(struct cmd_ctx *ctx)
 	struct conf		 c;
 	struct wipe_report	 r;
 	char			 line[2048];
+	long			 killed;
 	int			 fd, rc;
 
 	memset(&c, 0, sizeof c);
 	if (cli_conf(ctx, &c) == -1)
 		return CMD_FAIL;
 	if (cmd_admin_wipe_confirm(ctx, &c) == -1 ||
-	    (fd = cmd_admin_wipe_lock(&c)) == -1) {
+	    (fd = cmd_admin_wipe_lock(&c, &killed)) == -1) {
 		conf_free(&c);
 		return CMD_FAIL;
 	}
 	rc = wipe_store(c.database, &r, cmd_admin_wipe_err, NULL);
 	close(fd);	/* the lock file is gone: the next start is a first */
 	wipe_summary(&r, line, sizeof line);
-	printf("%s\n", line);
+	if (killed != 0)
+		printf("%s; tambulid (pid %ld) did not stop when asked: "
+		    "killed\n", line, killed);
+	else
+		printf("%s\n", line);
 	conf_free(&c);
 	return rc == 0 ? CMD_OK : CMD_FAIL;
 }

@@ -1192,7 +1192,7 @@ cmd_sub_forget_one(struct cmd_sub_forget *f, const char *phone)
 {
 	long	rows;
 
-	if (forget_number(f->db, phone, cli_now(), &rows) == -1)
+	if (forget_number(f->db, phone, f->cc, cli_now(), &rows) == -1)
 		return -1;
 	if (rows > 0) {
 		printf("forgotten: %s (%ld row%s removed)\n", phone, rows,

@@ -11,10 +11,11 @@ M=+14155550142		# the member who is forgotten
 O=+14155550143		# another member, who stays
 ORG=+14155550177	# the organizer's phone (forwards)
 
-# raw_hits TEXT: lines of the database's raw files holding TEXT
+# raw_hits TEXT: lines of the database's raw files holding TEXT (in any
+# case: hex digits are stored either way)
 raw_hits() {
 	cat "$T/f.db" "$T/f.db-wal" "$T/f.db-shm" 2>/dev/null |
-	    LC_ALL=C grep -a -c -F -- "$1"
+	    LC_ALL=C grep -a -c -i -F -- "$1"
 }
 sql() {
 	sqlite3 "$T/f.db" "$1"
@@ -75,6 +76,29 @@ contains "broadcast delivered to both" "$T/before" "delivered:  2"
 check "the number is in the raw files before" 1 \
     "$([ "$(raw_hits 4155550142)" -gt 0 ] && echo 1)"
 
+# texts the gateway cannot decode (UCS-2 with an odd number of octets)
+# are kept as raw PDUs, which hold the sender's number as semi-octets:
+# the member's, international (TOA 91) and national (TOA 81), and the
+# other member's
+SO_M=4151550541F2	# +14155550142
+SO_MN=1455551024	# 4155550142
+SO_O=4151550541F3	# +14155550143
+for pdu in 00040B91${SO_M}00086221129100000003004100 \
+    00040A81${SO_MN}0008622112910000000300410A \
+    00040B91${SO_O}00086221129100000003004100; do
+	sim f1 pdu "$pdu" >/dev/null || fail "sim pdu $pdu"
+done
+undecodable() {
+	[ "$(sql "SELECT count(*) FROM inbox WHERE phone = 'unknown' AND \
+	    flags = 'undecodable'")" = "$1" ]
+}
+wait_until undecodable 3 || fail "undecodable texts not stored: $(sql \
+    "SELECT count(*) FROM inbox WHERE phone = 'unknown'")"
+for so in $SO_M $SO_MN $SO_O; do
+	check "undecodable: $so in the raw files before" 1 \
+	    "$([ "$(raw_hits "$so")" -gt 0 ] && echo 1)"
+done
+
 # ---- subscribers forget, the daemon running -------------------------------
 
 run_expect "forget" 0 tam f subscribers forget "$M"
@@ -82,6 +106,15 @@ contains "forget says so" "$T/out" "forgotten: $M ("
 check_gone "forget"
 check "the other member is still there" 1 \
     "$([ "$(raw_hits 4155550143)" -gt 0 ] && echo 1)"
+check "forget: no $SO_M (semi-octets) in the raw files" 0 \
+    "$(raw_hits "$SO_M")"
+check "forget: no $SO_MN (national semi-octets) in the raw files" 0 \
+    "$(raw_hits "$SO_MN")"
+check "the other member's undecodable text stays" 1 \
+    "$(sql "SELECT count(*) FROM inbox WHERE phone = 'unknown' AND \
+    text LIKE '%$SO_O%'")"
+check "no other undecodable text stays" 1 \
+    "$(sql "SELECT count(*) FROM inbox WHERE phone = 'unknown'")"
 tam f broadcast show "$id" >"$T/after" 2>&1
 check "broadcast show unchanged" "$(cat "$T/before")" "$(cat "$T/after")"
 tam f broadcasts >"$T/after.list" 2>&1

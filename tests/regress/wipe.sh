@@ -4,7 +4,8 @@
 # every recorded backup is overwritten and removed); the confirmation on
 # the terminal; a lock held by something that is not a daemon; a recorded
 # backup path reused for another file; the daemon destroying the store
-# itself (WIPE PATH destroy, what the remote WIPE will call); a later start.
+# itself (WIPE PATH destroy, what the remote WIPE will call); a later start;
+# a daemon that hangs (SIGSTOP) is killed rather than stop the wipe.
 . "$(dirname "$0")/lib/common.sh"
 
 HOLD=bin/ctlhold
@@ -192,5 +193,21 @@ check "self-wipe: state directory empty" "" "$(ls -A "$S")"
 check "self-wipe: backup gone" no "$(exists "$T/bk/three.db")"
 g_start
 check "after the self-wipe: starts" "no subscribers" "$(tw subscribers list 2>&1)"
+
+# ---- a hung daemon (SIGSTOP) does not stop the wipe: it is killed -----------
+sim a sms +14155552000 "JOIN" >/dev/null
+joined_one() {
+	[ "$(tw subscribers list --json | grep -o '"phone"' | wc -l)" -eq 1 ]
+}
+wait_until joined_one || fail "the member did not join"
+kill -STOP "$gw_pid"
+run_expect "hung daemon: wiped" 0 tw wipe --yes-destroy-everything
+check "hung daemon: one line" "wiped: $S/g.db, 0 backups; tambulid (pid $gw_pid) did not stop when asked: killed" \
+    "$(sed 's/ (+wal, shm)//' "$T/out")"
+check "hung daemon: nothing on stderr" "" "$(cat "$T/err")"
+wait "$gw_pid"
+check "hung daemon: killed" 137 "$?"
+check "hung daemon: gone" 1 "$(kill -0 "$gw_pid" 2>/dev/null; echo $?)"
+check "hung daemon: state directory empty" "" "$(ls -A "$S")"
 
 summary

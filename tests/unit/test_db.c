@@ -3219,7 +3219,7 @@ test_forget(void)
 	tt_str_op(before1, ==, "done r2 q0 s1 d1 f0 e0 k0 c0");
 	tt_str_op(before2, ==, "queued r2 q2 s0 d0 f0 e0 k0 c0");
 
-	tt_int_op(forget_number(e.db, PA, 400, &rows), ==, 0);
+	tt_int_op(forget_number(e.db, PA, "1", 400, &rows), ==, 0);
 	/* subscriber, 2 memberships, 2 consent events, 1 inbox, 1 part,
 	 * 2 done parts, 4 outbox rows (2 alerts, reply, forward), 2 parts
 	 * of the delivered alert */
@@ -3277,7 +3277,7 @@ test_forget(void)
 	    "active|510");
 
 	/* a number never seen: nothing removed, still marked */
-	tt_int_op(forget_number(e.db, PX, 600, &rows), ==, 0);
+	tt_int_op(forget_number(e.db, PX, "1", 600, &rows), ==, 0);
 	tt_int_op(rows, ==, 0);
 	tt_int_op(mark_has(e.db, PX), ==, 1);
 	tt_int_op(subscriber_join(e.db, PX, NULL, NULL, &test_cli, 610,
@@ -3286,6 +3286,68 @@ test_forget(void)
 end:
 	free(full);
 	outbox_item_clear(&it);
+	test_close(&e);
+}
+
+/*
+ * Undecodable texts (sender "unknown", the raw PDU in hex) whose PDU holds
+ * the number's semi-octets go with it: international (TOA 91), national
+ * with and without the trunk prefix, in either case of hex.  Others stay.
+ */
+static void
+test_forget_undecodable(void)
+{
+	static const char *const gone[] = {
+		/* PA international, lower-case hex */
+		"[undecodable message: UCS-2 user data has an odd number of "
+		"octets] 00040b915155000000f100086221129100000003004100",
+		/* PA national (TOA 81), with the trunk prefix 0 */
+		"[undecodable message: x] 00040A815505000010000862211291000000",
+		"[undecodable message: x] 00040B815055000000F1000862211291000000",
+	};
+	static const char *const kept[] = {
+		/* PB */
+		"[undecodable message: x] 00040B915155000000F2000862211291000000",
+		/* PX, a Philippine number, national: the deployment is NANP */
+		"[undecodable message: x] 00040A811917325476000862211291000000",
+	};
+	struct test_env	 e;
+	char		 buf[64];
+	size_t		 i;
+	long		 rows = -1;
+
+	tt_int_op(test_open(&e), ==, 0);
+	for (i = 0; i < sizeof gone / sizeof gone[0]; i++)
+		tt_int_op(inbox_add(e.db, "unknown", gone[i], 100 + (int64_t)i,
+		    "m1", NULL, INBOX_FLAG_UNDECODABLE, NULL), ==, 0);
+	for (i = 0; i < sizeof kept / sizeof kept[0]; i++)
+		tt_int_op(inbox_add(e.db, "unknown", kept[i], 200 + (int64_t)i,
+		    "m1", NULL, INBOX_FLAG_UNDECODABLE, NULL), ==, 0);
+	/* not undecodable: the sender's own words, whatever they hold */
+	tt_int_op(inbox_add(e.db, "BANK", "ref 5155000000F1", 300, "m1",
+	    NULL, NULL, NULL), ==, 0);
+
+	tt_int_op(forget_number(e.db, PA, "1", 400, &rows), ==, 0);
+	tt_int_op(rows, ==, 3);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbox"), ==, 3);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat("
+	    "received_at) FROM (SELECT received_at FROM inbox ORDER BY 1)"),
+	    ==, "200,201,300");
+	/* a number of another country: its international form only */
+	tt_int_op(forget_number(e.db, PX, "1", 410, &rows), ==, 0);
+	tt_int_op(rows, ==, 0);
+	tt_int_op(forget_number(e.db, PX, NULL, 420, &rows), ==, 0);
+	tt_int_op(rows, ==, 0);
+	/* had the deployment been in the Philippines */
+	tt_int_op(forget_number(e.db, PX, "63", 430, &rows), ==, 0);
+	tt_int_op(rows, ==, 1);
+	tt_int_op(forget_checkpoint(e.db), ==, 0);
+	tt_int_op(test_file_contains(e.path, "00040b915155000000f1"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "00040A815505000010"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "00040B815055000000F1"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "1917325476"), ==, 0);
+	tt_int_op(test_file_contains(e.path, "5155000000F2"), ==, 1);
+end:
 	test_close(&e);
 }
 
@@ -3303,31 +3365,31 @@ test_forget_confirm(void)
 	tt_int_op(subscriber_join(e.db, PA, NULL, NULL, &test_sms_join, 100,
 	    &result), ==, 0);
 	tt_int_op(db_begin(e.db), ==, 0);
-	tt_int_op(forget_number(e.db, PA, 200, &rows), ==, 0);
+	tt_int_op(forget_number(e.db, PA, "1", 200, &rows), ==, 0);
 	tt_int_op(forget_confirm(e.db, PA, "deleted", 200), ==, 0);
 	tt_int_op(db_commit(e.db), ==, 0);
 	tt_int_op(rows, ==, 3);
 	/* queued, then being sent: kept */
-	tt_int_op(forget_finished(e.db, 210, &n), ==, 0);
+	tt_int_op(forget_finished(e.db, "1", 210, &n), ==, 0);
 	tt_int_op(n, ==, 0);
 	tt_int_op(outbox_claim(e.db, "m1", 210, &it), ==, 1);
 	tt_str_op(it.phone, ==, PA);
 	tt_str_op(it.text, ==, "deleted");
-	tt_int_op(forget_finished(e.db, 211, &n), ==, 0);
+	tt_int_op(forget_finished(e.db, "1", 211, &n), ==, 0);
 	tt_int_op(n, ==, 0);
 	tt_int_op(test_sent(e.db, it.id, 3, 220), ==, 0);
 	/* sent: forgotten again */
-	tt_int_op(forget_finished(e.db, 230, &n), ==, 0);
+	tt_int_op(forget_finished(e.db, "1", 230, &n), ==, 0);
 	tt_int_op(n, ==, 1);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox"), ==, 0);
 	tt_int_op(mark_has(e.db, PA), ==, 1);
-	tt_int_op(forget_finished(e.db, 240, &n), ==, 0);
+	tt_int_op(forget_finished(e.db, "1", 240, &n), ==, 0);
 	tt_int_op(n, ==, 0);
 	/* a row forgotten while in flight: the outcome finds nothing */
 	tt_int_op(forget_confirm(e.db, PB, "deleted", 300), ==, 0);
 	outbox_item_clear(&it);
 	tt_int_op(outbox_claim(e.db, "m1", 300, &it), ==, 1);
-	tt_int_op(forget_number(e.db, PB, 301, &rows), ==, 0);
+	tt_int_op(forget_number(e.db, PB, "1", 301, &rows), ==, 0);
 	tt_int_op(rows, ==, 1);
 	tt_int_op(outbox_sent(e.db, it.id, "m1", &result, 1, 1, 302), ==, 0);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox_parts"), ==, 0);
@@ -3350,11 +3412,11 @@ test_mark_rollback(void)
 
 	tt_int_op(test_open(&e), ==, 0);
 	tt_int_op(db_begin(e.db), ==, 0);
-	tt_int_op(forget_number(e.db, PA, 100, &rows), ==, 0);
+	tt_int_op(forget_number(e.db, PA, "1", 100, &rows), ==, 0);
 	db_rollback(e.db);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM settings WHERE key = "
 	    "'mark_key'"), ==, 0);
-	tt_int_op(forget_number(e.db, PA, 110, &rows), ==, 0);
+	tt_int_op(forget_number(e.db, PA, "1", 110, &rows), ==, 0);
 	tt_int_op(mark_has(e.db, PA), ==, 1);
 	db_close(e.db);
 	e.db = db_open(e.path, 1000, &cause);
@@ -3493,6 +3555,7 @@ static const struct tt_case cases[] = {
 	{ "mark/rollback", test_mark_rollback },
 	{ "forget/number", test_forget },
 	{ "forget/confirm", test_forget_confirm },
+	{ "forget/undecodable", test_forget_undecodable },
 	{ "mark/add_has_del", test_mark },
 	{ "inbox/part-duplicate", test_part_duplicate },
 	{ "outbox/report", test_outbox_report },

@@ -759,6 +759,37 @@ end:
 	keyword_table_free(kt);
 }
 
+/*
+ * A word without a language ("join = BASTA" in the configuration) implies
+ * none: the reply goes in the member's language.  A word already known
+ * keeps its own.
+ */
+static void
+test_config_nolang(void)
+{
+	struct keyword_table	*kt = keyword_table_new();
+	struct keyword_result	 r;
+	const char		*err = NULL;
+
+	tt_assert(kt != NULL);
+	tt_int_op(keyword_add(kt, KEYWORD_JOIN, "BASTA", NULL, &err), ==, 0);
+	tt_int_op(keyword_match(kt, "basta!", 6, &r), ==, KEYWORD_JOIN);
+	tt_str_op(r.keyword, ==, "BASTA");
+	tt_str_op(r.lang, ==, "");
+	tt_int_op(keyword_add(kt, KEYWORD_JOIN, "unirse", NULL, &err), ==, 0);
+	tt_int_op(keyword_match(kt, "UNIRSE", 6, &r), ==, KEYWORD_JOIN);
+	tt_str_op(r.lang, ==, "es");
+	/* and with one, it has it */
+	tt_int_op(keyword_add(kt, KEYWORD_JOIN, "BASTA", "tl", &err), ==, 0);
+	tt_int_op(keyword_match(kt, "Basta", 5, &r), ==, KEYWORD_JOIN);
+	tt_str_op(r.lang, ==, "tl");
+	/* another family's word: refused as with a language */
+	tt_int_op(keyword_add(kt, KEYWORD_JOIN, "STOP", NULL, &err), ==, -1);
+	tt_str_op(err, ==, "word is a keyword of another family");
+end:
+	keyword_table_free(kt);
+}
+
 static void
 test_config_errors(void)
 {
@@ -782,7 +813,7 @@ test_config_errors(void)
 		{ J, "word", "e", "language code is not 2 or 3 letters" },
 		{ J, "word", "engl", "language code is not 2 or 3 letters" },
 		{ J, "word", "e1", "language code is not 2 or 3 letters" },
-		{ J, "word", NULL, "language code is not 2 or 3 letters" },
+		{ J, "word", "", "language code is not 2 or 3 letters" },
 		{ N, "word", "en", "unknown keyword family" },
 		{ (enum keyword_action)9, "word", "en",
 		  "unknown keyword family" },
@@ -1209,6 +1240,7 @@ static const struct tt_case cases[] = {
 	{ "match/none", test_match_none },
 	{ "match/fillers", test_match_fillers },
 	{ "config/add", test_config_add },
+	{ "config/nolang", test_config_nolang },
 	{ "config/errors", test_config_errors },
 	{ "config/replace", test_config_replace },
 	{ "input/invalid", test_input_invalid },

@@ -423,6 +423,55 @@ end:
 	;
 }
 
+static void
+test_semioctets(void)
+{
+	static const struct {
+		const char	*in;
+		size_t		 outlen;
+		int		 ret;
+		const char	*want;
+	} cases[] = {
+		/* TS 23.040 9.1.2.3: swapped nibbles, F pads an odd count */
+		{ "+14155550142", 13, 12, "4151550541F2" },
+		{ "14155550142", 13, 12, "4151550541F2" },
+		{ "4155550142", 11, 10, "1455551024" },
+		{ "+639171230099", 13, 12, "361917320099" },
+		{ "9171230099", 11, 10, "1917320099" },
+		{ "1", 3, 2, "F1" },
+		{ "12", 3, 2, "21" },
+		/* the exact size, and one byte short */
+		{ "123", 5, 4, "21F3" },
+		{ "123", 4, -1, "" },
+		{ "1234", 4, -1, "" },
+		/* not a number */
+		{ "", 8, -1, "" },
+		{ "+", 8, -1, "" },
+		{ "+1+2", 8, -1, "" },
+		{ "12a4", 8, -1, "" },
+		{ "1 2", 8, -1, "" },
+		{ "unknown", 16, -1, "" },
+	};
+	char	out[32];
+	size_t	i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		memset(out, 'X', sizeof out);
+		tt_int_op(phone_semioctets(cases[i].in, out, cases[i].outlen),
+		    ==, cases[i].ret);
+		tt_str_op(out, ==, cases[i].want);
+		tt_int_op(out[cases[i].outlen], ==, 'X');
+	}
+	tt_int_op(phone_semioctets(NULL, out, sizeof out), ==, -1);
+	tt_str_op(out, ==, "");
+	tt_int_op(phone_semioctets("12", NULL, 8), ==, -1);
+	memset(out, 'X', sizeof out);
+	tt_int_op(phone_semioctets("12", out, 0), ==, -1);
+	tt_int_op(out[0], ==, 'X');
+end:
+	;
+}
+
 static const struct tt_case cases[] = {
 	{ "normalize/table", test_normalize_table },
 	{ "normalize/bytes", test_normalize_bytes },
@@ -431,6 +480,7 @@ static const struct tt_case cases[] = {
 	{ "classify/shortcode", test_shortcode },
 	{ "classify/alpha", test_alpha },
 	{ "mask/table", test_mask },
+	{ "semioctets/table", test_semioctets },
 	TT_END
 };
 

@@ -247,7 +247,11 @@ static const char *db_migrations[] = {
 	"  DEFAULT 0;"
 	"CREATE INDEX broadcasts_notify ON broadcasts(id) "
 	"  WHERE notify IS NOT NULL AND notified = 0;"
-	"ALTER TABLE outbox ADD COLUMN secret INTEGER NOT NULL DEFAULT 0;",
+	"ALTER TABLE outbox ADD COLUMN secret INTEGER NOT NULL DEFAULT 0;"
+	/* joined parts are kept as keyed digests from now on (inbox.c):
+	 * the words of the last day go (a part repeated in the next day
+	 * may then be taken as a new message: a duplicate at worst) */
+	"DELETE FROM inbound_done;",
 };
 
 #define DB_NMIGRATIONS	(sizeof db_migrations / sizeof db_migrations[0])
@@ -611,6 +615,11 @@ db_handle(const char *path, int flags, int *status, char **cause)
 	 * same; the caller's short timeout applies from then on */
 	sqlite3_busy_timeout(db->h, 10000);
 	sqlite3_extended_result_codes(db->h, 0);
+	if (mark_digest_register(db) == -1) {
+		xasprintf(cause, "%s: %s", path, db->err);
+		db_close(db);
+		return NULL;
+	}
 	/* an empty file is no database: only a creator may lay one out
 	 * (checked before the pragmas, which would write a header) */
 	if (db_user_version(db, &v) == -1)

@@ -92,6 +92,11 @@ struct db {
 					 * forgets it */
 };
 
+/* mark.c: the per-database key loaded (created when missing); the SQL
+ * function tambuli_digest() on the connection */
+int	 mark_key(struct db *);
+int	 mark_digest_register(struct db *);
+
 /* db.c */
 sqlite3_stmt	*db_stmt(struct db *, enum db_stmt_id, const char *);
 int		 db_fail(struct db *, const char *);

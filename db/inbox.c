@@ -272,12 +272,17 @@ inbox_part_add_ucs2(struct db *db, const char *phone, unsigned ref,
 		return db_failf(db, "invalid part %u of %u", part, parts);
 	if (db_begin(db) == -1)
 		return -1;
+	if (mark_key(db) == -1)		/* for tambuli_digest() */
+		goto fail;
 	/* a part of a message already completed: the same text (and
 	 * UTF-16, when both are known: a part completed before schema v4
-	 * has none) is the network delivering it twice; another text is a
-	 * new message that reuses the reference (8-bit references wrap) */
+	 * has none) is the network delivering it twice; another text is
+	 * a new message that reuses the reference (8-bit references
+	 * wrap).  Both are kept as keyed digests (mark.c): no words stay
+	 * a day for this, not a member's, not an organizer's PIN */
 	if ((s = db_stmt(db, DB_ST_DONE_GET,
-	    "SELECT text = ?5 AND (ucs2 IS ?6 OR ucs2 IS NULL) FROM "
+	    "SELECT text = tambuli_digest(?5) AND (ucs2 IS "
+	    "tambuli_digest(?6) OR ucs2 IS NULL) FROM "
 	    "inbound_done WHERE phone = ?1 AND ref = ?2 AND parts = ?3 AND "
 	    "part = ?4")) == NULL)
 		goto fail;
@@ -345,8 +350,9 @@ inbox_part_add_ucs2(struct db *db, const char *phone, unsigned ref,
 		if ((s = db_stmt(db, DB_ST_DONE_ADD,
 		    "INSERT OR REPLACE INTO inbound_done (phone, ref, parts, "
 		    "part, text, ucs2, done_at) SELECT phone, ref, parts, part, "
-		    "text, ucs2, ?4 FROM inbound_parts WHERE phone = ?1 AND "
-		    "ref = ?2 AND parts = ?3")) == NULL)
+		    "tambuli_digest(text), tambuli_digest(ucs2), ?4 FROM "
+		    "inbound_parts WHERE phone = ?1 AND ref = ?2 AND "
+		    "parts = ?3")) == NULL)
 			goto fail;
 		db_bind_text(s, 1, phone);
 		sqlite3_bind_int(s, 2, (int)ref);

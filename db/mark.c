@@ -16,9 +16,10 @@
 #include "db_int.h"
 
 #define MARK_KEY_SETTING	"mark_key"
+#define MARK_DIGEST_LEN		16
 
 /* The per-database key: read once, created (random) when missing. */
-static int
+int
 mark_key(struct db *db)
 {
 	char	 hex[2 * MARK_KEY_LEN + 1];
@@ -125,5 +126,51 @@ mark_count(struct db *db, long *n)
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW)
 		return db_fail(db, "opt-out markers");
+	return 0;
+}
+
+/*
+ * SQL function tambuli_digest(x): a keyed BLAKE2b digest (16 octets) of a
+ * text or blob, NULL for NULL.  For rows that need only to be compared,
+ * never read back (inbound_done: the parts of a message already joined,
+ * kept a day to recognise the network delivering one twice), so that
+ * they hold no words: an organizer's PIN, a member's report.  The key
+ * must be loaded first (mark_key()): the function does not touch the
+ * database itself.
+ */
+static void
+mark_digest_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct db	*db = sqlite3_user_data(ctx);
+	unsigned char	 d[MARK_DIGEST_LEN];
+	const void	*p;
+	int		 n;
+
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	if (!db->mark_key_ok) {
+		sqlite3_result_error(ctx, "tambuli_digest: no key loaded", -1);
+		return;
+	}
+	if (sqlite3_value_type(argv[0]) == SQLITE_BLOB)
+		p = sqlite3_value_blob(argv[0]);
+	else
+		p = sqlite3_value_text(argv[0]);
+	n = sqlite3_value_bytes(argv[0]);
+	crypto_generichash(d, sizeof d, p, (unsigned long long)n,
+	    db->mark_key, MARK_KEY_LEN);
+	sqlite3_result_blob(ctx, d, sizeof d, SQLITE_TRANSIENT);
+}
+
+int
+mark_digest_register(struct db *db)
+{
+	if (sqlite3_create_function_v2(db->h, "tambuli_digest", 1,
+	    SQLITE_UTF8 | SQLITE_DETERMINISTIC, db, mark_digest_fn, NULL,
+	    NULL, NULL) != SQLITE_OK)
+		return db_fail(db, "tambuli_digest");
 	return 0;
 }

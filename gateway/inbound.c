@@ -335,8 +335,13 @@ inbound_act(struct gw *gw, const char *phone, const char *text,
 	}
 	/* an organizer's command (ALERT <PIN> ...): never a keyword, never
 	 * forwarded; from anyone else the same words are an ordinary text */
-	if ((rc = organizer_inbound(gw, phone, text, at, modem)) != 0)
+	if ((rc = organizer_inbound(gw, phone, text, at, modem)) != 0) {
+		/* the PIN was in this transaction's pages: out of the
+		 * -wal once it commits (inbound_forgotten) */
+		if (rc == 1)
+			gw->forget_ckpt = 1;
 		return rc == -1 ? -1 : 0;
+	}
 
 	keyword_match(gw->kw, text, strlen(text), &kr);
 	may = kr.action != KEYWORD_NONE && inbound_may_reply(gw, phone);
@@ -635,7 +640,7 @@ inbound_claims_wait(struct gw *gw)
  */
 static int
 inbound_keep(struct gw *gw, const char *phone, const char *text,
-    const char *modem)
+    int64_t at, const char *modem, const char *flags)
 {
 	struct orgcmd	 c;
 	char		*red;
@@ -643,13 +648,14 @@ inbound_keep(struct gw *gw, const char *phone, const char *text,
 	int		 rc;
 
 	if (orgcmd_parse(text, len, &c) == ORGCMD_NONE)
-		return inbox_add(gw->db, phone, text, gw_now(), modem, NULL,
-		    NULL, NULL);
+		return inbox_add(gw->db, phone, text, at, modem, NULL,
+		    flags, NULL);
 	n = orgcmd_redact(text, len, &c, NULL, 0);
 	red = xmalloc(n + 1);
 	orgcmd_redact(text, len, &c, red, n + 1);
-	rc = inbox_add(gw->db, phone, red, gw_now(), modem, NULL, NULL, NULL);
+	rc = inbox_add(gw->db, phone, red, at, modem, NULL, flags, NULL);
 	free(red);
+	gw->forget_ckpt = 1;	/* the PIN's pages out of the -wal */
 	return rc;
 }
 
@@ -711,7 +717,8 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 			 * joined text goes to the inbox as is */
 			if (inbound_process(gw, phone, full, gw_now(),
 			    gm->name, NULL) == -1 &&
-			    inbound_keep(gw, phone, full, gm->name) == -1)
+			    inbound_keep(gw, phone, full, gw_now(), gm->name,
+			    NULL) == -1)
 				rc = -1;	/* the parts are gone: keep
 						 * this last one on the SIM */
 			free(full);
@@ -765,8 +772,10 @@ inbound_expired_part(const char *phone, const char *text, int64_t at,
 {
 	struct gw	*gw = arg;
 
-	if (inbox_add(gw->db, phone, text, at, modem, NULL,
-	    INBOX_FLAG_INCOMPLETE, NULL) == -1)
+	/* part 1 of a long "ALERT <PIN> ..." with a later part lost:
+	 * the PIN stays out of the inbox here too */
+	if (inbound_keep(gw, phone, text, at, modem,
+	    INBOX_FLAG_INCOMPLETE) == -1)
 		log_warnx("incomplete message from %s: %s", log_number(phone),
 		    db_error(gw->db));
 	else

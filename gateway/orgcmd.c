@@ -35,6 +35,14 @@ orgcmd_upper(char ch)
 	return ch >= 'a' && ch <= 'z' ? (char)(ch - 'a' + 'A') : ch;
 }
 
+/* What a hurried thumb puts after a word: "Yes, 123456", "ALERT: 2468". */
+static int
+orgcmd_punct(char ch)
+{
+	return ch == ',' || ch == '.' || ch == ':' || ch == ';' ||
+	    ch == '!';
+}
+
 const char *
 orgcmd_verb_name(enum orgcmd_verb v)
 {
@@ -95,6 +103,8 @@ orgcmd_parse(const char *text, size_t len, struct orgcmd *c)
 		return ORGCMD_NONE;
 	/* the verb */
 	orgcmd_word(text, len, &off, &wlen, &next, &nlen);
+	while (wlen > 0 && orgcmd_punct(text[off + wlen - 1]))
+		wlen--;
 	for (i = 0; i < ORGCMD_NVERBS; i++) {
 		vlen = strlen(orgcmd_verbs[i].name);
 		if (wlen != vlen)
@@ -111,6 +121,8 @@ orgcmd_parse(const char *text, size_t len, struct orgcmd *c)
 		return ORGCMD_NONE;
 	/* the digits */
 	orgcmd_word(text + next, nlen, &off, &wlen, &w2, &n2);
+	while (wlen > 0 && orgcmd_punct(text[next + off + wlen - 1]))
+		wlen--;
 	if (wlen < ORGCMD_DIGITS_MIN || wlen > ORGCMD_DIGITS_MAX)
 		return ORGCMD_NONE;
 	for (k = 0; k < wlen; k++) {

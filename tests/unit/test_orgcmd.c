@@ -63,7 +63,18 @@ static const struct pcase parse_cases[] = {
 	{ "WIPE 2468", ORGCMD_WIPE, "2468", "", "", "", 0, "WIPE ****" },
 	{ "wipe 123456", ORGCMD_WIPE, "123456", "", "", "", 0,
 	  "WIPE ****" },
+	/* punctuation a hurried thumb adds after the verb or digits */
+	{ "Yes, 123456", ORGCMD_YES, "123456", "", "", "", 0, "YES ****" },
+	{ "YES 123456.", ORGCMD_YES, "123456", "", "", "", 0, "YES ****" },
+	{ "ALERT: 2468: Raid", ORGCMD_ALERT, "2468", "Raid", "Raid", "", 0,
+	  "ALERT **** Raid" },
+	{ "status 2468!", ORGCMD_STATUS, "2468", "", "", "", 0,
+	  "STATUS ****" },
+	{ "ALERT,, 2468 x", ORGCMD_ALERT, "2468", "x", "x", "", 0,
+	  "ALERT **** x" },
 	/* no command: an ordinary text */
+	{ ",,, 2468", ORGCMD_NONE, "", "", "", "", 0, "" },
+	{ "YES ....", ORGCMD_NONE, "", "", "", "", 0, "" },
 	{ "", ORGCMD_NONE, "", "", "", "", 0, "" },
 	{ "   ", ORGCMD_NONE, "", "", "", "", 0, "" },
 	{ "ALERT", ORGCMD_NONE, "", "", "", "", 0, "" },

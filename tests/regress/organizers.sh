@@ -133,6 +133,16 @@ contains "show --json: routine" "$T/show" '"priority":"routine"'
 tam g broadcast show 1 >"$T/show"
 contains "show: author" "$T/show" "author:     Ana (from their phone)"
 tam g broadcasts >"$T/list"
+
+# a long command comes in two parts: the same flow, no PIN in the inbox
+LONG="Checkpoint on Route 9 near the market since 6 pm, officers checking papers at both ends of the bridge; take the east road, stay home if you can, share only with people you trust"
+say "$A" "ALERT $PIN_A $LONG"
+lcode=$(code_of "$reply")
+CODES="$CODES $lcode"
+check "long ALERT: preview" "Alert to 3 members (list default): 2 SMS each, \
+GSM 7-bit, about 24 s. Reply YES $lcode to send" "$reply"
+run_expect "inbox --all (long)" 0 tam g inbox --all
+check "long ALERT: no PIN in the inbox" 0 "$(grep -c "$PIN_A" "$T/out")"
 contains "broadcasts: author" "$T/list" "(by Ana)"
 done_to_a() {
 	sent_to p "$A" | grep -q "^Broadcast 1 done: 3 sent, 0 failed$"

@@ -533,6 +533,8 @@ int	 organizer_foreach(struct db *, int (*)(const struct organizer *,
  * included. */
 int	 organizer_attempt(struct db *, const char *, int64_t, int64_t,
 	    long *);
+/* *n the wrong PINs or codes since since (none added). */
+int	 organizer_attempts(struct db *, const char *, int64_t, long *);
 /* Locked until a time (0: unlocked); the attempts are cleared. */
 int	 organizer_lock(struct db *, const char *, int64_t);
 

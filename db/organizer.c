@@ -220,7 +220,6 @@ organizer_attempt(struct db *db, const char *number, int64_t now,
     int64_t since, long *n)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	if ((s = db_stmt(db, DB_ST_ORG_ATT_ADD,
 	    "INSERT INTO organizer_attempts (number, at) VALUES (?1, ?2)"))
@@ -230,6 +229,16 @@ organizer_attempt(struct db *db, const char *number, int64_t now,
 	sqlite3_bind_int64(s, 2, now);
 	if (db_step_done(db, s, "organizer attempt") == -1)
 		return -1;
+	return organizer_attempts(db, number, since, n);
+}
+
+int
+organizer_attempts(struct db *db, const char *number, int64_t since,
+    long *n)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
 	if ((s = db_stmt(db, DB_ST_ORG_ATT_COUNT,
 	    "SELECT COUNT(*) FROM organizer_attempts WHERE number = ?1 AND "
 	    "at >= ?2")) == NULL)

@@ -120,6 +120,29 @@ organizer_refuse(struct gw *gw, const char *phone, int locked)
 	return organizer_reply(gw->db, phone, ORGANIZER_REFUSED, 0, gw_now());
 }
 
+/*
+ * A command that will not be checked (no room, no thread): "Not
+ * accepted." in its own transaction, within the same cap as a locked
+ * number's, so a flood cannot make the gateway text without end.
+ */
+static void
+organizer_refuse_now(struct gw *gw, const char *phone)
+{
+	if (db_begin(gw->db) == -1)
+		goto fail;
+	if (organizer_refuse(gw, phone, 1) == -1) {
+		db_rollback(gw->db);
+		goto fail;
+	}
+	if (db_commit(gw->db) == -1)
+		goto fail;
+	sched_kick(gw);
+	return;
+fail:
+	log_warnx("from=%s organizer: no reply: %s", log_number(phone),
+	    db_error(gw->db));
+}
+
 /* A wrong PIN or code: counted, and the third in an hour locks. */
 static int
 organizer_wrong(struct gw *gw, const struct organizer *o)
@@ -473,23 +496,27 @@ organizer_next(struct gw *gw)
 	sigset_t		 all, old;
 	int			 rc;
 
-	if (q->running || (j = TAILQ_FIRST(&q->jobs)) == NULL)
+	if (q->running)
 		return;
-	j->fd = q->fds[1];
-	/* signals stay with the event loop's thread */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&q->thread, NULL, organizer_thread, j);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		log_warnx("organizer: cannot start the PIN check: %s",
-		    strerror(rc));
+	while ((j = TAILQ_FIRST(&q->jobs)) != NULL) {
+		j->fd = q->fds[1];
+		/* signals stay with the event loop's thread */
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		rc = pthread_create(&q->thread, NULL, organizer_thread, j);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (rc == 0) {
+			q->running = 1;
+			return;
+		}
+		/* this one is refused; the next may have better luck */
+		log_warnx("from=%s organizer: cannot start the PIN check: %s",
+		    log_number(j->phone), strerror(rc));
 		TAILQ_REMOVE(&q->jobs, j, entry);
 		q->njobs--;
+		organizer_refuse_now(gw, j->phone);
 		organizer_job_free(j);
-		return;
 	}
-	q->running = 1;
 }
 
 /* The check is over: act on the command, in one transaction. */
@@ -635,10 +662,11 @@ organizer_inbound(struct gw *gw, const char *phone, const char *text,
 {
 	struct organizer_q	*q = gw->org;
 	struct organizer	 o;
-	struct organizer_job	*j;
+	struct organizer_job	*j, *k;
 	struct orgcmd		 c;
 	char			*red;
 	size_t			 len = strlen(text), n;
+	long			 tries;
 	int			 rc, wipe;
 
 	if (q == NULL || orgcmd_parse(text, len, &c) == ORGCMD_NONE)
@@ -697,6 +725,28 @@ organizer_inbound(struct gw *gw, const char *phone, const char *text,
 			/* not the code: perhaps the PIN again */
 		}
 	}
+	/*
+	 * Checks already waiting for this number count as wrong tries
+	 * until they end: a flood from one (perhaps forged) number cannot
+	 * fill the queue before its first result locks it.
+	 */
+	if (organizer_attempts(gw->db, phone, gw_now() - ORGANIZER_TRY_WINDOW,
+	    &tries) == -1) {
+		organizer_job_free(j);
+		rc = -1;
+		goto out;
+	}
+	TAILQ_FOREACH(k, &q->jobs, entry) {
+		if (strcmp(k->phone, phone) == 0)
+			tries++;
+	}
+	if (tries >= ORGANIZER_TRIES) {
+		log_info("from=%s organizer=%s result=refused reason=\"PIN "
+		    "checks waiting\"", log_number(phone), o.name);
+		organizer_job_free(j);
+		rc = organizer_refuse(gw, phone, 1);
+		goto out;
+	}
 	j->len = len;
 	j->text = xmalloc(len + 1);
 	memcpy(j->text, text, len + 1);
@@ -745,6 +795,7 @@ organizer_committed(struct gw *gw, int ok)
 	if (q->njobs >= ORGANIZER_QUEUE_MAX) {
 		log_warnx("from=%s organizer command dropped: %zu PIN checks "
 		    "waiting already", log_number(j->phone), q->njobs);
+		organizer_refuse_now(gw, j->phone);
 		organizer_job_free(j);
 		return;
 	}

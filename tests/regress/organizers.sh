@@ -221,6 +221,29 @@ check "locked: the right PIN refused" "Not accepted." "$reply"
 run_expect "list: locked" 0 tam g organizers list
 contains "list: locked" "$T/out" "locked until"
 
+# a flood of wrong PINs from one number: no more than ORGANIZER_TRIES wait
+# for a check at once, every text still gets its "Not accepted.", and one
+# lock-out is told
+C=+14155550103
+run_expect "add Cal" 0 tam g organizers add "$C" --name Cal --pin 86420
+n_a=$(count_to "$A")
+for i in 1 2 3 4 5 6; do
+	sim p sms "$C" "STATUS 1111$i" >/dev/null
+done
+six_to_c() {
+	[ "$(count_to "$C")" -ge 6 ]
+}
+wait_until six_to_c || fail "flood: $(count_to "$C") replies, not 6"
+check "flood: every reply" 6 "$(sent_to p "$C" | grep -c '^Not accepted\.$')"
+cal_told() {
+	sent_to p "$A" | grep -q "organizer Cal ($C) is locked out"
+}
+wait_until cal_told || fail "flood: Ana not told of Cal's lock-out"
+check "flood: one lock-out told" 1 "$(sent_to p "$A" |
+    grep -c "organizer Cal ($C) is locked out")"
+run_expect "flood: Cal locked" 0 tam g organizers list
+contains "flood: Cal locked" "$T/out" "locked until"
+
 # ---- the remote wipe -------------------------------------------------------
 # Ana has two wrong codes this hour (YES 000000, a code used twice): a new
 # PIN clears them, so one more wrong PIN does not lock her out

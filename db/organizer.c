@@ -405,20 +405,25 @@ organizer_pending_wipe(struct db *db, const char *number, int64_t now)
 
 int
 organizer_reply(struct db *db, const char *phone, const char *text,
-    int secret, int64_t now)
+    int64_t secret_until, int64_t now)
 {
 	sqlite3_stmt	*s;
 
 	if ((s = db_stmt(db, DB_ST_ORG_REPLY,
 	    "INSERT INTO outbox (phone, text, kind, priority, state, "
-	    "next_attempt_at, created_at, updated_at, secret) VALUES (?1, ?2, "
-	    "'system', ?3, 'queued', ?4, ?4, ?4, ?5)")) == NULL)
+	    "next_attempt_at, created_at, updated_at, secret, expires_at) "
+	    "VALUES (?1, ?2, 'system', ?3, 'queued', ?4, ?4, ?4, ?5, ?6)")) ==
+	    NULL)
 		return -1;
 	db_bind_text(s, 1, phone);
 	db_bind_text(s, 2, text);
 	sqlite3_bind_int(s, 3, OUTBOX_PRIO_ORGANIZER);
 	sqlite3_bind_int64(s, 4, now);
-	sqlite3_bind_int(s, 5, secret != 0);
+	sqlite3_bind_int(s, 5, secret_until != 0);
+	if (secret_until != 0)
+		sqlite3_bind_int64(s, 6, secret_until);
+	else
+		sqlite3_bind_null(s, 6);
 	return db_step_done(db, s, "organizer reply");
 }
 

@@ -318,7 +318,8 @@ organizer_prepare(struct gw *gw, const struct organizer_job *j)
 	rc = organizer_pending_set(gw->db, j->phone, kind, code, list, text,
 	    optstr[0] ? optstr : NULL, gw_now() + ORGANIZER_CODE_SEC);
 	if (rc == 0)
-		rc = organizer_reply(gw->db, j->phone, reply, 1, gw_now());
+		rc = organizer_reply(gw->db, j->phone, reply, gw_now() +
+		    ORGANIZER_CODE_SEC, gw_now());
 	sodium_memzero(code, sizeof code);
 	sodium_memzero(reply, strlen(reply));
 	free(reply);
@@ -462,7 +463,8 @@ organizer_wipe_code(struct gw *gw, const char *phone)
 	rc = organizer_pending_set(gw->db, phone, ORGANIZER_KIND_WIPE, code,
 	    NULL, NULL, NULL, gw_now() + ORGANIZER_WIPE_SEC);
 	if (rc == 0)
-		rc = organizer_reply(gw->db, phone, reply, 1, gw_now());
+		rc = organizer_reply(gw->db, phone, reply, gw_now() +
+		    ORGANIZER_WIPE_SEC, gw_now());
 	sodium_memzero(code, sizeof code);
 	sodium_memzero(reply, strlen(reply));
 	free(reply);

@@ -142,6 +142,14 @@ organizer_remove(struct db *db, const char *number)
 	}
 	if (organizer_forget_state(db, number) == -1)
 		goto fail;
+	/* no "Broadcast N done" to a phone no longer an organizer's */
+	if ((s = db_stmt(db, DB_ST_ORG_DEL_NOTIFY,
+	    "UPDATE broadcasts SET notify = NULL, notified = 1 WHERE notify = "
+	    "?1 AND notified = 0")) == NULL)
+		goto fail;
+	db_bind_text(s, 1, number);
+	if (db_step_done(db, s, "organizer broadcasts") == -1)
+		goto fail;
 	return db_commit(db);
 fail:
 	db_rollback(db);

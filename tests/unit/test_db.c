@@ -3571,7 +3571,15 @@ test_organizer(void)
 	tt_int_op(organizer_purge(e.db, 800, 0, &rec), ==, 0);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM organizer_pending"),
 	    ==, 0);
+	/* a removed organizer is told nothing more */
+	tt_int_op(broadcast_create(e.db, &bn, 100, &bid, &rec), ==, 0);
+	tt_int_op(organizer_unnotified(e.db, ids, 4, &n), ==, 0);
+	tt_int_op(n, ==, 1);
 	tt_int_op(organizer_remove(e.db, "+14155550101"), ==, 0);
+	tt_int_op(organizer_unnotified(e.db, ids, 4, &n), ==, 0);
+	tt_int_op(n, ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM broadcasts WHERE id = "
+	    "%lld AND notify IS NULL AND notified = 1", (long long)bid), ==, 1);
 	tt_int_op(organizer_remove(e.db, "+14155550101"), ==, 1);
 end:
 	outbox_item_clear(&it);

@@ -65,6 +65,22 @@ run_expect "remove, unknown" 1 tam g organizers remove "$X"
 run_expect "pin, unknown" 1 tam g organizers pin "$X" --pin 1234
 run_expect "pin" 0 tam g organizers pin "$B" --pin - <"$T/pin"
 check "pin: says" "organizer $B: new PIN set" "$(cat "$T/out")"
+# on a terminal (script(1) gives it one) "--pin -" asks and does not echo
+mkfifo "$T/ttyin"
+script -qfec "$BIN/tambuli --db $T/g.db --socket $T/g.sock organizers pin \
+$B --pin -" "$T/tty.out" <"$T/ttyin" >/dev/null 2>&1 &
+tty_pid=$!
+exec 9>"$T/ttyin"
+asked() {
+	grep -q "PIN: " "$T/tty.out" 2>/dev/null
+}
+wait_until asked || fail "--pin - on a terminal: no prompt"
+echo "$PIN_B" >&9
+exec 9>&-
+wait "$tty_pid"
+check "--pin - on a terminal: exit" 0 "$?"
+contains "--pin - on a terminal: set" "$T/tty.out" "organizer $B: new PIN set"
+check "--pin - on a terminal: not echoed" 0 "$(grep -c "$PIN_B" "$T/tty.out")"
 run_expect "add and remove" 0 tam g organizers add "$X" --name Tmp --pin 5555
 run_expect "remove" 0 tam g organizers remove "$X"
 check "remove: says" "organizer $X removed" "$(cat "$T/out")"

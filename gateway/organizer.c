@@ -15,7 +15,10 @@
  * the real number, are the defence.  Three wrong PINs or codes within an
  * hour lock the number for an hour (the right PIN is refused too, with no
  * hint) and the other organizers are told.  Every refusal is the same
- * "Not accepted.", so nothing leaks.
+ * "Not accepted.", so nothing leaks.  A text from an organizer that
+ * starts with a verb but is no command ("ALERT main 2468 text") is
+ * refused too, and kept with its digits masked (orgmask.c), never
+ * forwarded: it likely holds the PIN.
  *
  * The inbox keeps a redacted copy ("ALERT **** text"); PINs and codes are
  * never stored, logged or put in the consent trail, and the reply that
@@ -45,6 +48,7 @@
 #include "gateway.h"
 #include "log.h"
 #include "orgcmd.h"
+#include "orgmask.h"
 
 #define ORGANIZER_TRIES		3	/* wrong PINs or codes ... */
 #define ORGANIZER_TRY_WINDOW	3600	/* ... within this lock the number */
@@ -653,6 +657,38 @@ organizer_free(struct gw *gw)
 }
 
 /*
+ * A text from an organizer that starts with a command verb but is no
+ * command ("ALERT main 2468 text": the PIN in the wrong place): not an
+ * ordinary text (no keywords, not forwarded), kept with every run of
+ * digits that may be the PIN masked, and "Not accepted." (capped).  From
+ * anyone else it is an ordinary text (0).
+ */
+static int
+organizer_garbled(struct gw *gw, const char *phone, const char *text,
+    int64_t at, const char *modem)
+{
+	struct organizer	 o;
+	char			*red;
+	size_t			 len = strlen(text), n;
+	int			 rc;
+
+	if ((rc = organizer_get(gw->db, phone, &o)) != 1)
+		return rc;
+	n = orgmask_digits(text, len, NULL, 0);
+	red = xmalloc(n + 1);
+	orgmask_digits(text, len, red, n + 1);
+	rc = inbox_add(gw->db, phone, red, at, modem, NULL, NULL, NULL);
+	free(red);
+	if (rc != -1) {
+		log_info("from=%s organizer=%s result=refused reason=\"not a "
+		    "command\"", log_number(phone), o.name);
+		rc = organizer_refuse(gw, phone, 1);
+	}
+	sodium_memzero(&o, sizeof o);
+	return rc == -1 ? -1 : 1;
+}
+
+/*
  * A text from phone, inside inbound.c's transaction: 1 when it is an
  * organizer's command (its redacted copy kept in the inbox; the rest
  * happens once the transaction commits, organizer_committed()), 0 when it
@@ -671,8 +707,11 @@ organizer_inbound(struct gw *gw, const char *phone, const char *text,
 	long			 tries;
 	int			 rc, wipe;
 
-	if (q == NULL || orgcmd_parse(text, len, &c) == ORGCMD_NONE)
+	if (q == NULL)
 		return 0;
+	if (orgcmd_parse(text, len, &c) == ORGCMD_NONE)
+		return orgmask_verb(text, len) ? organizer_garbled(gw, phone,
+		    text, at, modem) : 0;
 	if ((rc = organizer_get(gw->db, phone, &o)) != 1)
 		return rc;
 	n = orgcmd_redact(text, len, &c, NULL, 0);

@@ -218,6 +218,22 @@ ok
 # an organizer's ordinary text is a text; its commands are not forwarded
 check "commands not forwarded" 0 "$(sent_to p "$F" | grep -c "$A")"
 
+# a command verb from an organizer, but no command (the PIN in the wrong
+# place): refused, kept with its digits masked, no keyword, not forwarded
+say "$B" "ALERT main 8642 Raid at the market"
+check "not a command: refused" "Not accepted." "$reply"
+run_expect "inbox --all" 0 tam g inbox --all
+contains "not a command: masked" "$T/out" "ALERT main **** Raid at the market"
+check "not a command: no digits kept" 0 "$(grep -c 8642 "$T/out")"
+check "not a command: not forwarded" 0 "$(sent_to p "$F" |
+    grep -c "Raid at the market")"
+# from a stranger the same words are an ordinary text, forwarded as sent
+sim p sms "$X" "ALERT main 8642 stranger" >/dev/null
+fwd_x2() {
+	sent_to p "$F" | grep -q "From $X: ALERT main 8642 stranger"
+}
+wait_until fwd_x2 || fail "a stranger's ALERT main: not forwarded"
+
 # ---- wrong PINs lock the number ------------------------------------------------
 say "$B" "STATUS 00000"
 check "wrong PIN 1" "Not accepted." "$reply"

@@ -87,7 +87,8 @@ GATEWAY_CORE_SRCS = \
 	gateway/conf_file.c \
 	gateway/ctl_proto.c \
 	gateway/keyword.c \
-	gateway/orgcmd.c
+	gateway/orgcmd.c \
+	gateway/orgmask.c
 
 DB_SRCS = \
 	db/backup.c \
@@ -167,9 +168,10 @@ SIM_SRCS = \
 	tools/json.c
 
 UNIT_TESTS = amount at_error at_lexer at_resp conf ctl_proto db gsm7 keyword \
-	     nettime orgcmd pdu \
+	     nettime orgcmd orgmask pdu \
 	     phone plan translit ussd utf8
-FUZZ_TARGETS = at_lexer conf ctl_proto keyword nettime orgcmd pdu_decode plan \
+FUZZ_TARGETS = at_lexer conf ctl_proto keyword nettime orgcmd orgmask \
+	       pdu_decode plan \
 	       ussd
 
 # objects in $(B), programs in $(BIN_OUT) (cross-check uses build/ARCH, bin/ARCH)

@@ -533,6 +533,8 @@ int	 organizer_foreach(struct db *, int (*)(const struct organizer *,
  * included. */
 int	 organizer_attempt(struct db *, const char *, int64_t, int64_t,
 	    long *);
+/* *n the wrong PINs or codes since since (none added). */
+int	 organizer_attempts(struct db *, const char *, int64_t, long *);
 /* Locked until a time (0: unlocked); the attempts are cleared. */
 int	 organizer_lock(struct db *, const char *, int64_t);
 
@@ -567,10 +569,11 @@ int	 organizer_pending_take(struct db *, const char *, int, const char *,
 int	 organizer_pending_wipe(struct db *, const char *, int64_t);
 /*
  * Queue a reply to an organizer (a system text at the organizers'
- * priority).  secret: it carries a code, so its text is blanked once it
- * is sent or given up (outbox.c), and never kept longer.
+ * priority).  secret_until: 0, or the reply carries a code valid until
+ * then: it expires with the code (never sent late) and its text is
+ * blanked once it is sent or given up (outbox.c), and never kept longer.
  */
-int	 organizer_reply(struct db *, const char *, const char *, int,
+int	 organizer_reply(struct db *, const char *, const char *, int64_t,
 	    int64_t);
 /*
  * Broadcasts started from an organizer's phone that are finished and

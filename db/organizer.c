@@ -142,6 +142,14 @@ organizer_remove(struct db *db, const char *number)
 	}
 	if (organizer_forget_state(db, number) == -1)
 		goto fail;
+	/* no "Broadcast N done" to a phone no longer an organizer's */
+	if ((s = db_stmt(db, DB_ST_ORG_DEL_NOTIFY,
+	    "UPDATE broadcasts SET notify = NULL, notified = 1 WHERE notify = "
+	    "?1 AND notified = 0")) == NULL)
+		goto fail;
+	db_bind_text(s, 1, number);
+	if (db_step_done(db, s, "organizer broadcasts") == -1)
+		goto fail;
 	return db_commit(db);
 fail:
 	db_rollback(db);
@@ -220,7 +228,6 @@ organizer_attempt(struct db *db, const char *number, int64_t now,
     int64_t since, long *n)
 {
 	sqlite3_stmt	*s;
-	int		 rc;
 
 	if ((s = db_stmt(db, DB_ST_ORG_ATT_ADD,
 	    "INSERT INTO organizer_attempts (number, at) VALUES (?1, ?2)"))
@@ -230,6 +237,16 @@ organizer_attempt(struct db *db, const char *number, int64_t now,
 	sqlite3_bind_int64(s, 2, now);
 	if (db_step_done(db, s, "organizer attempt") == -1)
 		return -1;
+	return organizer_attempts(db, number, since, n);
+}
+
+int
+organizer_attempts(struct db *db, const char *number, int64_t since,
+    long *n)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
 	if ((s = db_stmt(db, DB_ST_ORG_ATT_COUNT,
 	    "SELECT COUNT(*) FROM organizer_attempts WHERE number = ?1 AND "
 	    "at >= ?2")) == NULL)
@@ -396,20 +413,25 @@ organizer_pending_wipe(struct db *db, const char *number, int64_t now)
 
 int
 organizer_reply(struct db *db, const char *phone, const char *text,
-    int secret, int64_t now)
+    int64_t secret_until, int64_t now)
 {
 	sqlite3_stmt	*s;
 
 	if ((s = db_stmt(db, DB_ST_ORG_REPLY,
 	    "INSERT INTO outbox (phone, text, kind, priority, state, "
-	    "next_attempt_at, created_at, updated_at, secret) VALUES (?1, ?2, "
-	    "'system', ?3, 'queued', ?4, ?4, ?4, ?5)")) == NULL)
+	    "next_attempt_at, created_at, updated_at, secret, expires_at) "
+	    "VALUES (?1, ?2, 'system', ?3, 'queued', ?4, ?4, ?4, ?5, ?6)")) ==
+	    NULL)
 		return -1;
 	db_bind_text(s, 1, phone);
 	db_bind_text(s, 2, text);
 	sqlite3_bind_int(s, 3, OUTBOX_PRIO_ORGANIZER);
 	sqlite3_bind_int64(s, 4, now);
-	sqlite3_bind_int(s, 5, secret != 0);
+	sqlite3_bind_int(s, 5, secret_until != 0);
+	if (secret_until != 0)
+		sqlite3_bind_int64(s, 6, secret_until);
+	else
+		sqlite3_bind_null(s, 6);
 	return db_step_done(db, s, "organizer reply");
 }
 

@@ -837,8 +837,10 @@ outbox_expire(struct db *db, int64_t now, long *n, int64_t *next)
 	if ((s = db_stmt(db, DB_ST_OB_EXPIRE,
 	    /* the partial index: the planner would scan every queued row
 	     * through outbox_due, on every scheduler run */
+	    /* a reply carrying a code keeps no text once given up */
 	    "UPDATE outbox INDEXED BY outbox_expiry SET state = 'expired', "
-	    "updated_at = ?1 WHERE state = 'queued' AND expires_at IS NOT "
+	    "updated_at = ?1, text = CASE secret WHEN 1 THEN '' ELSE text "
+	    "END WHERE state = 'queued' AND expires_at IS NOT "
 	    "NULL AND expires_at <= ?1")) == NULL)
 		goto fail;
 	sqlite3_bind_int64(s, 1, now);

@@ -15,7 +15,10 @@
  * the real number, are the defence.  Three wrong PINs or codes within an
  * hour lock the number for an hour (the right PIN is refused too, with no
  * hint) and the other organizers are told.  Every refusal is the same
- * "Not accepted.", so nothing leaks.
+ * "Not accepted.", so nothing leaks.  A text from an organizer that
+ * starts with a verb but is no command ("ALERT main 2468 text") is
+ * refused too, and kept with its digits masked (orgmask.c), never
+ * forwarded: it likely holds the PIN.
  *
  * The inbox keeps a redacted copy ("ALERT **** text"); PINs and codes are
  * never stored, logged or put in the consent trail, and the reply that
@@ -45,6 +48,7 @@
 #include "gateway.h"
 #include "log.h"
 #include "orgcmd.h"
+#include "orgmask.h"
 
 #define ORGANIZER_TRIES		3	/* wrong PINs or codes ... */
 #define ORGANIZER_TRY_WINDOW	3600	/* ... within this lock the number */
@@ -118,6 +122,29 @@ organizer_refuse(struct gw *gw, const char *phone, int locked)
 			return 0;
 	}
 	return organizer_reply(gw->db, phone, ORGANIZER_REFUSED, 0, gw_now());
+}
+
+/*
+ * A command that will not be checked (no room, no thread): "Not
+ * accepted." in its own transaction, within the same cap as a locked
+ * number's, so a flood cannot make the gateway text without end.
+ */
+static void
+organizer_refuse_now(struct gw *gw, const char *phone)
+{
+	if (db_begin(gw->db) == -1)
+		goto fail;
+	if (organizer_refuse(gw, phone, 1) == -1) {
+		db_rollback(gw->db);
+		goto fail;
+	}
+	if (db_commit(gw->db) == -1)
+		goto fail;
+	sched_kick(gw);
+	return;
+fail:
+	log_warnx("from=%s organizer: no reply: %s", log_number(phone),
+	    db_error(gw->db));
 }
 
 /* A wrong PIN or code: counted, and the third in an hour locks. */
@@ -295,7 +322,8 @@ organizer_prepare(struct gw *gw, const struct organizer_job *j)
 	rc = organizer_pending_set(gw->db, j->phone, kind, code, list, text,
 	    optstr[0] ? optstr : NULL, gw_now() + ORGANIZER_CODE_SEC);
 	if (rc == 0)
-		rc = organizer_reply(gw->db, j->phone, reply, 1, gw_now());
+		rc = organizer_reply(gw->db, j->phone, reply, gw_now() +
+		    ORGANIZER_CODE_SEC, gw_now());
 	sodium_memzero(code, sizeof code);
 	sodium_memzero(reply, strlen(reply));
 	free(reply);
@@ -439,7 +467,8 @@ organizer_wipe_code(struct gw *gw, const char *phone)
 	rc = organizer_pending_set(gw->db, phone, ORGANIZER_KIND_WIPE, code,
 	    NULL, NULL, NULL, gw_now() + ORGANIZER_WIPE_SEC);
 	if (rc == 0)
-		rc = organizer_reply(gw->db, phone, reply, 1, gw_now());
+		rc = organizer_reply(gw->db, phone, reply, gw_now() +
+		    ORGANIZER_WIPE_SEC, gw_now());
 	sodium_memzero(code, sizeof code);
 	sodium_memzero(reply, strlen(reply));
 	free(reply);
@@ -473,23 +502,27 @@ organizer_next(struct gw *gw)
 	sigset_t		 all, old;
 	int			 rc;
 
-	if (q->running || (j = TAILQ_FIRST(&q->jobs)) == NULL)
+	if (q->running)
 		return;
-	j->fd = q->fds[1];
-	/* signals stay with the event loop's thread */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&q->thread, NULL, organizer_thread, j);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		log_warnx("organizer: cannot start the PIN check: %s",
-		    strerror(rc));
+	while ((j = TAILQ_FIRST(&q->jobs)) != NULL) {
+		j->fd = q->fds[1];
+		/* signals stay with the event loop's thread */
+		sigfillset(&all);
+		pthread_sigmask(SIG_SETMASK, &all, &old);
+		rc = pthread_create(&q->thread, NULL, organizer_thread, j);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (rc == 0) {
+			q->running = 1;
+			return;
+		}
+		/* this one is refused; the next may have better luck */
+		log_warnx("from=%s organizer: cannot start the PIN check: %s",
+		    log_number(j->phone), strerror(rc));
 		TAILQ_REMOVE(&q->jobs, j, entry);
 		q->njobs--;
+		organizer_refuse_now(gw, j->phone);
 		organizer_job_free(j);
-		return;
 	}
-	q->running = 1;
 }
 
 /* The check is over: act on the command, in one transaction. */
@@ -624,6 +657,38 @@ organizer_free(struct gw *gw)
 }
 
 /*
+ * A text from an organizer that starts with a command verb but is no
+ * command ("ALERT main 2468 text": the PIN in the wrong place): not an
+ * ordinary text (no keywords, not forwarded), kept with every run of
+ * digits that may be the PIN masked, and "Not accepted." (capped).  From
+ * anyone else it is an ordinary text (0).
+ */
+static int
+organizer_garbled(struct gw *gw, const char *phone, const char *text,
+    int64_t at, const char *modem)
+{
+	struct organizer	 o;
+	char			*red;
+	size_t			 len = strlen(text), n;
+	int			 rc;
+
+	if ((rc = organizer_get(gw->db, phone, &o)) != 1)
+		return rc;
+	n = orgmask_digits(text, len, NULL, 0);
+	red = xmalloc(n + 1);
+	orgmask_digits(text, len, red, n + 1);
+	rc = inbox_add(gw->db, phone, red, at, modem, NULL, NULL, NULL);
+	free(red);
+	if (rc != -1) {
+		log_info("from=%s organizer=%s result=refused reason=\"not a "
+		    "command\"", log_number(phone), o.name);
+		rc = organizer_refuse(gw, phone, 1);
+	}
+	sodium_memzero(&o, sizeof o);
+	return rc == -1 ? -1 : 1;
+}
+
+/*
  * A text from phone, inside inbound.c's transaction: 1 when it is an
  * organizer's command (its redacted copy kept in the inbox; the rest
  * happens once the transaction commits, organizer_committed()), 0 when it
@@ -635,14 +700,18 @@ organizer_inbound(struct gw *gw, const char *phone, const char *text,
 {
 	struct organizer_q	*q = gw->org;
 	struct organizer	 o;
-	struct organizer_job	*j;
+	struct organizer_job	*j, *k;
 	struct orgcmd		 c;
 	char			*red;
 	size_t			 len = strlen(text), n;
+	long			 tries;
 	int			 rc, wipe;
 
-	if (q == NULL || orgcmd_parse(text, len, &c) == ORGCMD_NONE)
+	if (q == NULL)
 		return 0;
+	if (orgcmd_parse(text, len, &c) == ORGCMD_NONE)
+		return orgmask_verb(text, len) ? organizer_garbled(gw, phone,
+		    text, at, modem) : 0;
 	if ((rc = organizer_get(gw->db, phone, &o)) != 1)
 		return rc;
 	n = orgcmd_redact(text, len, &c, NULL, 0);
@@ -697,6 +766,28 @@ organizer_inbound(struct gw *gw, const char *phone, const char *text,
 			/* not the code: perhaps the PIN again */
 		}
 	}
+	/*
+	 * Checks already waiting for this number count as wrong tries
+	 * until they end: a flood from one (perhaps forged) number cannot
+	 * fill the queue before its first result locks it.
+	 */
+	if (organizer_attempts(gw->db, phone, gw_now() - ORGANIZER_TRY_WINDOW,
+	    &tries) == -1) {
+		organizer_job_free(j);
+		rc = -1;
+		goto out;
+	}
+	TAILQ_FOREACH(k, &q->jobs, entry) {
+		if (strcmp(k->phone, phone) == 0)
+			tries++;
+	}
+	if (tries >= ORGANIZER_TRIES) {
+		log_info("from=%s organizer=%s result=refused reason=\"PIN "
+		    "checks waiting\"", log_number(phone), o.name);
+		organizer_job_free(j);
+		rc = organizer_refuse(gw, phone, 1);
+		goto out;
+	}
 	j->len = len;
 	j->text = xmalloc(len + 1);
 	memcpy(j->text, text, len + 1);
@@ -745,6 +836,7 @@ organizer_committed(struct gw *gw, int ok)
 	if (q->njobs >= ORGANIZER_QUEUE_MAX) {
 		log_warnx("from=%s organizer command dropped: %zu PIN checks "
 		    "waiting already", log_number(j->phone), q->njobs);
+		organizer_refuse_now(gw, j->phone);
 		organizer_job_free(j);
 		return;
 	}

@@ -7,13 +7,17 @@
  * daemon looks the sender up in it for every text), so they work whether
  * the daemon runs or not.  The PIN is hashed here (db/organizer.c,
  * Argon2id) and only the hash is stored; "--pin -" reads it from standard
- * input so that it never shows in ps or the shell's history.  Nothing
+ * input so that it never shows in ps or the shell's history (asked for,
+ * and not echoed, on a terminal).  Nothing
  * prints a hash.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -31,14 +35,14 @@ static int	cmd_org_pin_exec(struct cmd_ctx *);
 static const struct cmd_opt cmd_org_add_opts[] = {
 	{ "name", "NAME", "who the organizer is (shown as the author of "
 	  "their broadcasts)", 0 },
-	{ "pin", "PIN", "4 to 8 digits; \"-\" reads it from standard input",
-	  0 },
+	{ "pin", "PIN", "4 to 8 digits; \"-\" reads it from standard input "
+	  "(on a terminal: asked for, not echoed)", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
 static const struct cmd_opt cmd_org_pin_opts[] = {
 	{ "pin", "PIN", "the new PIN, 4 to 8 digits; \"-\" reads it from "
-	  "standard input", 0 },
+	  "standard input (on a terminal: asked for, not echoed)", 0 },
 	{ NULL, NULL, NULL, 0 }
 };
 
@@ -103,6 +107,59 @@ cmd_org_open(const struct cmd_ctx *ctx, struct conf *c, struct db **db)
 	return CMD_OK;
 }
 
+/* The terminal's settings while the PIN is typed unechoed. */
+static struct termios		cmd_org_tty;
+static volatile sig_atomic_t	cmd_org_tty_saved;
+
+/* Interrupted while the PIN is typed: echo back on, then die as asked. */
+static void
+cmd_org_tty_signal(int sig)
+{
+	if (cmd_org_tty_saved)
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &cmd_org_tty);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * One line of standard input.  On a terminal, "PIN: " is asked on
+ * standard error and what is typed is not echoed (the settings are put
+ * back on every path, also on ^C).
+ */
+static ssize_t
+cmd_org_pin_line(char **line, size_t *cap)
+{
+	struct termios		 t;
+	struct sigaction	 sa, old[3];
+	static const int	 sigs[3] = { SIGINT, SIGTERM, SIGHUP };
+	ssize_t			 n;
+	int			 i, tty;
+
+	tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &cmd_org_tty) ==
+	    0;
+	if (!tty)
+		return getline(line, cap, stdin);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cmd_org_tty_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	cmd_org_tty_saved = 1;
+	t = cmd_org_tty;
+	t.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
+	t.c_lflag |= ECHONL;
+	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
+	/* asked once echo is off: what is typed after it never shows */
+	fputs("PIN: ", stderr);
+	fflush(stderr);
+	n = getline(line, cap, stdin);
+	(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &cmd_org_tty);
+	cmd_org_tty_saved = 0;
+	for (i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+	return n;
+}
+
 /*
  * The PIN of --pin (or one line of standard input for "-") into pin,
  * checked: CMD_OK, or CMD_USAGE after a message that never repeats it.
@@ -121,7 +178,7 @@ cmd_org_pin_arg(const struct cmd_ctx *ctx, char *pin, size_t len)
 		return CMD_USAGE;
 	}
 	if (strcmp(v, "-") == 0) {
-		if ((n = getline(&line, &cap, stdin)) < 0) {
+		if ((n = cmd_org_pin_line(&line, &cap)) < 0) {
 			free(line);
 			cmd_error("%s: no PIN on standard input",
 			    ctx->entry->name);

@@ -65,6 +65,22 @@ run_expect "remove, unknown" 1 tam g organizers remove "$X"
 run_expect "pin, unknown" 1 tam g organizers pin "$X" --pin 1234
 run_expect "pin" 0 tam g organizers pin "$B" --pin - <"$T/pin"
 check "pin: says" "organizer $B: new PIN set" "$(cat "$T/out")"
+# on a terminal (script(1) gives it one) "--pin -" asks and does not echo
+mkfifo "$T/ttyin"
+script -qfec "$BIN/tambuli --db $T/g.db --socket $T/g.sock organizers pin \
+$B --pin -" "$T/tty.out" <"$T/ttyin" >/dev/null 2>&1 &
+tty_pid=$!
+exec 9>"$T/ttyin"
+asked() {
+	grep -q "PIN: " "$T/tty.out" 2>/dev/null
+}
+wait_until asked || fail "--pin - on a terminal: no prompt"
+echo "$PIN_B" >&9
+exec 9>&-
+wait "$tty_pid"
+check "--pin - on a terminal: exit" 0 "$?"
+contains "--pin - on a terminal: set" "$T/tty.out" "organizer $B: new PIN set"
+check "--pin - on a terminal: not echoed" 0 "$(grep -c "$PIN_B" "$T/tty.out")"
 run_expect "add and remove" 0 tam g organizers add "$X" --name Tmp --pin 5555
 run_expect "remove" 0 tam g organizers remove "$X"
 check "remove: says" "organizer $X removed" "$(cat "$T/out")"
@@ -212,6 +228,22 @@ ok
 # an organizer's ordinary text is a text; its commands are not forwarded
 check "commands not forwarded" 0 "$(sent_to p "$F" | grep -c "$A")"
 
+# a command verb from an organizer, but no command (the PIN in the wrong
+# place): refused, kept with its digits masked, no keyword, not forwarded
+say "$B" "ALERT main 8642 Raid at the market"
+check "not a command: refused" "Not accepted." "$reply"
+run_expect "inbox --all" 0 tam g inbox --all
+contains "not a command: masked" "$T/out" "ALERT main **** Raid at the market"
+check "not a command: no digits kept" 0 "$(grep -c 8642 "$T/out")"
+check "not a command: not forwarded" 0 "$(sent_to p "$F" |
+    grep -c "Raid at the market")"
+# from a stranger the same words are an ordinary text, forwarded as sent
+sim p sms "$X" "ALERT main 8642 stranger" >/dev/null
+fwd_x2() {
+	sent_to p "$F" | grep -q "From $X: ALERT main 8642 stranger"
+}
+wait_until fwd_x2 || fail "a stranger's ALERT main: not forwarded"
+
 # ---- wrong PINs lock the number ------------------------------------------------
 say "$B" "STATUS 00000"
 check "wrong PIN 1" "Not accepted." "$reply"
@@ -230,6 +262,29 @@ say "$B" "STATUS $PIN_B"
 check "locked: the right PIN refused" "Not accepted." "$reply"
 run_expect "list: locked" 0 tam g organizers list
 contains "list: locked" "$T/out" "locked until"
+
+# a flood of wrong PINs from one number: no more than ORGANIZER_TRIES wait
+# for a check at once, every text still gets its "Not accepted.", and one
+# lock-out is told
+C=+14155550103
+run_expect "add Cal" 0 tam g organizers add "$C" --name Cal --pin 86420
+n_a=$(count_to "$A")
+for i in 1 2 3 4 5 6; do
+	sim p sms "$C" "STATUS 1111$i" >/dev/null
+done
+six_to_c() {
+	[ "$(count_to "$C")" -ge 6 ]
+}
+wait_until six_to_c || fail "flood: $(count_to "$C") replies, not 6"
+check "flood: every reply" 6 "$(sent_to p "$C" | grep -c '^Not accepted\.$')"
+cal_told() {
+	sent_to p "$A" | grep -q "organizer Cal ($C) is locked out"
+}
+wait_until cal_told || fail "flood: Ana not told of Cal's lock-out"
+check "flood: one lock-out told" 1 "$(sent_to p "$A" |
+    grep -c "organizer Cal ($C) is locked out")"
+run_expect "flood: Cal locked" 0 tam g organizers list
+contains "flood: Cal locked" "$T/out" "locked until"
 
 # ---- the remote wipe -------------------------------------------------------
 # Ana has two wrong codes this hour (YES 000000, a code used twice): a new

@@ -3475,6 +3475,11 @@ test_organizer(void)
 	tt_int_op(organizer_attempt(e.db, "+14155550101", 5000, 1400, &tries),
 	    ==, 0);
 	tt_int_op(tries, ==, 1);	/* the first is out of the window */
+	tt_int_op(organizer_attempts(e.db, "+14155550101", 0, &tries), ==, 0);
+	tt_int_op(tries, ==, 2);	/* counted, none added */
+	tt_int_op(organizer_attempts(e.db, "+14155550101", 1400, &tries), ==,
+	    0);
+	tt_int_op(tries, ==, 1);
 	tt_int_op(organizer_lock(e.db, "+14155550101", 8600), ==, 0);
 	tt_int_op(organizer_get(e.db, "+14155550101", &o), ==, 1);
 	tt_int_op(o.locked_until, ==, 8600);
@@ -3521,16 +3526,33 @@ test_organizer(void)
 	tt_str_op(p.options, ==, "SAFE,HELP");
 	organizer_pending_clear(&p);
 
-	/* a secret reply is blanked once sent */
+	/* a secret reply expires with its code, and is blanked once sent */
 	tt_int_op(organizer_reply(e.db, "+14155550101", "Reply YES 333333 to "
-	    "send", 1, 100), ==, 0);
+	    "send", 700, 100), ==, 0);
 	tt_int_op(outbox_claim(e.db, "m1", 100, &it), ==, 1);
 	tt_int_op(it.secret, ==, 1);
+	tt_int_op(test_int(e.db, "SELECT expires_at FROM outbox WHERE id = "
+	    "%lld", (long long)it.id), ==, 700);
 	tt_str_op(it.text, ==, "Reply YES 333333 to send");
 	tt_int_op(test_sent(e.db, it.id, 1, 101), ==, 0);
 	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT text FROM outbox "
 	    "WHERE id = %lld", (long long)it.id), ==, "");
 	outbox_item_clear(&it);
+	/* one the modems did not reach in time: expired, no text kept; an
+	 * ordinary reply has no expiry */
+	tt_int_op(organizer_reply(e.db, "+14155550101", "Reply YES 444444 to "
+	    "send", 700, 100), ==, 0);
+	tt_int_op(organizer_reply(e.db, "+14155550101", "Not accepted.", 0,
+	    100), ==, 0);
+	tt_int_op(outbox_expire(e.db, 700, &rec, &bid), ==, 0);
+	tt_int_op(rec, ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE secret = 1 "
+	    "AND state = 'expired' AND text = ''"), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE text LIKE "
+	    "'%%444444%%'"), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE text = "
+	    "'Not accepted.' AND state = 'queued' AND expires_at IS NULL"), ==,
+	    1);
 
 	/* "done" to the organizer, once */
 	memset(&bn, 0, sizeof bn);
@@ -3549,7 +3571,15 @@ test_organizer(void)
 	tt_int_op(organizer_purge(e.db, 800, 0, &rec), ==, 0);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM organizer_pending"),
 	    ==, 0);
+	/* a removed organizer is told nothing more */
+	tt_int_op(broadcast_create(e.db, &bn, 100, &bid, &rec), ==, 0);
+	tt_int_op(organizer_unnotified(e.db, ids, 4, &n), ==, 0);
+	tt_int_op(n, ==, 1);
 	tt_int_op(organizer_remove(e.db, "+14155550101"), ==, 0);
+	tt_int_op(organizer_unnotified(e.db, ids, 4, &n), ==, 0);
+	tt_int_op(n, ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM broadcasts WHERE id = "
+	    "%lld AND notify IS NULL AND notified = 1", (long long)bid), ==, 1);
 	tt_int_op(organizer_remove(e.db, "+14155550101"), ==, 1);
 end:
 	outbox_item_clear(&it);

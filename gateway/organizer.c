@@ -710,8 +710,10 @@ organizer_inbound(struct gw *gw, const char *phone, const char *text,
 	if (q == NULL)
 		return 0;
 	if (orgcmd_parse(text, len, &c) == ORGCMD_NONE)
-		return orgmask_verb(text, len) ? organizer_garbled(gw, phone,
-		    text, at, modem) : 0;
+		/* a verb and what may be a PIN or code in the wrong
+		 * place: not an ordinary text ("Yes I'm coming" is) */
+		return orgmask_verb(text, len) && orgmask_secret(text, len) ?
+		    organizer_garbled(gw, phone, text, at, modem) : 0;
 	if ((rc = organizer_get(gw->db, phone, &o)) != 1)
 		return rc;
 	n = orgcmd_redact(text, len, &c, NULL, 0);

@@ -37,6 +37,19 @@ orgmask_verb(const char *text, size_t len)
 	return 0;
 }
 
+int
+orgmask_secret(const char *text, size_t len)
+{
+	size_t	i, run = 0;
+
+	for (i = 0; i < len; i++) {
+		run = text[i] >= '0' && text[i] <= '9' ? run + 1 : 0;
+		if (run >= ORGMASK_RUN)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 orgmask_put(char *out, size_t outlen, size_t at, const char *s, size_t n)
 {

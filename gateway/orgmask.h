@@ -17,6 +17,9 @@
 /* 1 when the first word of len bytes of text is a command verb (ALERT,
  * URGENT, ASK, YES, STATUS, CANCEL, WIPE; any case), else 0. */
 int	 orgmask_verb(const char *, size_t);
+/* 1 when len bytes of text hold a run of ORGMASK_RUN or more ASCII
+ * digits (what may be a PIN or a code), else 0. */
+int	 orgmask_secret(const char *, size_t);
 /*
  * The text with each run of ORGMASK_RUN or more ASCII digits replaced by
  * ORGCMD_MASK ("****"), into out of outlen bytes (NUL-terminated,

@@ -243,6 +243,12 @@ fwd_x2() {
 	sent_to p "$F" | grep -q "From $X: ALERT main 8642 stranger"
 }
 wait_until fwd_x2 || fail "a stranger's ALERT main: not forwarded"
+# a verb without anything like a PIN is an organizer's ordinary text
+sim p sms "$B" "Yes I am coming to the meeting" >/dev/null
+fwd_b() {
+	sent_to p "$F" | grep -q "From $B: Yes I am coming to the meeting"
+}
+wait_until fwd_b || fail "an organizer's 'Yes I am coming': not forwarded"
 
 # ---- wrong PINs lock the number ------------------------------------------------
 say "$B" "STATUS 00000"

@@ -44,6 +44,20 @@ end:
 	;
 }
 
+static void
+test_secret(void)
+{
+	tt_int_op(orgmask_secret("ALERT main 2468 x", 17), ==, 1);
+	tt_int_op(orgmask_secret("YES123456", 9), ==, 1);
+	tt_int_op(orgmask_secret("Yes I'm coming", 14), ==, 0);
+	tt_int_op(orgmask_secret("ASK at 5th and 123 Main", 23), ==, 0);
+	tt_int_op(orgmask_secret("12 34 56 78", 11), ==, 0);
+	tt_int_op(orgmask_secret("1234", 3), ==, 0);	/* len counts */
+	tt_int_op(orgmask_secret("", 0), ==, 0);
+end:
+	;
+}
+
 struct mcase {
 	const char	*text;
 	const char	*masked;
@@ -116,6 +130,7 @@ end:
 
 static const struct tt_case cases[] = {
 	{ "verb/table", test_verb_table },
+	{ "secret/runs", test_secret },
 	{ "mask/table", test_mask_table },
 	{ "mask/short", test_mask_short },
 	{ "mask/nul", test_mask_nul },

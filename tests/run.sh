@@ -86,8 +86,10 @@ regress() {
 # libevent of the private sysroot (tools/deps.sh)
 cross() {
 	case ${1:-} in
-	armhf)	triplet=arm-linux-gnueabihf; qemu=qemu-arm ;;
-	arm64)	triplet=aarch64-linux-gnu; qemu=qemu-aarch64 ;;
+	armhf)	triplet=arm-linux-gnueabihf; qemu=qemu-arm
+		ld=/lib/ld-linux-armhf.so.3 ;;
+	arm64)	triplet=aarch64-linux-gnu; qemu=qemu-aarch64
+		ld=/lib/ld-linux-aarch64.so.1 ;;
 	*)	echo "usage: tests/run.sh cross armhf|arm64" >&2; exit 2 ;;
 	esac
 	qemu=$(command -v "$qemu" || command -v "$qemu-static") || {
@@ -96,6 +98,14 @@ cross() {
 	}
 	top=$(pwd)
 	libs=$top/build/sysroot-$1/usr/lib/$triplet:/usr/lib/$triplet:/lib/$triplet
+	# The dynamic loader and the C library must come from the same glibc
+	# build.  The ARM libraries (multiarch, libc6:ARCH) bring their loader
+	# to /lib: with it, qemu needs no prefix.  The cross toolchain's copy
+	# (-L /usr/TRIPLET) is only the fallback: its ld.so reads the host's
+	# ld.so.cache and loads the multiarch libc.so.6 beside it, and a
+	# mismatched pair crashes in pthread_create.
+	prefix=""
+	[ -e "$ld" ] || prefix="-L /usr/$triplet"
 	w=build/$1/qemu
 	rm -rf "$w"
 	mkdir -p "$w" || exit 1
@@ -103,7 +113,7 @@ cross() {
 		[ -f "$p" ] && [ -x "$p" ] || continue
 		cat >"$w/${p##*/}" <<WRAP
 #!/bin/sh
-exec $qemu -L /usr/$triplet -E LD_LIBRARY_PATH=$libs $top/$p "\$@"
+exec $qemu $prefix -E LD_LIBRARY_PATH=$libs $top/$p "\$@"
 WRAP
 		chmod 755 "$w/${p##*/}"
 	done

@@ -41,14 +41,28 @@ count() { # count NAME COMMAND...: run a test program that prints a summary
 	fi
 }
 
+# A regress script gets at most SCRIPT_MAX seconds (default 900, several
+# times the slowest script's time, sanitizers and qemu included; each
+# result line shows the seconds taken): a daemon that died early must not
+# make a script wait out every one of its conditions and the whole run
+# overstay the CI's limit.  The script's own cleanup (its TERM trap)
+# stops what it started.
+SCRIPT_MAX=${SCRIPT_MAX:-900}
+
 one() { # one NAME COMMAND...: a single pass/fail test
 	name=$1; shift
-	if "$@" >"$log" 2>&1; then
+	t0=$(date +%s)
+	if timeout -k 30 "$SCRIPT_MAX" "$@" >"$log" 2>&1; then
 		passed=$((passed + 1))
-		echo "ok   $name"
+		echo "ok   $name ($(($(date +%s) - t0)) s)"
 	else
+		rc=$?
 		failed=$((failed + 1))
-		echo "FAIL $name"
+		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			echo "FAIL $name (stopped after $SCRIPT_MAX s)"
+		else
+			echo "FAIL $name ($(($(date +%s) - t0)) s)"
+		fi
 		sed 's/^/  | /' "$log" | tail -n 60
 	fi
 }

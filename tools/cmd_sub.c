@@ -1335,7 +1335,8 @@ cmd_sub_forget_exec(struct cmd_ctx *ctx)
 		    db_error(f.db));
 		goto out;
 	}
-	if (file != NULL)
+	/* a file that could not be read at all has said why: no 0/0/0 */
+	if (file != NULL && (!dberr || f.forgotten + f.unknown + f.bad > 0))
 		printf("forgotten %ld, not found %ld, %ld bad row%s\n",
 		    f.forgotten, f.unknown, f.bad, f.bad == 1 ? "" : "s");
 	rc = dberr || f.bad > 0 ? CMD_FAIL : CMD_OK;

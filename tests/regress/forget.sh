@@ -246,6 +246,7 @@ run_expect "forget: missing file" 1 tam f subscribers forget --file \
     "$T/none.csv"
 check "forget: missing file" \
     "tambuli: $T/none.csv: No such file or directory" "$(cat "$T/err")"
+check "forget: missing file: no summary" "" "$(cat "$T/out")"
 printf 'Name,Phone\nAna,%s\nBen,+1 415 555 0199\nCy,call me\n' "$O" \
     >"$T/f.csv"
 run_expect "forget --file" 1 tam f subscribers forget --file "$T/f.csv"

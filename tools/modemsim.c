@@ -44,7 +44,8 @@ modemsim_usage(void)
 "                [--smsc NUMBER] [--operator NAME] [--temp-fail PCT]\n"
 "                [--perm-fail PCT] [--seed N] [--number NUMBER]\n"
 "                [--network-time none|now|+-N[smhd]|YYYY-MM-DDTHH:MM:SS[+HH:MM]]\n"
-"                [--imsi DIGITS] [--balance TEXT] [--no-credit]\n"
+"                [--imei DIGITS] [--imsi DIGITS] [--balance TEXT]\n"
+"                [--no-credit]\n"
 "       modemsim ctl SOCKET COMMAND [ARG...]\n"
 "personalities: generic (default), huawei, simcom, quectel\n");
 	exit(2);
@@ -216,7 +217,7 @@ enum {
 	OPT_USSD_TIMEOUT, OPT_USSD_SCRIPT, OPT_CNMA_TIMEOUT, OPT_SIM_BUSY,
 	OPT_REG_DELAY, OPT_PIN, OPT_NO_SIM, OPT_RSSI, OPT_SMSC, OPT_OPERATOR,
 	OPT_TEMP_FAIL, OPT_PERM_FAIL, OPT_SEED, OPT_NUMBER, OPT_NETWORK_TIME,
-	OPT_IMSI, OPT_BALANCE, OPT_NO_CREDIT,
+	OPT_IMEI, OPT_IMSI, OPT_BALANCE, OPT_NO_CREDIT,
 };
 
 static const struct option modemsim_longopts[] = {
@@ -243,6 +244,7 @@ static const struct option modemsim_longopts[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "number", required_argument, NULL, OPT_NUMBER },
 	{ "network-time", required_argument, NULL, OPT_NETWORK_TIME },
+	{ "imei", required_argument, NULL, OPT_IMEI },
 	{ "imsi", required_argument, NULL, OPT_IMSI },
 	{ "balance", required_argument, NULL, OPT_BALANCE },
 	{ "no-credit", no_argument, NULL, OPT_NO_CREDIT },
@@ -376,6 +378,15 @@ modemsim_options(struct sim *sim, int argc, char **argv)
 				fprintf(stderr, "modemsim: --%s\n", err);
 				exit(2);
 			}
+			break;
+		case OPT_IMEI:
+			if (optarg[strspn(optarg, "0123456789")] != '\0' ||
+			    strlen(optarg) != 15) {
+				fprintf(stderr, "modemsim: --imei: 15 "
+				    "digits\n");
+				exit(2);
+			}
+			o->imei = optarg;
 			break;
 		case OPT_IMSI:
 			if (optarg[strspn(optarg, "0123456789")] != '\0' ||

@@ -112,6 +112,7 @@ struct sim_opts {
 	const char	*smsc;		/* --smsc */
 	const char	*oper;		/* --operator */
 	const char	*number;	/* --number: the SIM's own (+CNUM) */
+	const char	*imei;		/* --imei: +CGSN */
 	const char	*imsi;		/* --imsi: +CIMI */
 	const char	*ussd_script;
 	int		 storage;	/* --storage, 0 = personality's */

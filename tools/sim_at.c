@@ -787,7 +787,8 @@ static int
 sim_at_cgsn(struct sim *sim, int form, struct sim_at_args *a)
 {
 	(void)a;
-	return sim_at_ident(sim, form, sim->pers->imei);
+	return sim_at_ident(sim, form, sim->o.imei != NULL ? sim->o.imei :
+	    sim->pers->imei);
 }
 
 static int

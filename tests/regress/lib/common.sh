@@ -57,15 +57,19 @@ ok() {
 }
 
 # sim_start NAME ARGS...: a simulated modem; tty $T/NAME.tty, control
-# socket $T/NAME.sock, what phones received in $T/NAME.sent.
+# socket $T/NAME.sock, what phones received in $T/NAME.sent.  Each gets
+# its own IMEI, as real modems do.
+sim_seq=0
 sim_start() {
 	name=$1
 	shift
+	sim_seq=$((sim_seq + 1))
 	rm -f "$T/$name.fifo"
 	mkfifo "$T/$name.fifo"
 	"$BIN"/modemsim -l "$T/$name.tty" -s "$T/$name.sock" \
 	    -o "$T/$name.sent" --boot-delay 0 --latency 5 \
-	    --report-delay 5 --ussd-delay 5 "$@" \
+	    --report-delay 5 --ussd-delay 5 \
+	    --imei "$(printf '3520990%08d' "$sim_seq")" "$@" \
 	    >"$T/$name.fifo" 2>"$T/$name.log" &
 	pids="$pids $!"
 	read -r line <"$T/$name.fifo"

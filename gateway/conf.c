@@ -146,6 +146,8 @@ static const struct conf_directive conf_table[] = {
 	KW("stop", kw_stop, "extra words that opt out (WORD or WORD:LANG)"),
 	KW("info", kw_info, "extra words that ask for help (WORD or "
 	    "WORD:LANG)"),
+	KW("forget", kw_forget, "extra words that ask for the number to be "
+	    "deleted (WORD or WORD:LANG)"),
 
 	RP("join", join, "reply to JOIN"),
 	RP("stop", stop, "reply to STOP (the last text a member gets)"),

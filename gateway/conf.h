@@ -115,6 +115,7 @@ struct conf {
 	struct conf_keywords kw_join;
 	struct conf_keywords kw_stop;
 	struct conf_keywords kw_info;
+	struct conf_keywords kw_forget;
 
 	struct conf_reply replies[CONF_REPLIES_MAX];
 	size_t		 nreplies;

@@ -1018,11 +1018,19 @@ keyword_poll_options(const struct keyword_table *kt, const char *spec,
 			}
 		}
 		for (i = 0; kt != NULL && i < kt->n; i++) {
-			if (kt->e[i].family == KEYWORD_STOP &&
-			    strcmp(kt->e[i].norm, norm[*n]) == 0) {
+			if (strcmp(kt->e[i].norm, norm[*n]) != 0)
+				continue;
+			if (kt->e[i].family == KEYWORD_STOP) {
 				snprintf(err, errlen, "option %s is an opt-out "
 				    "word: a member who texts it is "
 				    "unsubscribed, it can never be an answer",
+				    kt->e[i].canon);
+				return -1;
+			}
+			if (kt->e[i].family == KEYWORD_FORGET) {
+				snprintf(err, errlen, "option %s is a forget "
+				    "word: a member who texts it is deleted, "
+				    "it can never be an answer",
 				    kt->e[i].canon);
 				return -1;
 			}

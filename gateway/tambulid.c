@@ -148,6 +148,7 @@ tambulid_keywords_build(const struct conf *c, char **cause)
 		{ KEYWORD_JOIN, offsetof(struct conf, kw_join) },
 		{ KEYWORD_STOP, offsetof(struct conf, kw_stop) },
 		{ KEYWORD_INFO, offsetof(struct conf, kw_info) },
+		{ KEYWORD_FORGET, offsetof(struct conf, kw_forget) },
 	};
 	struct keyword_table	*kw;
 	const struct conf_keywords *k;

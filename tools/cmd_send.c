@@ -389,7 +389,10 @@ cmd_send_span(int64_t secs, char *buf, size_t len)
 	return buf;
 }
 
-/* The opt-out words the daemon knows: the built-in ones and [keywords]. */
+/*
+ * The opt-out and forget words the daemon knows: the built-in ones and
+ * [keywords].
+ */
 static struct keyword_table *
 cmd_send_keywords(const struct conf *c)
 {
@@ -402,6 +405,10 @@ cmd_send_keywords(const struct conf *c)
 	for (i = 0; i < c->kw_stop.n; i++)
 		(void)keyword_add(kt, KEYWORD_STOP, c->kw_stop.v[i].word,
 		    c->kw_stop.v[i].lang[0] ? c->kw_stop.v[i].lang : "en",
+		    &err);
+	for (i = 0; i < c->kw_forget.n; i++)
+		(void)keyword_add(kt, KEYWORD_FORGET, c->kw_forget.v[i].word,
+		    c->kw_forget.v[i].lang[0] ? c->kw_forget.v[i].lang : "en",
 		    &err);
 	return kt;
 }

@@ -14,6 +14,7 @@ organization = Migrant Alliance
 
 [keywords]
 join = BASTA, ENTRAR:es
+forget = OLVIDAME:es
 EOF2
 run_expect "-n: a word without a language" 0 "$BIN"/tambulid -n \
     -c "$T/k.conf"
@@ -34,6 +35,13 @@ check "ENTRAR:es joins, in Spanish: not English" 0 \
     "$(sent_to k1 +14155550102 | grep -c 'you are subscribed')"
 tam k subscribers list >"$T/subs" 2>&1
 contains "BASTA: subscribed" "$T/subs" "+14155550101"
+# a configured forget word deletes the number, and says so in Spanish
+sim k1 sms +14155550102 "Olvídame, por favor" >/dev/null
+sim k1 wait-sent 3 "$WAIT_MAX" >/dev/null || fail "no reply to OLVIDAME"
+check "OLVIDAME:es forgets, in Spanish" 1 \
+    "$(sent_to k1 +14155550102 | grep -c '^Migrant Alliance: borramos tu')"
+tam k subscribers list >"$T/subs" 2>&1
+check "OLVIDAME: the number is gone" 0 "$(grep -c 14155550102 "$T/subs")"
 kill "$gw_pid"
 wait "$gw_pid" 2>/dev/null
 

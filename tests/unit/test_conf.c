@@ -59,7 +59,8 @@ test_defaults(void)
 	tt_str_op(c.group, ==, "");
 	tt_int_op(c.client_timeout, ==, 30);
 	tt_int_op(c.set_clock, ==, 0);
-	tt_uint_op(c.kw_join.n + c.kw_stop.n + c.kw_info.n, ==, 0);
+	tt_uint_op(c.kw_join.n + c.kw_stop.n + c.kw_info.n +
+	    c.kw_forget.n, ==, 0);
 	tt_uint_op(c.nreplies, ==, 0);
 	tt_uint_op(c.nmodems, ==, 0);
 
@@ -99,7 +100,7 @@ static const char good_conf[] =
     "join = SUSCRIBIR:es, ENTRAR, SALI:tl\n"
     "stop = NO MAS:es\n"
     "info =\n"
-    "\n"
+    "forget = Olvidame:es, ERASE ME\n"
     "[reply es]\n"
     "join = \"Bienvenido a {org}.\\nSTOP para salir; {contact}\"\n"
     "unknown = Gracias;te leemos {keyword}\n"
@@ -158,6 +159,11 @@ test_good(void)
 	tt_uint_op(c.kw_stop.n, ==, 1);
 	tt_str_op(c.kw_stop.v[0].word, ==, "NO MAS");
 	tt_uint_op(c.kw_info.n, ==, 0);
+	tt_uint_op(c.kw_forget.n, ==, 2);
+	tt_str_op(c.kw_forget.v[0].word, ==, "Olvidame");
+	tt_str_op(c.kw_forget.v[0].lang, ==, "es");
+	tt_str_op(c.kw_forget.v[1].word, ==, "ERASE ME");
+	tt_str_op(c.kw_forget.v[1].lang, ==, "");
 
 	tt_uint_op(c.nreplies, ==, 2);
 	r = conf_reply_find(&c, "es");

@@ -1095,6 +1095,10 @@ test_poll_options(void)
 		  "texts it is unsubscribed, it can never be an answer" },
 		{ "alto,baja", "option ALTO is an opt-out word: a member who "
 		  "texts it is unsubscribed, it can never be an answer" },
+		{ "SAFE,BORRAR", "option BORRAR is a forget word: a member who "
+		  "texts it is deleted, it can never be an answer" },
+		{ "burahin", "option BURAHIN is a forget word: a member who "
+		  "texts it is deleted, it can never be an answer" },
 		{ "abcdefghijklmnop", "option abcdefghijklmnop is too long (at "
 		  "most 15 letters)" },
 		{ "abcdefghijklmno", "ABCDEFGHIJKLMNO" },
@@ -1127,6 +1131,13 @@ test_poll_options(void)
 	    sizeof err), ==, -1);
 	tt_int_op(keyword_poll_options(NULL, "SI,BASTA", out, &n, err,
 	    sizeof err), ==, 0);
+	/* and a configured forget word */
+	tt_int_op(keyword_add(kt, KEYWORD_FORGET, "OLVIDAME", "es",
+	    &(const char *){ NULL }), ==, 0);
+	tt_int_op(keyword_poll_options(kt, "SI,Olvídame", out, &n, err,
+	    sizeof err), ==, -1);
+	tt_str_op(err, ==, "option OLVIDAME is a forget word: a member who "
+	    "texts it is deleted, it can never be an answer");
 end:
 	keyword_table_free(kt);
 }

@@ -290,6 +290,12 @@ bin/clockshift.so: tests/shim/clock.c
 	$(CC) $(filter-out -D_FILE_OFFSET_BITS=64,$(ALL_CFLAGS)) -fPIC -shared \
 	    -o $@ $< -ldl
 
+# a test-only LD_PRELOAD shim: organizer PIN checks wait while a flag file
+# exists (tests/regress/orgflood.sh)
+bin/pingate.so: tests/shim/pingate.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $< -ldl
+
 # a test-only helper of tests/regress/dblife.sh (pages, foreign commits)
 bin/dbpage: $(B)/tests/dbpage.o
 	@mkdir -p $(@D)
@@ -301,7 +307,7 @@ $(BIN_OUT)/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
 
 # test-only tools the end-to-end scripts use
 TEST_TOOLS = bin/ctlhold bin/notify_recv bin/enospc.so bin/dbpage \
-	bin/clockshift.so
+	bin/clockshift.so bin/pingate.so
 
 bin/ctlhold: $(B)/tests/ctlhold.o
 	@mkdir -p $(@D)

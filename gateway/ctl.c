@@ -69,6 +69,8 @@ struct ctl_client {
 	int			 hello;
 	unsigned long long	 reqno;
 	int			 closing;
+	int			 eof;		/* it sends no more: answer
+						 * what it sent, then close */
 	int			 dead;		/* freed by the reaper */
 	struct event		*ev_idle;
 	/* an answer that arrives later (USSD) */
@@ -470,7 +472,8 @@ ctl_ussd_answer(struct ctl_client *c, int status, const char *text)
 	if (c->dead)
 		return;
 	ctl_idle_arm(c);	/* its time to answer starts now */
-	bufferevent_enable(c->bev, EV_READ);
+	if (!c->eof)
+		bufferevent_enable(c->bev, EV_READ);
 	/* requests that arrived meanwhile wait in the input buffer */
 	ctl_read_cb(c->bev, c);
 }
@@ -574,7 +577,8 @@ ctl_balance_reply(struct ctl_client *c)
 	if (c->dead)
 		return;
 	ctl_idle_arm(c);
-	bufferevent_enable(c->bev, EV_READ);
+	if (!c->eof)
+		bufferevent_enable(c->bev, EV_READ);
 	ctl_read_cb(c->bev, c);
 }
 
@@ -868,6 +872,10 @@ ctl_read_cb(struct bufferevent *bev, void *arg)
 		ctl_final(c, CTL_CODE_BAD_REQUEST, "line too long");
 		ctl_close_client(c);
 	}
+	/* half-closed, every request answered: close once they are sent */
+	if (c->eof && !c->closing && !c->dead && c->ussd_reqno == 0 &&
+	    c->balance_reqno == 0)
+		ctl_close_client(c);
 }
 
 static void
@@ -885,9 +893,18 @@ ctl_event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct ctl_client	*c = arg;
 
-	(void)bev;
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+	if (what & BEV_EVENT_ERROR)
 		ctl_kill(c);
+	else if ((what & BEV_EVENT_EOF) && !c->dead) {
+		/*
+		 * A client that sends its requests and half-closes (socat,
+		 * nc -N) still gets every answer: stop reading, answer what
+		 * is buffered, close when the output has drained.
+		 */
+		c->eof = 1;
+		bufferevent_disable(bev, EV_READ);
+		ctl_read_cb(bev, c);
+	}
 }
 
 /*

@@ -22,6 +22,10 @@
  *                            200 ms, never finished: "closed" when the
  *                            daemon hangs up, "open" if not within 60 s
  *   ctlhold probe SOCKET     say HELLO and print the first reply line
+ *   ctlhold halfclose SOCKET N  say HELLO, then N STATUS requests in one
+ *                            write, then shut down its sending side; reads
+ *                            until the daemon closes and prints "answered
+ *                            K" (K final "200 " lines)
  *   ctlhold say SOCKET LINE  say HELLO, then the request LINE, and print
  *                            its final reply line (a request the CLI
  *                            never makes, as WIPE PATH destroy)
@@ -148,7 +152,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 3) {
 		fprintf(stderr, "usage: ctlhold fill|hold|idle|flood|probe|"
-		    "say SOCKET [N|ID|LINE]\n");
+		    "halfclose|say SOCKET [N|ID|LINE]\n");
 		return 1;
 	}
 	mode = argv[1];
@@ -258,6 +262,22 @@ main(int argc, char **argv)
 				return 0;
 			}
 		}
+	}
+	if (strcmp(mode, "halfclose") == 0) {
+		static char	buf[64 * 1024];
+		long		k, answered = 0;
+
+		for (k = 0; k < n && (size_t)(k + 1) * 7 < sizeof buf; k++)
+			memcpy(buf + k * 7, "STATUS\n", 7);
+		if (hold_write(fd, buf, (size_t)k * 7, 30000) != 0)
+			die("write");
+		if (shutdown(fd, SHUT_WR) == -1)
+			die("shutdown");
+		while (hold_line(fd, line, sizeof line, 60000) == 1)
+			if (strncmp(line, "200 ", 4) == 0)
+				answered++;
+		printf("answered %ld\n", answered);
+		return 0;
 	}
 	if (strcmp(mode, "drip") == 0) {
 		struct timespec	ts = { 0, 200000000 };

@@ -181,6 +181,10 @@ fi
 # daemon's memory stays bounded
 hwm0=$(kb "$gw_pid" VmHWM)
 check "flood dropped" "dropped" "$("$HOLD" flood "$T/g.sock" 30000 2>&1)"
+# a client that sends its requests and half-closes (socat, nc -N) still
+# gets every answer before the daemon closes
+check "half-closed: every request answered" "answered 100" \
+    "$("$HOLD" halfclose "$T/g.sock" 100 2>&1)"
 hwm1=$(kb "$gw_pid" VmHWM)
 rss=$(kb "$gw_pid" VmRSS)
 case "$BIN" in

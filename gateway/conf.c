@@ -842,6 +842,18 @@ conf_free(struct conf *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* Only the [modem] sections of c: a reload keeps the running ones. */
+void
+conf_free_modems(struct conf *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->nmodems && i < CONF_MODEMS_MAX; i++)
+		conf_section_free(CONF_S_MODEM, &c->modems[i]);
+	memset(c->modems, 0, sizeof c->modems);
+	c->nmodems = 0;
+}
+
 void
 conf_free_errors(char **errors, size_t nerrors)
 {

@@ -153,6 +153,7 @@ const struct conf_reply *conf_reply_find(const struct conf *c,
 int	 conf_lang_valid(const char *code);
 
 void	 conf_free(struct conf *c);
+void	 conf_free_modems(struct conf *c);
 
 /*
  * conf_file.c: read and parse path.  A missing file gives the defaults

@@ -391,6 +391,7 @@ tambulid_sighup(evutil_socket_t sig, short what, void *arg)
 	c->database = xstrdup(gw->conf->database);
 	free(c->socket);
 	c->socket = xstrdup(gw->conf->socket);
+	conf_free_modems(c);	/* the file's, unused: the running ones stay */
 	memcpy(c->modems, gw->conf->modems, sizeof c->modems);
 	c->nmodems = gw->conf->nmodems;
 	memset(gw->conf->modems, 0, sizeof gw->conf->modems);

@@ -2,6 +2,8 @@
  * gateway/conf_file.c — reading a configuration file for conf_parse(),
  * shared by the daemon and the CLI (conf.c itself does no I/O).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +18,11 @@ int
 conf_file_load(const char *path, int named, const char *prog,
     struct conf *c)
 {
-	FILE	*f;
-	char	*buf, **errors;
-	size_t	 len, nerrors, i;
-	long	 n;
+	FILE		*f;
+	struct stat	 st;
+	char		*buf, **errors;
+	size_t		 len, nerrors, i;
+	long		 n;
 
 	conf_defaults(c);
 	if ((f = fopen(path, "r")) == NULL) {
@@ -29,7 +32,9 @@ conf_file_load(const char *path, int named, const char *prog,
 		conf_free(c);
 		return -1;
 	}
-	if (fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
+	/* /dev/null or /dev/zero would read as "no settings": refused */
+	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode) ||
+	    fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
 	    n > CONF_FILE_MAX || fseek(f, 0, SEEK_SET) == -1) {
 		fclose(f);
 		fprintf(stderr, "%s: %s: not a configuration file (over %d "

@@ -21,6 +21,12 @@ contains "config error line" "$T/err" "$T/bad.conf:2:"
 contains "config error line" "$T/err" "$T/bad.conf:3:"
 contains "config error line" "$T/err" "$T/bad.conf:4:"
 contains "config error line" "$T/err" "$T/bad.conf:7:"
+# not a regular file: refused, not read as "no settings"
+for f in /dev/null /dev/zero "$T"; do
+	run_expect "tambulid -n -c $f" 1 "$BIN"/tambulid -n -c "$f"
+	check "tambulid -n -c $f: why" "tambulid: $f: not a configuration \
+file (over 1048576 bytes, or not a regular file)" "$(cat "$T/err")"
+done
 cat >"$T/good.conf" <<'EOF'
 [gateway]
 organization = Migrant Alliance

@@ -89,9 +89,14 @@ modem_ussd_command(struct modem *m, const char *code, char *out,
 	if (rc == USSD_REQ_PLAIN && m->cscs_ucs2) {
 		/* under +CSCS="UCS2" every string is UCS-2 hex, ours too */
 		if (utf8_decode(code, strlen(code), cp, USSD_MAX_SEPTETS, &n,
-		    &pos) == -1 || n == 0) {
-			*err = n == 0 ? "empty USSD code" :
+		    &pos) == -1) {
+			/* past the last byte: more characters than fit */
+			*err = pos == strlen(code) ? "USSD code too long" :
 			    "invalid UTF-8 in USSD code";
+			return -1;
+		}
+		if (n == 0) {
+			*err = "empty USSD code";
 			return -1;
 		}
 		o = (size_t)snprintf(out, outlen, "AT+CUSD=1,\"");

@@ -169,6 +169,9 @@ check "daemon ussd menu left open" "1. Balance
 2. Bundles" "$(cat "$T/out")"
 run_expect "daemon ussd unknown modem" 1 tam g ussd --modem nope '*100#'
 contains "daemon ussd unknown modem" "$T/err" "no ready modem called nope"
+long=$(printf '%0300d' 1)
+run_expect "daemon ussd code too long" 1 tam g ussd "$long"
+contains "daemon ussd code too long: why" "$T/err" "USSD code too long"
 tam g status --json >"$T/status.json"
 contains "status json" "$T/status.json" '"daemon":"running"'
 contains "status json" "$T/status.json" '"name":"modem1","state":"ready"'

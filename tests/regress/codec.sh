@@ -106,7 +106,7 @@ inbox_wait() {
 		tam "$1" inbox --all --json >"$T/inbox.json" 2>&1
 		[ "$(grep -o '"id":' "$T/inbox.json" | wc -l)" -ge "$2" ] && return 0
 		i=$((i + 1))
-		if [ "$i" -gt 300 ]; then
+		if [ "$i" -gt "$((WAIT_MAX * 10))" ]; then
 			fail "inbox of $1 has not $2 messages:"
 			sed 's/^/    /' "$T/inbox.json" | head -20
 			return 1
@@ -149,7 +149,7 @@ i=0
 until grep -q '"from":"+141555501000","text":"Hi!".*"repeats":1' \
     "$T/inbox.json"; do
 	i=$((i + 1))
-	[ "$i" -gt 300 ] && break
+	[ "$i" -gt "$((WAIT_MAX * 10))" ] && break
 	sleep 0.1	# polling a condition, not a fixed wait
 	tam g inbox --all --json >"$T/inbox.json" 2>&1
 done
@@ -162,16 +162,16 @@ contains "part 2 alone" "$T/out" '"text":"�!","timestamp"'
 
 # the gateway's strip-accents policy: the same rule
 sim m1 sms +14155550111 JOIN >/dev/null
-sim m1 wait-sent 1 20 >/dev/null || fail "JOIN reply not sent"
+sim m1 wait-sent 1 "$WAIT_MAX" >/dev/null || fail "JOIN reply not sent"
 id=$(tam g send "$TR" | head -n 1)
 wait_bc g "$id"
-sim m1 wait-sent 2 20 >/dev/null || fail "alert not sent"
+sim m1 wait-sent 2 "$WAIT_MAX" >/dev/null || fail "alert not sent"
 grep '"to":"+14155550111"' "$T/m1.sent" | tail -n 1 >"$T/alert"
 contains "gateway strip: Turkish exact" "$T/alert" "\"text\":\"$TR\""
 contains "gateway strip: UCS-2" "$T/alert" '"encoding":"ucs2"'
 id=$(tam g send "Café rápido" | head -n 1)
 wait_bc g "$id"
-sim m1 wait-sent 3 20 >/dev/null || fail "alert not sent"
+sim m1 wait-sent 3 "$WAIT_MAX" >/dev/null || fail "alert not sent"
 grep '"to":"+14155550111"' "$T/m1.sent" | tail -n 1 >"$T/alert"
 contains "gateway strip: Spanish" "$T/alert" '"text":"Café rapido"'
 
@@ -182,14 +182,14 @@ sim m1 pdu 31 "$RP" >/dev/null || fail "sim pdu report"
 i=0
 until grep -q 'status-report mr=200 .*status=65' "$T/g.log"; do
 	i=$((i + 1))
-	if [ "$i" -gt 300 ]; then
+	if [ "$i" -gt "$((WAIT_MAX * 10))" ]; then
 		fail "report with cut user data not taken:"
 		tail -5 "$T/g.log" | sed 's/^/    /'
 		break
 	fi
 	sleep 0.1	# polling a condition, not a fixed wait
 done
-[ "$i" -le 300 ] && ok
+[ "$i" -le "$((WAIT_MAX * 10))" ] && ok
 tam g inbox --all --json >"$T/inbox.json" 2>&1
 check "report not in the inbox" 0 \
     "$(grep -o 'undecodable' "$T/inbox.json" | wc -l)"

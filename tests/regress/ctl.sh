@@ -11,12 +11,12 @@ if [ ! -x "$HOLD" ]; then
 	exit 1
 fi
 
-# wait_line FILE TEXT: until FILE has a line containing TEXT (60 s)
+# wait_line FILE TEXT: until FILE has a line containing TEXT (WAIT_MAX)
 wait_line() {
 	i=0
 	while ! grep -qF -- "$2" "$1" 2>/dev/null; do
 		i=$((i + 1))
-		if [ "$i" -gt 600 ]; then
+		if [ "$i" -gt "$((WAIT_MAX * 10))" ]; then
 			fail "no \"$2\" in $1:"
 			sed 's/^/    /' "$1" 2>/dev/null | head -10
 			return 1

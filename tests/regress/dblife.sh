@@ -12,13 +12,13 @@ if [ ! -x "$DBPAGE" ]; then
 	exit 1
 fi
 
-# gw_exit NAME PID: waits (up to 30 s) for the daemon to exit by itself;
+# gw_exit NAME PID: waits (up to WAIT_MAX seconds) for the daemon to exit by itself;
 # its exit status in $gw_rc (or "running")
 gw_exit() {
 	i=0
 	while kill -0 "$2" 2>/dev/null; do
 		i=$((i + 1))
-		if [ "$i" -gt 300 ]; then
+		if [ "$i" -gt "$((WAIT_MAX * 10))" ]; then
 			gw_rc=running
 			fail "$1: still running"
 			sed 's/^/    /' "$T/$1.log" | tail -20

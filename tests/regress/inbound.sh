@@ -17,7 +17,7 @@ wait_log() {
 	i=0
 	until [ "$(grep -cF -- "$2" "$T/$1.log")" -ge "${3:-1}" ]; do
 		i=$((i + 1))
-		if [ "$i" -gt 300 ]; then
+		if [ "$i" -gt "$((WAIT_MAX * 10))" ]; then
 			fail "no \"$2\" (x${3:-1}) in the log of $1"
 			tail -n 20 "$T/$1.log" | sed 's/^/    /'
 			return 1
@@ -54,9 +54,9 @@ gw_wait_ready d
 for i in 1 2 3 4 5 6; do
 	sim d1 sms "+1415555030$i" "JOIN" >/dev/null
 done
-sim d1 wait-sent 6 30 >/dev/null || fail "d1: joins"
+sim d1 wait-sent 6 "$WAIT_MAX" >/dev/null || fail "d1: joins"
 id=$(tam d send "Rally moved to City Hall, 6pm" | head -n 1)
-sim d1 wait-sent 7 30 >/dev/null || fail "d1: first alert"
+sim d1 wait-sent 7 "$WAIT_MAX" >/dev/null || fail "d1: first alert"
 touch "$T/full"			# the disk is full from now on
 sim d1 sms +14155550306 "STOP" >/dev/null
 stop_at=$(wc -l <"$T/d1.sent")
@@ -67,7 +67,7 @@ wait_bc d "$id"
 i=0
 until sent_to d1 +14155550306 | grep -q unsubscribed; do
 	i=$((i + 1))
-	[ "$i" -gt 300 ] && break
+	[ "$i" -gt "$((WAIT_MAX * 10))" ] && break
 	sleep 0.1	# polling a condition
 done
 check "disk full: nothing but the confirmation after STOP" \
@@ -110,7 +110,7 @@ outbox_idle() {
 	until [ "$(sql "$1" "SELECT COUNT(*) FROM outbox WHERE state IN \
 	    ('queued', 'sending')")" = 0 ]; do
 		i=$((i + 1))
-		if [ "$i" -gt 600 ]; then
+		if [ "$i" -gt "$((WAIT_MAX * 10))" ]; then
 			fail "outbox of $1 not empty"
 			return 1
 		fi
@@ -124,7 +124,7 @@ wait_repeats() {
 	until tam "$1" inbox --all --json |
 	    grep -q "\"from\":\"$2\".*\"repeats\":$(($3 - 1))[,}]"; do
 		i=$((i + 1))
-		if [ "$i" -gt 1800 ]; then
+		if [ "$i" -gt "$((WAIT_MAX * 10))" ]; then
 			fail "inbox of $1: $2 never reached $3 texts"
 			tam "$1" inbox --all --json | tr '}' '\n' | grep "$2" |
 			    head -3
@@ -168,7 +168,7 @@ i=0
 until [ "$(sql f "SELECT COUNT(*) FROM consent_events WHERE \
     phone = '+14155550403'")" = 10 ]; do
 	i=$((i + 1))
-	[ "$i" -gt 300 ] && break
+	[ "$i" -gt "$((WAIT_MAX * 10))" ] && break
 	sleep 0.1	# polling a condition
 done
 check "JOIN/STOP cycling: consent events" "10|5|5" \
@@ -222,7 +222,7 @@ forward = +14155550177
 EOF2
 gw_start c c1
 sim c1 sms +14155550405 "Where is the meeting?" >/dev/null
-sim c1 wait-sent 1 20 >/dev/null || fail "c1: forward"
+sim c1 wait-sent 1 "$WAIT_MAX" >/dev/null || fail "c1: forward"
 sim c1 sms +14155550160 "From +14155550405: Where is the meeting?" \
     >/dev/null
 sim c1 sms +14155550406 "JOIN" >/dev/null

@@ -125,7 +125,7 @@ inbox_once() {
 		n=$(grep -o "\"text\":\"$3\"" "$T/inbox.json" | wc -l)
 		[ "$n" -ge 1 ] && break
 		i=$((i + 1))
-		[ "$i" -gt 300 ] && break
+		[ "$i" -gt "$((WAIT_MAX * 10))" ] && break
 		sleep 0.1	# polling a condition, not a fixed wait
 	done
 	check "$1: \"$3\" stored once" 1 "$n"

@@ -66,7 +66,7 @@ chat g "init" "$G" \
     'AT+CMEE=1' 'OK' \
     'AT+CPIN?' '+CPIN: READY' '' 'OK' \
     'AT+CGMI' 'tambuli' '' 'OK' \
-    'AT+CGSN' '490154203237518' '' 'OK' \
+    'AT+CGSN' '352099000000001' '' 'OK' \
     'AT+CSQ' '+CSQ: 20,99' '' 'OK' \
     'AT+COPS?' '+COPS: 0,0,"SimNet",7' '' 'OK' \
     'AT+CREG?' '+CREG: 0,1' '' 'OK' \

@@ -24,7 +24,7 @@ recv_start() {
 	i=0
 	until grep -q '^bound$' "$T/$1.notify" 2>/dev/null; do
 		i=$((i + 1))
-		[ "$i" -gt 300 ] && { fail "notify_recv $1 did not start"; cat "$T/$1.rerr"; return 1; }
+		[ "$i" -gt "$((WAIT_MAX * 10))" ] && { fail "notify_recv $1 did not start"; cat "$T/$1.rerr"; return 1; }
 		sleep 0.1	# polling a condition, not a fixed wait
 	done
 }
@@ -34,7 +34,7 @@ wait_line() {
 	i=0
 	while [ "$(grep -c -- "$2" "$T/$1.notify" 2>/dev/null)" -lt "${3:-1}" ]; do
 		i=$((i + 1))
-		if [ "$i" -gt 300 ]; then
+		if [ "$i" -gt "$((WAIT_MAX * 10))" ]; then
 			fail "$1: no ${3:-1} lines matching '$2' in:"
 			sed 's/^/    /' "$T/$1.notify" | tail -20
 			return 1

@@ -627,6 +627,8 @@ int	 inbox_mark_handled(struct db *, const char *);
  * *complete is the joined text (allocated) and the parts are gone; else
  * NULL.  A part seen twice is stored once; a part of a message completed
  * in the last day, with the same text, is a duplicate and ignored.
+ * Inside the caller's transaction (a savepoint), so the caller can act
+ * on the joined text and undo both together.
  */
 int	 inbox_part_add(struct db *, const char *, unsigned, unsigned,
 	    unsigned, const char *, int64_t, const char *, char **);

@@ -667,13 +667,64 @@ inbound_time(const struct sms_time *t)
 	return gw_now();
 }
 
+/*
+ * One part of a long text: stored, and when it is the last one missing,
+ * the joined text acted on, in one transaction.  A failure undoes both:
+ * the part stays on the SIM and is read again, the parts before it stay
+ * stored.  (Parts consumed in a transaction of their own, with the
+ * action failing after, made the re-read part look like the network
+ * repeating a completed message: it was deleted, the text lost.)
+ */
+static int
+inbound_part(struct gw *gw, const char *phone, const struct sms_msg *msg,
+    const char *modem)
+{
+	char	*full = NULL;
+
+	if (db_begin(gw->db) == -1)
+		goto fail;
+	/* UCS-2 parts keep their UTF-16: a surrogate pair may be split
+	 * between two of them */
+	if (inbox_part_add_ucs2(gw->db, phone, msg->concat.ref,
+	    msg->concat.parts, msg->concat.part, msg->text,
+	    msg->encoding == SMS_ENC_UCS2 && !msg->compressed ? msg->data :
+	    NULL, msg->data_len, gw_now(), modem, &full) == -1) {
+		db_rollback(gw->db);
+		goto fail;
+	}
+	log_debug("%s: from=%s part %u/%u ref %u%s", __func__,
+	    log_number(phone), msg->concat.part, msg->concat.parts,
+	    msg->concat.ref, full ? " (complete)" : "");
+	if (full != NULL && inbound_act(gw, phone, full, gw_now(), modem,
+	    NULL) == -1) {
+		db_rollback(gw->db);
+		goto fail;
+	}
+	if (db_commit(gw->db) == -1)
+		goto fail;
+	if (full != NULL) {
+		organizer_committed(gw, 1);
+		if (gw->forget_ckpt)
+			inbound_forgotten(gw);
+	}
+	free(full);
+	return 0;
+fail:
+	organizer_committed(gw, 0);
+	log_warnx("from=%s part %u/%u not processed, will be read again: %s",
+	    log_number(phone), msg->concat.part, msg->concat.parts,
+	    db_error(gw->db));
+	free(full);
+	return -1;
+}
+
 void
 inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 {
 	struct gw_modem		*gm = arg;
 	struct gw		*gw = gm->gw;
 	const struct sms_msg	*msg = s->msg;
-	char			 phone[PDU_ADDR_MAX * 3 + 2], *text, *full;
+	char			 phone[PDU_ADDR_MAX * 3 + 2], *text;
 	const char		*from = NULL;
 	int			 rc;
 
@@ -696,33 +747,7 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 		goto ack;
 	}
 	if (msg->concat.present && msg->concat.parts > 1) {
-		/* UCS-2 parts keep their UTF-16: a surrogate pair may be
-		 * split between two of them */
-		if (inbox_part_add_ucs2(gw->db, phone, msg->concat.ref,
-		    msg->concat.parts, msg->concat.part, msg->text,
-		    msg->encoding == SMS_ENC_UCS2 && !msg->compressed ?
-		    msg->data : NULL,
-		    msg->data_len, gw_now(), gm->name, &full) == -1) {
-			log_warnx("from=%s part not stored, will be read again: "
-			    "%s", log_number(phone), db_error(gw->db));
-			rc = -1;
-			goto ack;
-		}
-		log_debug("%s: from=%s part %u/%u ref %u%s", __func__,
-		    log_number(phone), msg->concat.part, msg->concat.parts,
-		    msg->concat.ref, full ? " (complete)" : "");
-		rc = 0;
-		if (full != NULL) {
-			/* the parts were consumed: if processing fails now the
-			 * joined text goes to the inbox as is */
-			if (inbound_process(gw, phone, full, gw_now(),
-			    gm->name, NULL) == -1 &&
-			    inbound_keep(gw, phone, full, gw_now(), gm->name,
-			    NULL) == -1)
-				rc = -1;	/* the parts are gone: keep
-						 * this last one on the SIM */
-			free(full);
-		}
+		rc = inbound_part(gw, phone, msg, gm->name);
 		goto ack;
 	}
 	rc = inbound_process(gw, phone, msg->text, inbound_time(&msg->scts),

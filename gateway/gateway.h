@@ -39,6 +39,8 @@
 #define GW_POLLS_OPEN		8	/* open polls a reply is matched against */
 #define GW_REPORT_WINDOW	(3 * 24 * 3600)	/* status reports match
 						 * messages this recent */
+#define GW_REPORTS_HELD		1024	/* status reports not recorded yet
+					 * (the disk full), tried again */
 
 struct gw;
 struct ctl;
@@ -123,6 +125,15 @@ struct gw_held {
 	char			 phone[24];
 };
 
+/* A status report the database did not take yet (inbound.c). */
+struct gw_report {
+	char			 modem[CONF_NAME_MAX];
+	char			 phone[PDU_ADDR_MAX * 3 + 2];
+	int			 mr;
+	int			 status;
+	int64_t			 at;		/* when it arrived */
+};
+
 struct gw {
 	struct event_base	*base;
 	struct db		*db;
@@ -158,6 +169,10 @@ struct gw {
 	int			 forget_ckpt;	/* a number was forgotten: the
 						 * WAL is still to truncate */
 	struct organizer_q	*org;		/* organizer.c: PIN checks */
+	struct gw_report	*reports;	/* held, oldest first */
+	size_t			 nreports;
+	long			 reports_lost;	/* beyond GW_REPORTS_HELD */
+	struct event		*ev_reports;	/* try the held again */
 };
 
 enum reply_kind {
@@ -256,6 +271,7 @@ void		 credit_ussd(struct modem *, int, const char *, void *);
 /* inbound.c */
 void		 inbound_sms(struct modem *, const struct modem_sms *, void *);
 void		 inbound_report(struct modem *, const struct sms_msg *, void *);
+void		 inbound_reports_free(struct gw *);
 void		 inbound_housekeeping(struct gw *);
 void		 inbound_forgotten(struct gw *);
 void		 inbound_reread_cb(evutil_socket_t, short, void *);

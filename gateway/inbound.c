@@ -767,28 +767,118 @@ ack:
 	inbound_retry_later(gm);
 }
 
+/*
+ * Record one status report: 1 recorded (matched or not), 0 when the
+ * database did not take it (logged).
+ */
+static int
+inbound_report_record(struct gw *gw, const struct gw_report *r)
+{
+	int64_t	id;
+	int	rc;
+
+	rc = outbox_report(gw->db, r->modem, r->mr, r->phone, r->status,
+	    GW_REPORT_WINDOW, r->at, &id);
+	if (rc == -1) {
+		log_warnx("modem=%s status-report mr=%d not recorded, will be "
+		    "tried again: %s", r->modem, r->mr, db_error(gw->db));
+		return 0;
+	}
+	if (rc == 0)
+		log_info("modem=%s status-report mr=%d to=%s status=%d "
+		    "matched=none", r->modem, r->mr, log_number(r->phone),
+		    r->status);
+	else
+		log_info("outbox=%lld modem=%s status-report mr=%d status=%d",
+		    (long long)id, r->modem, r->mr, r->status);
+	return 1;
+}
+
+/*
+ * The held reports, oldest first, until one fails again; then again in
+ * GW_REREAD_SEC.
+ */
+static void
+inbound_reports_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw	*gw = arg;
+	struct timeval	 tv = { GW_REREAD_SEC, 0 };
+	size_t		 n = 0;
+
+	(void)fd;
+	(void)what;
+	while (n < gw->nreports && inbound_report_record(gw, &gw->reports[n]))
+		n++;
+	memmove(gw->reports, gw->reports + n,
+	    (gw->nreports - n) * sizeof *gw->reports);
+	gw->nreports -= n;
+	if (gw->nreports > 0 && !gw->stopping)
+		evtimer_add(gw->ev_reports, &tv);
+	else if (gw->reports_lost > 0) {
+		log_warnx("status reports: %ld were not recorded (more than "
+		    "%d waited for the database)", gw->reports_lost,
+		    GW_REPORTS_HELD);
+		gw->reports_lost = 0;
+	}
+}
+
+/*
+ * A status report: the modem has consumed it, so one the database does
+ * not take (the disk full) is held here and tried again, or a broadcast
+ * would show it undelivered for ever.
+ */
 void
 inbound_report(struct modem *m, const struct sms_msg *msg, void *arg)
 {
-	struct gw_modem	*gm = arg;
-	struct gw	*gw = gm->gw;
-	char		 phone[PDU_ADDR_MAX * 3 + 2];
-	int64_t		 id;
-	int		 rc;
+	struct gw_modem		*gm = arg;
+	struct gw		*gw = gm->gw;
+	struct gw_report	 r;
+	struct timeval		 tv = { GW_REREAD_SEC, 0 };
 
 	(void)m;
-	inbound_sender(gw, msg, phone, sizeof phone);
-	rc = outbox_report(gw->db, gm->name, (int)msg->mr, phone,
-	    (int)msg->status, GW_REPORT_WINDOW, gw_now(), &id);
-	if (rc == -1)
-		log_warnx("status report mr=%u: %s", msg->mr, db_error(gw->db));
-	else if (rc == 0)
-		log_info("modem=%s status-report mr=%u to=%s status=%u "
-		    "matched=none", gm->name, msg->mr, log_number(phone),
-		    msg->status);
-	else
-		log_info("outbox=%lld modem=%s status-report mr=%u status=%u",
-		    (long long)id, gm->name, msg->mr, msg->status);
+	memset(&r, 0, sizeof r);
+	strlcpy(r.modem, gm->name, sizeof r.modem);
+	inbound_sender(gw, msg, r.phone, sizeof r.phone);
+	r.mr = (int)msg->mr;
+	r.status = (int)msg->status;
+	r.at = gw_now();
+	/* after the held ones: a report of the same message comes later */
+	if (gw->nreports == 0 && inbound_report_record(gw, &r))
+		return;
+	if (gw->nreports >= GW_REPORTS_HELD) {
+		gw->reports_lost++;
+		return;
+	}
+	if (gw->reports == NULL)
+		gw->reports = xcalloc(GW_REPORTS_HELD, sizeof *gw->reports);
+	gw->reports[gw->nreports++] = r;
+	if (gw->ev_reports == NULL)
+		gw->ev_reports = evtimer_new(gw->base, inbound_reports_cb, gw);
+	if (!evtimer_pending(gw->ev_reports, NULL))
+		evtimer_add(gw->ev_reports, &tv);
+}
+
+/* At exit: the held reports tried once more; what is left is lost with
+ * the daemon (said so). */
+void
+inbound_reports_free(struct gw *gw)
+{
+	size_t	n = 0;
+
+	while (gw->db != NULL && gw->wipe == 0 && n < gw->nreports &&
+	    inbound_report_record(gw, &gw->reports[n]))
+		n++;
+	gw->nreports -= n;
+	if (gw->nreports > 0 || gw->reports_lost > 0)
+		log_warnx("status reports: %zu not recorded at exit",
+		    gw->nreports + (size_t)gw->reports_lost);
+	if (gw->ev_reports != NULL)
+		event_free(gw->ev_reports);
+	gw->ev_reports = NULL;
+	free(gw->reports);
+	gw->reports = NULL;
+	gw->nreports = 0;
+	gw->reports_lost = 0;
 }
 
 static void

@@ -675,6 +675,7 @@ tambulid_free(struct gw *gw)
 		event_free(gw->ev_house);
 	purge_free(gw);
 	organizer_free(gw);
+	inbound_reports_free(gw);
 	sched_free(gw);
 	if (gw->ev_debug != NULL)
 		event_free(gw->ev_debug);

@@ -44,13 +44,17 @@ cat >"$T/d.conf" <<'EOF2'
 organization = Migrant Alliance
 contact = +1 415 555 0199
 EOF2
-# the daemon alone runs with the shim (ASan wants to come first otherwise)
-LD_PRELOAD=$SHIM TAMBULI_ENOSPC_DB=$T/d.db TAMBULI_ENOSPC_FLAG=$T/full \
-    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
-    "$BIN"/tambulid -c "$T/d.conf" --db "$T/d.db" --socket "$T/d.sock" \
-    --modem "$T/d1.tty" >>"$T/d.log" 2>&1 &
-pids="$pids $!"
-gw_wait_ready d
+# gw_start_shim NAME SIM: a daemon whose disk fills while $T/full exists
+# (the daemon alone runs with the shim: ASan wants to come first otherwise)
+gw_start_shim() {
+	LD_PRELOAD=$SHIM TAMBULI_ENOSPC_DB=$T/$1.db TAMBULI_ENOSPC_FLAG=$T/full \
+	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    "$BIN"/tambulid -c "$T/$1.conf" --db "$T/$1.db" \
+	    --socket "$T/$1.sock" --modem "$T/$2.tty" >>"$T/$1.log" 2>&1 &
+	pids="$pids $!"
+	gw_wait_ready "$1"
+}
+gw_start_shim d d1
 for i in 1 2 3 4 5 6; do
 	sim d1 sms "+1415555030$i" "JOIN" >/dev/null
 done
@@ -86,6 +90,38 @@ contains "disk full: broadcast counts" "$T/bc.json" '"skipped":1'
 tam d subscribers list --json >"$T/subs.json"
 contains "disk full: opted out" "$T/subs.json" \
     '"phone":"+14155550306","status":"opted-out"'
+
+# delivery reports that arrive while the disk is full: held and recorded
+# once there is room (they were dropped: the alert showed undelivered)
+sim_start r1 --report-delay 3000
+cat >"$T/r.conf" <<'EOF2'
+[gateway]
+organization = Migrant Alliance
+reports = yes
+EOF2
+gw_start_shim r r1
+sim r1 sms +14155550311 "JOIN" >/dev/null
+sim r1 sms +14155550312 "JOIN" >/dev/null
+sim r1 wait-sent 2 "$WAIT_MAX" >/dev/null || fail "r1: joins"
+# r_count STATE N: N texts of the outbox are in STATE
+r_count() {
+	[ "$(sql r "SELECT COUNT(*) FROM outbox WHERE state = '$1'")" = "$2" ]
+}
+wait_until r_count delivered 2 || fail "r: the joins' replies not delivered"
+id=$(tam r send "Rally at noon" | head -n 1)
+wait_until r_count sent 2 || fail "r: alerts not recorded sent"
+touch "$T/full"
+# a report not taken, and tried again (5 s later: both have come)
+wait_log r "not recorded, will be tried again" 2
+check "disk full: no report recorded" 2 "$(sql r "SELECT COUNT(*) FROM \
+    outbox WHERE state = 'sent'")"
+rm -f "$T/full"
+bc_delivered() {
+	tam r broadcast show --json "$id" | grep -qF '"delivered":2,'
+}
+wait_until bc_delivered || fail "disk full: reports never recorded"
+tam r broadcast show --json "$id" >"$T/bc.json"
+contains "disk full: reports recorded later" "$T/bc.json" '"delivered":2,'
 
 # ---- floods, JOIN/STOP cycling, forward loops ------------------------------
 

@@ -306,6 +306,8 @@ db_fail(struct db *db, const char *what)
 	int	code = sqlite3_errcode(db->h);
 
 	db->busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+	if ((code & 0xff) == SQLITE_FULL)
+		db->full = 1;
 	snprintf(db->err, sizeof db->err, "%s: %s", what,
 	    db->busy ? "the database is busy (another writer)" :
 	    sqlite3_errmsg(db->h));
@@ -391,6 +393,27 @@ db_exec(struct db *db, const char *sql, const char *what)
 }
 
 /*
+ * A write met a full disk.  The write-ahead log only grows until a
+ * checkpoint copies it into the database (SQLite's own comes at 1000
+ * pages, 4 MB: more than a small disk's last free space); once copied,
+ * the next transaction writes over the log from its start, in space the
+ * file already has, unless the copy itself needs the database file to
+ * grow.  Passive: it never waits for a reader.  Its own failure changes
+ * nothing (the next failing write tries again).
+ */
+static void
+db_full_checkpoint(struct db *db)
+{
+	char	saved[sizeof db->err];
+
+	db->full = 0;
+	memcpy(saved, db->err, sizeof saved);
+	(void)sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    NULL, NULL);
+	memcpy(db->err, saved, sizeof saved);
+}
+
+/*
  * Transactions nest: the outermost is BEGIN IMMEDIATE (taking the write
  * lock at once: no read-to-write upgrade SQLITE_BUSY halfway through),
  * inner ones are savepoints, so a caller can group many single-change
@@ -403,6 +426,9 @@ db_begin(struct db *db)
 	sqlite3_stmt	*s;
 	char		 sql[32];
 
+	/* a write outside a transaction met the full disk */
+	if (db->in_tx == 0 && db->full)
+		db_full_checkpoint(db);
 	if (db->in_tx > 0) {
 		snprintf(sql, sizeof sql, "SAVEPOINT s%d", db->in_tx);
 		if (db_exec(db, sql, "begin") == -1)
@@ -466,6 +492,8 @@ db_rollback(struct db *db)
 		(void)db_step_done(db, s, "rollback");
 	memcpy(db->err, saved, sizeof saved);
 	db->in_tx = 0;
+	if (db->full)
+		db_full_checkpoint(db);
 }
 
 static int

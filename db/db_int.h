@@ -82,6 +82,9 @@ struct db {
 	sqlite3_stmt	*stmt[DB_ST_MAX];
 	char		 err[256];
 	int		 busy;
+	int		 full;		/* a write met a full disk: the
+					 * log is checkpointed once the
+					 * transaction is over */
 	int		 in_tx;
 	int		 corrupt;	/* SQLITE_CORRUPT or NOTADB seen */
 	void		(*corrupt_cb)(struct db *, void *);

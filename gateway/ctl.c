@@ -415,12 +415,28 @@ ctl_status_modem(struct ctl_client *c, struct gw_modem *gm)
 	ctl_body(c, line);
 }
 
+/* Texts, reports and outcomes the database has not taken yet. */
+static size_t
+ctl_held(const struct gw *gw)
+{
+	const struct gw_modem	*gm;
+	size_t			 n = gw->nheld + gw->nreports +
+				    (gw->held_overflow ? 1 : 0);
+
+	TAILQ_FOREACH(gm, &gw->modems, entry)
+		if (gm->ev_pending != NULL &&
+		    evtimer_pending(gm->ev_pending, NULL))
+			n++;
+	return n;
+}
+
 static void
 ctl_do_status(struct ctl_client *c, const struct ctl_request *req)
 {
 	struct gw_modem	*gm;
-	char		 line[256];
+	char		 line[512];
 	long		 depth = 0, bcs = 0;
+	size_t		 held;
 
 	if (req->argc == 1 && ctl_modem(c->ctl, req->argv[0].s, 0) == NULL) {
 		ctl_final(c, CTL_CODE_NOT_FOUND, "no modem called %s",
@@ -436,6 +452,14 @@ ctl_do_status(struct ctl_client *c, const struct ctl_request *req)
 	}
 	snprintf(line, sizeof line, "queue %ld broadcasts %ld", depth, bcs);
 	ctl_body(c, line);
+	/* commits failing (the disk full): texts wait on the SIM, nothing
+	 * is sent; the one place an organizer sees it without the log */
+	if ((held = ctl_held(c->ctl->gw)) > 0) {
+		snprintf(line, sizeof line, "database held %zu error ", held);
+		if (ctl_proto_quote(c->ctl->gw->held_err, line + strlen(line),
+		    sizeof line - strlen(line)) != -1)
+			ctl_body(c, line);
+	}
 	purge_status(c->ctl->gw, line, sizeof line);
 	ctl_body(c, line);
 	ctl_end(c, c->reqno);

@@ -173,6 +173,8 @@ struct gw {
 	size_t			 nreports;
 	long			 reports_lost;	/* beyond GW_REPORTS_HELD */
 	struct event		*ev_reports;	/* try the held again */
+	char			 held_err[256];	/* why the last text, report
+						 * or outcome was held */
 };
 
 enum reply_kind {

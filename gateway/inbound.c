@@ -762,6 +762,7 @@ ack:
 	/* not stored (the database was busy or failing): it stays on the
 	 * SIM, its sender gets nothing until it is stored, and the modem's
 	 * storage is read again before the next claim */
+	strlcpy(gw->held_err, db_error(gw->db), sizeof gw->held_err);
 	inbound_hold(gw, gm, s->index, from);
 	modem_sms_retry(m, s->index);
 	inbound_retry_later(gm);
@@ -845,6 +846,7 @@ inbound_report(struct modem *m, const struct sms_msg *msg, void *arg)
 	/* after the held ones: a report of the same message comes later */
 	if (gw->nreports == 0 && inbound_report_record(gw, &r))
 		return;
+	strlcpy(gw->held_err, db_error(gw->db), sizeof gw->held_err);
 	if (gw->nreports >= GW_REPORTS_HELD) {
 		gw->reports_lost++;
 		return;

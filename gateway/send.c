@@ -116,6 +116,8 @@ send_finish(struct gw_modem *gm)
 	if (send_record(gm) == -1) {
 		log_warnx("outbox=%lld outcome not recorded, retrying: %s",
 		    (long long)gm->item.id, db_error(gm->gw->db));
+		strlcpy(gm->gw->held_err, db_error(gm->gw->db),
+		    sizeof gm->gw->held_err);
 		evtimer_add(gm->ev_pending, &tv);
 		return;
 	}

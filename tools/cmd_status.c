@@ -67,6 +67,8 @@ struct cmd_status {
 	int			 ret_known, ret_running;
 	int64_t			 ret_secs, ret_last;
 	struct retain_counts	 ret;
+	long			 db_held;	/* not stored yet */
+	char			 db_error[CTL_PROTO_LINE_MAX + 1];
 };
 
 /* "retention SECONDS running 0|1 last_run T inbox N outbox N ..." */
@@ -140,6 +142,13 @@ cmd_status_body(const char *line, void *arg)
 	if (strcmp(av[0].s, "queue") == 0 && ac >= 4) {
 		st->queue = strtol(av[1].s, NULL, 10);
 		st->broadcasts = strtol(av[3].s, NULL, 10);
+		return;
+	}
+	/* "database held N error TEXT" */
+	if (strcmp(av[0].s, "database") == 0 && ac >= 5 &&
+	    strcmp(av[1].s, "held") == 0 && strcmp(av[3].s, "error") == 0) {
+		st->db_held = strtol(av[2].s, NULL, 10);
+		strlcpy(st->db_error, av[4].s, sizeof st->db_error);
 		return;
 	}
 	if (strcmp(av[0].s, "retention") == 0) {
@@ -476,6 +485,12 @@ cmd_status_exec(struct cmd_ctx *ctx)
 		if (db != NULL)
 			(void)outbox_depth(db, &st.queue, &st.broadcasts);
 		json_kv_int(&j, "queue", st.queue);
+		json_kv_int(&j, "not_stored", st.db_held);
+		json_key(&j, "database_error");
+		if (st.db_held > 0)
+			json_string(&j, st.db_error);
+		else
+			json_null(&j);
 		json_key(&j, "retention");
 		json_object_begin(&j);
 		json_kv_int(&j, "days", st.ret_secs / 86400);
@@ -544,6 +559,11 @@ cmd_status_exec(struct cmd_ctx *ctx)
 		}
 		if (code == CTL_CODE_OK && st.n == 0)
 			printf("no modems configured\n");
+		if (st.db_held > 0)
+			printf("database: cannot be written: %s; %ld not "
+			    "stored yet (texts wait on the SIM, nothing is "
+			    "sent; see tambuli doctor)\n", st.db_error,
+			    st.db_held);
 		if (db != NULL) {
 			(void)outbox_depth(db, &st.queue, &st.broadcasts);
 			printf("queue: %ld message%s waiting\n", st.queue,

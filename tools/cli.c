@@ -108,6 +108,56 @@ cli_time(int64_t t, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * A control character in valid UTF-8 text (C0 but line breaks, DEL,
+ * C1): a pasted escape sequence would reach every phone, force UCS-2 and
+ * replay on the terminal of whoever lists what was sent.
+ */
+int
+cli_control(const char *s, unsigned *cp, size_t *at)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i, n = 0;
+
+	for (i = 0; u[i] != '\0'; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			n++;
+		if ((u[i] < 0x20 && u[i] != '\n' && u[i] != '\r') ||
+		    u[i] == 0x7f) {
+			*cp = u[i];
+			*at = n;
+			return 1;
+		}
+		if (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f) {
+			*cp = u[i + 1];
+			*at = n;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+char *
+cli_safe(char *s, int keep_lines)
+{
+	unsigned char	*u = (unsigned char *)s;
+	size_t		 i, o = 0;
+
+	for (i = 0; u[i] != '\0'; i++) {
+		if (keep_lines && (u[i] == '\n' || u[i] == '\r'))
+			u[o++] = u[i];
+		else if (u[i] < 0x20 || u[i] == 0x7f)
+			u[o++] = '?';
+		else if (u[i] == 0xc2 && u[i + 1] >= 0x80 && u[i + 1] <= 0x9f) {
+			u[o++] = '?';
+			i++;
+		} else
+			u[o++] = u[i];
+	}
+	u[o] = '\0';
+	return s;
+}
+
 void
 cli_plan_opts(const struct conf *c, struct plan_opts *o)
 {

@@ -40,6 +40,12 @@ int64_t		 cli_now(void);
 int		 cli_duration(const char *, int64_t, int64_t, int64_t *);
 /* "2026-11-29 09:15" in local time */
 const char	*cli_time(int64_t, char *, size_t);
+/* Text from the store made safe for a terminal, in place: control
+ * characters (C0, DEL, C1) become '?', line breaks too unless keep_lines. */
+char		*cli_safe(char *, int keep_lines);
+/* 1 when typed text has a control character (C0 but line breaks, DEL,
+ * C1), with its code point and 1-based character position; else 0. */
+int		 cli_control(const char *, unsigned *, size_t *);
 /* Plan options from the configured encoding policy. */
 void		 cli_plan_opts(const struct conf *, struct plan_opts *);
 

@@ -212,6 +212,8 @@ cmd_inbox_reply_exec(struct cmd_ctx *ctx)
 	const char		*err;
 	char			 phone[PHONE_MAX], *text;
 	int64_t			 id;
+	size_t			 at_char;
+	unsigned		 ctl;
 	int			 rc = CMD_FAIL;
 
 	text = cmd_inbox_text(ctx);
@@ -233,6 +235,12 @@ cmd_inbox_reply_exec(struct cmd_ctx *ctx)
 		cmd_error("reply: %s", err);
 		free(p);
 		p = NULL;
+		goto out;
+	}
+	if (cli_control(text, &ctl, &at_char)) {
+		cmd_error("reply: control character U+%04X at character %zu "
+		    "of the text: only line breaks can be sent; remove it", ctl,
+		    at_char);
 		goto out;
 	}
 	if ((db = cli_db(&c)) == NULL)

@@ -540,7 +540,8 @@ cmd_send_exec(struct cmd_ctx *ctx)
 	const char		*vlang[CMD_SEND_NLANGS], *vtext[CMD_SEND_NLANGS];
 	char			*text, opt[16], when[32];
 	int64_t			 id, at = 0, expires = 0, now = cli_now();
-	size_t			 nv = 0, i;
+	size_t			 nv = 0, i, at_char;
+	unsigned		 ctl;
 	long			 n;
 	int			 rc = CMD_FAIL;
 
@@ -582,6 +583,12 @@ cmd_send_exec(struct cmd_ctx *ctx)
 		p = NULL;
 		goto out;
 	}
+	if (cli_control(text, &ctl, &at_char)) {
+		cmd_error("send: control character U+%04X at character %zu of "
+		    "the text: only line breaks can be sent; remove it", ctl,
+		    at_char);
+		goto out;
+	}
 	for (i = 0; i < CMD_SEND_NLANGS; i++) {
 		snprintf(opt, sizeof opt, "text-%s", cmd_send_langs[i]);
 		if ((v = cmd_get(ctx, opt)) == NULL)
@@ -589,6 +596,14 @@ cmd_send_exec(struct cmd_ctx *ctx)
 		vplan[nv] = xmalloc(sizeof *vplan[nv]);
 		if (plan_make(vplan[nv], v, strlen(v), &o, &err) == -1) {
 			cmd_error("send: --%s: %s", opt, err);
+			free(vplan[nv]);
+			goto out;
+		}
+		if (cli_control(v, &ctl, &at_char)) {
+			cmd_error("send: --%s: control character U+%04X at "
+			    "character %zu: only line breaks can be sent; "
+			    "remove it", opt, ctl, at_char);
+			plan_free(vplan[nv]);
 			free(vplan[nv]);
 			goto out;
 		}
@@ -810,6 +825,7 @@ cmd_send_list_cb(const struct broadcast *b, void *arg)
 		snprintf(text, sizeof text, "%.*s...", (int)len, b->text);
 	} else
 		snprintf(text, sizeof text, "%s", b->text);
+	cli_safe(text, 0);	/* one line per broadcast */
 	printf("%-6lld %-16s %-9s %-10s %6ld %6ld %6ld  %s%s%s%s\n",
 	    (long long)b->id, cli_time(b->created_at, t, sizeof t), b->state,
 	    b->list, b->recipients, b->sent + b->delivered, b->failed, text,
@@ -894,7 +910,7 @@ cmd_send_show_exec(struct cmd_ctx *ctx)
 	} else {
 		printf("broadcast %lld (%s)\n", (long long)b.id,
 		    b.priority >= OUTBOX_PRIO_URGENT ? "urgent" : "routine");
-		printf("text:       %s\n", b.text);
+		printf("text:       %s\n", cli_safe(b.text, 1));
 		printf("list:       %s\n", b.list);
 		if (b.author[0] != '\0')
 			printf("author:     %s (from their phone)\n", b.author);

@@ -111,6 +111,32 @@ check "variants: Spanish" 2 "$(($(count a 'Prueba de variantes') +
 check "variants: default" 12 "$(($(count a 'Variant test') +
     $(count b 'Variant test')))"
 
+# ---- control characters -----------------------------------------------------
+# refused where the text is typed, naming the character and its place
+run_expect "send: a control character" 1 tam g send \
+    "$(printf 'Rally\033[2J moved')"
+contains "send: a control character" "$T/err" \
+    "send: control character U+001B at character 6 of the text: only line breaks can be sent"
+run_expect "send --text-es: a control character" 1 tam g send \
+    --text-es "$(printf 'Hola \302\233 todos')" "Hello"
+contains "send --text-es: a control character" "$T/err" \
+    "send: --text-es: control character U+009B at character 6:"
+check "send: nothing queued for them" 0 \
+    "$(tam g broadcasts | grep -c 'Rally\|Hello')"
+# one already stored (an older version, an organizer's phone) is shown
+# with '?' for them, never sent to the terminal as it is
+sqlite3 "$T/g.db" "UPDATE broadcasts SET text = 'Evil' || char(27) || \
+    '[2J' || char(10) || 'two' WHERE id = $id"
+tam g broadcasts >"$T/out"
+contains "broadcasts: control characters shown as ?" "$T/out" \
+    "Evil?[2J?two"
+tam g broadcast show "$id" >"$T/out"
+contains "broadcast show: control characters shown as ?" "$T/out" \
+    "text:       Evil?[2J
+two"
+check "no escape reaches the terminal" 0 \
+    "$(cat "$T/out" | tr -d '\n' | tr -d '[:print:]' | wc -c)"
+
 # ---- expiry: a capped modem cannot send in time ---------------------------
 # The three JOIN replies use up the day's cap (a day: no window ends
 # during the test but at midnight).  The alert is sent only once the

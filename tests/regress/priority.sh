@@ -75,6 +75,10 @@ if [ "${left:-0}" -ge 30 ]; then ok; else
 fi
 
 # an organizer's reply, the same
+run_expect "reply: a control character" 1 tam g reply "$MEMBER" \
+    "$(printf 'Yes\033 5pm')"
+contains "reply: a control character" "$T/err" \
+    "reply: control character U+001B at character 4 of the text: only line breaks can be sent"
 run_expect "reply" 0 tam g reply "$MEMBER" "Yes, 5pm at City Hall"
 before "organizer's reply" "Yes, 5pm at City Hall" "$(nsent p)"
 

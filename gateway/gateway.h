@@ -36,6 +36,9 @@
 #define GW_REREAD_SEC		5	/* a text not stored is read again */
 #define GW_HELD_MAX		256	/* senders held back while a text from
 					 * them is not committed */
+#define GW_ORDER_WAIT		300	/* a text waits this long at most for
+					 * an earlier one from its sender
+					 * that is not read again */
 #define GW_POLLS_OPEN		8	/* open polls a reply is matched against */
 #define GW_REPORT_WINDOW	(3 * 24 * 3600)	/* status reports match
 						 * messages this recent */
@@ -123,6 +126,9 @@ struct gw_held {
 	const struct gw_modem	*gm;
 	int			 index;
 	char			 phone[24];
+	int64_t			 scts;		/* the network's time stamp
+						 * of the text, 0 unknown */
+	int64_t			 failed_at;	/* its last failure */
 };
 
 /* A status report the database did not take yet (inbound.c). */

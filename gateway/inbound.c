@@ -482,7 +482,7 @@ fail:
  */
 static void
 inbound_hold(struct gw *gw, const struct gw_modem *gm, int index,
-    const char *phone)
+    const char *phone, int64_t scts)
 {
 	struct gw_held	*h;
 	size_t		 i;
@@ -494,6 +494,8 @@ inbound_hold(struct gw *gw, const struct gw_modem *gm, int index,
 		if (h->gm == gm && h->index == index &&
 		    (index >= 0 || strcmp(h->phone, phone) == 0)) {
 			strlcpy(h->phone, phone, sizeof h->phone);
+			h->scts = scts;
+			h->failed_at = gw_now();
 			return;
 		}
 	}
@@ -508,6 +510,38 @@ inbound_hold(struct gw *gw, const struct gw_modem *gm, int index,
 	h->gm = gm;
 	h->index = index;
 	strlcpy(h->phone, phone, sizeof h->phone);
+	h->scts = scts;
+	h->failed_at = gw_now();
+}
+
+/*
+ * 1 when a text from phone, stamped scts by the network, must wait for an
+ * earlier one from the same number that is on a SIM, not stored yet: a
+ * JOIN that failed and a STOP sent after it (in a lower slot, freed
+ * meanwhile) would otherwise be acted on in the wrong order and leave
+ * the member subscribed.  Only while that earlier text is being read
+ * again (it failed in the last GW_ORDER_WAIT seconds): one that vanished
+ * from the SIM must not hold the number's texts for ever.
+ */
+static int
+inbound_waits(const struct gw *gw, const struct gw_modem *gm, int index,
+    const char *phone, int64_t scts)
+{
+	const struct gw_held	*h;
+	size_t			 i;
+
+	if (scts == 0)
+		return 0;
+	for (i = 0; i < gw->nheld; i++) {
+		h = &gw->held[i];
+		if (h->index < 0 || (h->gm == gm && h->index == index) ||
+		    h->scts == 0 || h->scts >= scts ||
+		    strcmp(h->phone, phone) != 0 ||
+		    gw_now() - h->failed_at > GW_ORDER_WAIT)
+			continue;
+		return 1;
+	}
+	return 0;
 }
 
 /*
@@ -659,6 +693,29 @@ inbound_keep(struct gw *gw, const char *phone, const char *text,
 	return rc;
 }
 
+/*
+ * The service centre's time stamp (TS 23.040 §9.2.3.11) in seconds since
+ * the epoch, 0 when absent.  Only compared between texts of one sender,
+ * which pass through the same centre: not our clock, not the phone's.
+ */
+static int64_t
+inbound_scts(const struct sms_time *t)
+{
+	int64_t	y, m, era, yoe, doy, doe;
+
+	if (!t->present)
+		return 0;
+	/* days from the civil date (proleptic Gregorian) */
+	y = t->year - (t->month <= 2);
+	m = t->month;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + t->day - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (era * 146097 + doe - 719468) * 86400 + t->hour * 3600 +
+	    t->minute * 60 + t->second - (int64_t)t->tz_quarters * 900;
+}
+
 static int64_t
 inbound_time(const struct sms_time *t)
 {
@@ -726,6 +783,7 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	const struct sms_msg	*msg = s->msg;
 	char			 phone[PDU_ADDR_MAX * 3 + 2], *text;
 	const char		*from = NULL;
+	int64_t			 scts = 0;
 	int			 rc;
 
 	if (msg == NULL) {
@@ -739,6 +797,13 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	}
 	inbound_sender(gw, msg, phone, sizeof phone);
 	from = phone;
+	scts = inbound_scts(&msg->scts);
+	if (s->index >= 0 && inbound_waits(gw, gm, s->index, phone, scts)) {
+		log_info("from=%s slot=%d waits for an earlier text from this "
+		    "number, not stored yet", log_number(phone), s->index);
+		rc = -1;
+		goto hold;
+	}
 	if (msg->encoding == SMS_ENC_8BIT) {
 		xasprintf(&text, "[%zu octets of 8-bit data]", msg->data_len);
 		rc = inbound_process(gw, phone, text, inbound_time(&msg->scts),
@@ -763,7 +828,8 @@ ack:
 	 * SIM, its sender gets nothing until it is stored, and the modem's
 	 * storage is read again before the next claim */
 	strlcpy(gw->held_err, db_error(gw->db), sizeof gw->held_err);
-	inbound_hold(gw, gm, s->index, from);
+hold:
+	inbound_hold(gw, gm, s->index, from, scts);
 	modem_sms_retry(m, s->index);
 	inbound_retry_later(gm);
 }

@@ -28,7 +28,7 @@ wait_log() {
 
 # sql NAME QUERY: a count the CLI does not show
 sql() {
-	sqlite3 "$T/$1.db" "$2"
+	sqlite3 -cmd ".timeout 10000" "$T/$1.db" "$2"
 }
 
 # ---- STOP while the disk is full ------------------------------------------
@@ -268,6 +268,41 @@ long_in_inbox() {
 wait_until long_in_inbox || fail "long text never reached the inbox"
 check "long text: kept once" 1 "$(tam f inbox --all --json | tr '}' '\n' |
     grep -cF "\"text\":\"$long\"")"
+
+# ---- order: a STOP sent after a JOIN that was not stored -------------------
+# The JOIN fails (a trigger refusing it stands in for a database error)
+# and stays in its slot; another member's text leaves a lower slot, and
+# the STOP takes it.  Read in slot order the STOP would come first and
+# the JOIN after it subscribe the member again: the STOP waits for the
+# JOIN instead.
+sim_start o1
+gw_start o o1
+sql o "CREATE TRIGGER no_join BEFORE INSERT ON consent_events WHEN \
+    NEW.phone = '+14155550421' AND NEW.event = 'opt-in' BEGIN \
+    SELECT RAISE(ABORT, 'no room'); END"
+sim o1 sms +14155550422 "Is the rally still on?" >/dev/null
+sim o1 sms +14155550421 "JOIN" >/dev/null
+wait_log o "from=+14*******21 not processed"
+o1_used() {
+	sim o1 storage | grep -q "\"used\":$1,"
+}
+wait_until o1_used 1 || fail "order: the other text is still on the SIM"
+# a second later by the network's clock
+t0=$(date +%s)
+later() {
+	[ "$(date +%s)" -gt "$t0" ]
+}
+wait_until later
+sim o1 sms +14155550421 "STOP" >/dev/null
+wait_log o "waits for an earlier text from this number"
+sql o "DROP TRIGGER no_join"
+wait_until o1_used 0 || fail "order: texts left on the SIM"
+wait_log o "from=+14*******21 keyword=STOP result=opted-out"
+check "order: the STOP after the JOIN wins" "opted-out" \
+    "$(sql o "SELECT status FROM subscribers WHERE phone = '+14155550421'")"
+check "order: consent in the order sent" "opt-in,opt-out" \
+    "$(sql o "SELECT group_concat(event) FROM (SELECT event FROM \
+    consent_events WHERE phone = '+14155550421' ORDER BY id)")"
 
 # the gateway's own number as its SIM reports it (+CNUM), not configured:
 # a text from it (a forward to the gateway's own number comes back) is

@@ -693,29 +693,6 @@ inbound_keep(struct gw *gw, const char *phone, const char *text,
 	return rc;
 }
 
-/*
- * The service centre's time stamp (TS 23.040 §9.2.3.11) in seconds since
- * the epoch, 0 when absent.  Only compared between texts of one sender,
- * which pass through the same centre: not our clock, not the phone's.
- */
-static int64_t
-inbound_scts(const struct sms_time *t)
-{
-	int64_t	y, m, era, yoe, doy, doe;
-
-	if (!t->present)
-		return 0;
-	/* days from the civil date (proleptic Gregorian) */
-	y = t->year - (t->month <= 2);
-	m = t->month;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + t->day - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return (era * 146097 + doe - 719468) * 86400 + t->hour * 3600 +
-	    t->minute * 60 + t->second - (int64_t)t->tz_quarters * 900;
-}
-
 static int64_t
 inbound_time(const struct sms_time *t)
 {
@@ -797,7 +774,7 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	}
 	inbound_sender(gw, msg, phone, sizeof phone);
 	from = phone;
-	scts = inbound_scts(&msg->scts);
+	scts = pdu_time_epoch(&msg->scts);
 	if (s->index >= 0 && inbound_waits(gw, gm, s->index, phone, scts)) {
 		log_info("from=%s slot=%d waits for an earlier text from this "
 		    "number, not stored yet", log_number(phone), s->index);

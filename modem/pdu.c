@@ -419,6 +419,24 @@ pdu_decode(const uint8_t *pdu, size_t len, struct sms_msg *m,
 	return pdu_tpdu_decode(&r, m, err);
 }
 
+int64_t
+pdu_time_epoch(const struct sms_time *t)
+{
+	int64_t	y, m, era, yoe, doy, doe;
+
+	if (!t->present)
+		return 0;
+	/* days from the civil date (proleptic Gregorian, March-based) */
+	y = t->year - (t->month <= 2);
+	m = t->month;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + t->day - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (era * 146097 + doe - 719468) * 86400 + t->hour * 3600 +
+	    t->minute * 60 + t->second - (int64_t)t->tz_quarters * 900;
+}
+
 int
 pdu_len_smsc(const uint8_t *pdu, size_t len, size_t tpdu_len)
 {

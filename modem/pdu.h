@@ -133,6 +133,9 @@ int	 pdu_decode_len(const uint8_t *pdu, size_t len, size_t tpdu_len,
 /* Which reading the announced length gives: 1 SMSC information first,
  * 0 a bare TPDU, -1 neither. */
 int	 pdu_len_smsc(const uint8_t *pdu, size_t len, size_t tpdu_len);
+/* A time stamp (TS 23.040 §9.2.3.11, its zone applied) in seconds since
+ * 1970-01-01 UTC; 0 when absent. */
+int64_t	 pdu_time_epoch(const struct sms_time *);
 
 /*
  * Convert hex (case-insensitive, no separators) to bytes.  Returns the

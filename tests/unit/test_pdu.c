@@ -756,6 +756,33 @@ end:
 	;
 }
 
+/* time stamps to seconds since the epoch (date -u -d ... +%s) */
+static void
+test_time_epoch(void)
+{
+	static const struct {
+		struct sms_time	t;
+		int64_t		want;
+	} c[] = {
+		{ { 1, 1990, 1, 1, 0, 0, 0, 0 }, 631152000 },
+		{ { 1, 2000, 2, 29, 12, 0, 0, 0 }, 951825600 },
+		{ { 1, 2024, 2, 29, 23, 59, 59, 0 }, 1709251199 },
+		{ { 1, 2024, 3, 1, 0, 0, 0, 0 }, 1709251200 },
+		/* 2026-12-05 10:00 at +08:00 is 02:00 UTC */
+		{ { 1, 2026, 12, 5, 10, 0, 0, 32 }, 1796436000 },
+		/* 2026-12-31 20:30 at -05:00 is 2027-01-01 01:30 UTC */
+		{ { 1, 2026, 12, 31, 20, 30, 0, -20 }, 1798767000 },
+		{ { 1, 2089, 12, 31, 23, 59, 59, 0 }, 3786911999 },
+		{ { 0, 2026, 12, 5, 10, 0, 0, 0 }, 0 },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++)
+		tt_int_op(pdu_time_epoch(&c[i].t), ==, c[i].want);
+end:
+	;
+}
+
 static const struct tt_case cases[] = {
 	{ "decode/table", test_decode_table },
 	{ "decode/fields", test_decode_fields },
@@ -769,6 +796,7 @@ static const struct tt_case cases[] = {
 	{ "encode/roundtrip", test_roundtrip },
 	{ "encode/deliver", test_deliver_roundtrip },
 	{ "vp", test_vp },
+	{ "time/epoch", test_time_epoch },
 	TT_END
 };
 

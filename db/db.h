@@ -645,9 +645,12 @@ int	 inbox_part_add_ucs2(struct db *, const char *, unsigned, unsigned,
 /*
  * Messages whose parts are older than before and still incomplete: the
  * parts present, joined with "[...]" where one is missing, are handed to
- * cb(phone, text, received_at, arg) and deleted.
+ * cb(phone, text, received_at, modem, arg), which stores them in the
+ * same transaction, and deleted.  cb returning -1 (db_error() set) undoes
+ * that message's transaction: its parts stay, the others go on, and this
+ * returns -1.
  */
-int	 inbox_part_expire(struct db *, int64_t, void (*)(const char *,
+int	 inbox_part_expire(struct db *, int64_t, int (*)(const char *,
 	    const char *, int64_t, const char *, void *), void *);
 /* ---- retention (retain.c) ---- */
 

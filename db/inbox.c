@@ -375,7 +375,7 @@ fail:
 
 int
 inbox_part_expire(struct db *db, int64_t before,
-    void (*cb)(const char *, const char *, int64_t, const char *, void *),
+    int (*cb)(const char *, const char *, int64_t, const char *, void *),
     void *arg)
 {
 	sqlite3_stmt	*s;
@@ -387,7 +387,7 @@ inbox_part_expire(struct db *db, int64_t before,
 	}		*list = NULL;
 	size_t		 n = 0, cap = 0, i;
 	char		*text;
-	int		 rc, missing;
+	int		 rc, missing, failed = 0;
 
 	/* completed messages are remembered for a day */
 	if ((s = db_stmt(db, DB_ST_DONE_PURGE,
@@ -433,8 +433,15 @@ inbox_part_expire(struct db *db, int64_t before,
 			free(list);
 			return -1;
 		}
-		/* the caller stores it in the same transaction */
-		cb(list[i].phone, text, list[i].at, list[i].modem, arg);
+		/* the caller stores it in the same transaction; if it
+		 * cannot, the parts stay for the next run */
+		if (cb(list[i].phone, text, list[i].at, list[i].modem,
+		    arg) == -1) {
+			free(text);
+			db_rollback(db);
+			failed = 1;
+			continue;	/* the others may go */
+		}
 		free(text);
 		if (db_commit(db) == -1) {
 			free(list);
@@ -442,5 +449,5 @@ inbox_part_expire(struct db *db, int64_t before,
 		}
 	}
 	free(list);
-	return 0;
+	return failed ? -1 : 0;
 }

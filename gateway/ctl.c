@@ -415,14 +415,22 @@ ctl_status_modem(struct ctl_client *c, struct gw_modem *gm)
 	ctl_body(c, line);
 }
 
-/* Texts, reports and outcomes the database has not taken yet. */
+/*
+ * Texts, reports and outcomes the database has not taken yet.  A held
+ * text counts while it is being tried (it failed in the last
+ * GW_ORDER_WAIT seconds): one that left the SIM some other way, or came
+ * without a slot, stays held for its sender but is not a failing write.
+ */
 static size_t
 ctl_held(const struct gw *gw)
 {
 	const struct gw_modem	*gm;
-	size_t			 n = gw->nheld + gw->nreports +
+	size_t			 i, n = gw->nreports +
 				    (gw->held_overflow ? 1 : 0);
 
+	for (i = 0; i < gw->nheld; i++)
+		if (gw_now() - gw->held[i].failed_at <= GW_ORDER_WAIT)
+			n++;
 	TAILQ_FOREACH(gm, &gw->modems, entry)
 		if (gm->ev_pending != NULL &&
 		    evtimer_pending(gm->ev_pending, NULL))

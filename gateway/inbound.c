@@ -452,6 +452,7 @@ static int
 inbound_process(struct gw *gw, const char *phone, const char *text,
     int64_t at, const char *modem, const char *flags)
 {
+	log_stage_begin();	/* what it did is said once it commits */
 	if (db_begin(gw->db) == -1)
 		goto fail;
 	if (inbound_act(gw, phone, text, at, modem, flags) == -1) {
@@ -460,11 +461,13 @@ inbound_process(struct gw *gw, const char *phone, const char *text,
 	}
 	if (db_commit(gw->db) == -1)
 		goto fail;
+	log_stage_end(1);
 	organizer_committed(gw, 1);
 	if (gw->forget_ckpt)
 		inbound_forgotten(gw);
 	return 0;
 fail:
+	log_stage_end(0);
 	organizer_committed(gw, 0);
 	log_warnx("from=%s not processed, will be read again: %s",
 	    log_number(phone), db_error(gw->db));
@@ -715,6 +718,7 @@ inbound_part(struct gw *gw, const char *phone, const struct sms_msg *msg,
 {
 	char	*full = NULL;
 
+	log_stage_begin();	/* what it did is said once it commits */
 	if (db_begin(gw->db) == -1)
 		goto fail;
 	/* UCS-2 parts keep their UTF-16: a surrogate pair may be split
@@ -736,6 +740,7 @@ inbound_part(struct gw *gw, const char *phone, const struct sms_msg *msg,
 	}
 	if (db_commit(gw->db) == -1)
 		goto fail;
+	log_stage_end(1);
 	if (full != NULL) {
 		organizer_committed(gw, 1);
 		if (gw->forget_ckpt)
@@ -744,6 +749,7 @@ inbound_part(struct gw *gw, const char *phone, const struct sms_msg *msg,
 	free(full);
 	return 0;
 fail:
+	log_stage_end(0);
 	organizer_committed(gw, 0);
 	log_warnx("from=%s part %u/%u not processed, will be read again: %s",
 	    log_number(phone), msg->concat.part, msg->concat.parts,
@@ -811,6 +817,20 @@ hold:
 	inbound_retry_later(gm);
 }
 
+/* 1 while a modem's send outcome waits to be recorded (send.c): a report
+ * of that message would find no part to match. */
+static int
+inbound_outcome_pending(const struct gw *gw)
+{
+	const struct gw_modem	*gm;
+
+	TAILQ_FOREACH(gm, &gw->modems, entry)
+		if (gm->ev_pending != NULL &&
+		    evtimer_pending(gm->ev_pending, NULL))
+			return 1;
+	return 0;
+}
+
 /*
  * Record one status report: 1 recorded (matched or not), 0 when the
  * database did not take it (logged).
@@ -851,7 +871,8 @@ inbound_reports_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	while (n < gw->nreports && inbound_report_record(gw, &gw->reports[n]))
+	while (n < gw->nreports && !inbound_outcome_pending(gw) &&
+	    inbound_report_record(gw, &gw->reports[n]))
 		n++;
 	memmove(gw->reports, gw->reports + n,
 	    (gw->nreports - n) * sizeof *gw->reports);
@@ -869,7 +890,8 @@ inbound_reports_cb(evutil_socket_t fd, short what, void *arg)
 /*
  * A status report: the modem has consumed it, so one the database does
  * not take (the disk full) is held here and tried again, or a broadcast
- * would show it undelivered for ever.
+ * would show it undelivered for ever.  So is one that comes while a send
+ * outcome is not recorded: it may be that message's.
  */
 void
 inbound_report(struct modem *m, const struct sms_msg *msg, void *arg)
@@ -887,9 +909,14 @@ inbound_report(struct modem *m, const struct sms_msg *msg, void *arg)
 	r.status = (int)msg->status;
 	r.at = gw_now();
 	/* after the held ones: a report of the same message comes later */
-	if (gw->nreports == 0 && inbound_report_record(gw, &r))
+	if (gw->nreports == 0 && !inbound_outcome_pending(gw) &&
+	    inbound_report_record(gw, &r))
 		return;
-	strlcpy(gw->held_err, db_error(gw->db), sizeof gw->held_err);
+	if (inbound_outcome_pending(gw))
+		log_info("modem=%s status-report mr=%d held: a send outcome is "
+		    "not recorded yet", r.modem, r.mr);
+	else if (gw->nreports == 0)
+		strlcpy(gw->held_err, db_error(gw->db), sizeof gw->held_err);
 	if (gw->nreports >= GW_REPORTS_HELD) {
 		gw->reports_lost++;
 		return;
@@ -926,7 +953,7 @@ inbound_reports_free(struct gw *gw)
 	gw->reports_lost = 0;
 }
 
-static void
+static int
 inbound_expired_part(const char *phone, const char *text, int64_t at,
     const char *modem, void *arg)
 {
@@ -935,11 +962,13 @@ inbound_expired_part(const char *phone, const char *text, int64_t at,
 	/* part 1 of a long "ALERT <PIN> ..." with a later part lost:
 	 * the PIN stays out of the inbox here too */
 	if (inbound_keep(gw, phone, text, at, modem,
-	    INBOX_FLAG_INCOMPLETE) == -1)
-		log_warnx("incomplete message from %s: %s", log_number(phone),
-		    db_error(gw->db));
-	else
-		log_info("from=%s inbox=1 flags=incomplete", log_number(phone));
+	    INBOX_FLAG_INCOMPLETE) == -1) {
+		log_warnx("incomplete message from %s kept as parts for "
+		    "now: %s", log_number(phone), db_error(gw->db));
+		return -1;
+	}
+	log_info("from=%s inbox=1 flags=incomplete", log_number(phone));
+	return 0;
 }
 
 /*

@@ -220,6 +220,31 @@ static void
 log_vwrite(int pri, const char *prefix, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 
+#define LOG_STAGE_MAX	16
+static struct {
+	int	on;
+	int	n;
+	char	line[LOG_STAGE_MAX][512];
+} log_stage;
+
+void
+log_stage_begin(void)
+{
+	log_stage.on = 1;
+	log_stage.n = 0;
+}
+
+void
+log_stage_end(int committed)
+{
+	int	i;
+
+	for (i = 0; committed && i < log_stage.n; i++)
+		log_emit(LOG_INFO, "", log_stage.line[i], NULL);
+	log_stage.on = 0;
+	log_stage.n = 0;
+}
+
 static void
 log_vwrite(int pri, const char *prefix, const char *fmt, va_list ap)
 {
@@ -231,6 +256,13 @@ log_vwrite(int pri, const char *prefix, const char *fmt, va_list ap)
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	if (pri == LOG_DEBUG && log_kept())
 		log_scrub(buf);
+	if (log_stage.on && pri == LOG_INFO && *prefix == '\0' &&
+	    log_stage.n < LOG_STAGE_MAX && strlen(buf) <
+	    sizeof log_stage.line[0]) {
+		memcpy(log_stage.line[log_stage.n++], buf, strlen(buf) + 1);
+		errno = saved;
+		return;
+	}
 	log_emit(pri, prefix, buf, NULL);
 	errno = saved;
 }

@@ -50,6 +50,14 @@ void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_trace(int, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
+/*
+ * Info lines written between log_stage_begin() and log_stage_end() wait
+ * (up to 16; past that they go out at once): they say what a transaction
+ * did, so they are written only if it commits (log_stage_end(1)), never
+ * for work undone.  Warnings and debug lines go out at once.
+ */
+void	log_stage_begin(void);
+void	log_stage_end(int committed);
 void	fatal(const char *, ...)
 	    __attribute__((noreturn, format(printf, 1, 2)));
 void	fatalx(const char *, ...)

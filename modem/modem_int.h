@@ -122,9 +122,14 @@ struct modem {
 	int			 sweeping;
 	int			 sweep_again;	/* more arrived: sweep once more */
 	int			 sweep_slot;	/* slot by slot: next index */
-	uint8_t			 reading[MODEM_SLOTS / 8]; /* a read is queued */
+	uint8_t			 reading[MODEM_SLOTS / 8]; /* announced, its
+					 * read waiting or queued */
 	int			 nreads;	/* single reads of texts queued */
 	int			 nrreads;	/* ... of reports (+CDSI) */
+	struct modem_slotq {		/* announced, in the order announced */
+		uint16_t	 idx[MODEM_SLOTS];
+		size_t		 head, len;
+	}			 textq, reportq;
 	int			 nreports;	/* +CDSI reads queued elsewhere */
 	int			 resync;	/* the line may be out of step */
 	int			 syncing;	/* a resync is queued */

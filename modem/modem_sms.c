@@ -357,6 +357,8 @@ modem_sms_reading(const struct modem *m, int index)
 	return (m->reading[index / 8] & (1u << (index % 8))) != 0;
 }
 
+static void	modem_sms_pump(struct modem *);
+
 /* A single read (after +CMTI) is over: the slot may be announced again. */
 static void
 modem_sms_read_done(struct modem *m, struct modem_cmd *c,
@@ -368,6 +370,7 @@ modem_sms_read_done(struct modem *m, struct modem_cmd *c,
 		m->nrreads--;
 	else if (!c->passable && m->nreads > 0)
 		m->nreads--;
+	modem_sms_pump(m);
 }
 
 static struct modem_cmd *
@@ -391,16 +394,46 @@ modem_sms_read(struct modem *m, int index, modem_done_cb done, int report)
 }
 
 /*
- * Read the slot a +CMTI named (an untrusted index: 0..MODEM_SLOTS-1),
- * once: not if a read of it is queued or it is handed over and not yet
- * deleted.  At most MODEM_READS_MAX reads wait; beyond, a sweep of the
- * whole storage (one at a time) reads it, so a flood of indications
- * costs bounded memory and sends keep their turn in the queue.  A text
- * (+CMTI) is read before the reports (+CDSI) waiting.
+ * Queue the reads of announced slots, in the order announced (the order
+ * the texts arrived: slot numbers are reused, so a later text can take a
+ * lower slot, and a JOIN read after the STOP sent after it would undo
+ * it).  At most MODEM_READS_MAX reads of each kind are in the command
+ * queue, so sends keep their turn; the rest wait here, one entry per
+ * slot (bounded however many indications come).  Texts go before the
+ * reports waiting.
+ */
+static void
+modem_sms_pump(struct modem *m)
+{
+	struct modem_slotq	*q;
+	int			 report, index;
+
+	for (report = 0; report <= 1; report++) {
+		q = report ? &m->reportq : &m->textq;
+		while (q->len > 0 && m->port != NULL && !m->dead &&
+		    (report ? m->nrreads : m->nreads) < MODEM_READS_MAX) {
+			index = q->idx[q->head];
+			q->head = (q->head + 1) % MODEM_SLOTS;
+			q->len--;
+			if (report)
+				m->nrreads++;
+			else
+				m->nreads++;
+			modem_sms_read(m, index, modem_sms_read_done, report);
+		}
+	}
+}
+
+/*
+ * The slot a +CMTI (or +CDSI) named: an untrusted index, 0..MODEM_SLOTS-1,
+ * read once: not if its read waits or it is handed over and not yet
+ * deleted.
  */
 static void
 modem_sms_announced(struct modem *m, int index, int report)
 {
+	struct modem_slotq	*q = report ? &m->reportq : &m->textq;
+
 	if (index < 0 || index >= MODEM_SLOTS) {
 		log_debug("%s: modem=%s index %d out of range: sweeping",
 		    __func__, m->name, index);
@@ -409,21 +442,14 @@ modem_sms_announced(struct modem *m, int index, int report)
 	}
 	if (modem_sms_slot_busy(m, index) || modem_sms_reading(m, index))
 		return;
-	/* counted apart: the reports of a broadcast never crowd a text
-	 * out of its own read */
-	if ((report ? m->nrreads : m->nreads) >= MODEM_READS_MAX) {
-		modem_sms_sweep(m);
-		return;
-	}
 	if (m->info.storage_used >= 0 && (m->info.storage_total < 0 ||
 	    m->info.storage_used < m->info.storage_total))
 		m->info.storage_used++;
 	m->reading[index / 8] |= (uint8_t)(1u << (index % 8));
-	if (report)
-		m->nrreads++;
-	else
-		m->nreads++;
-	modem_sms_read(m, index, modem_sms_read_done, report);
+	/* one entry per slot marked reading: never more than MODEM_SLOTS */
+	q->idx[(q->head + q->len) % MODEM_SLOTS] = (uint16_t)index;
+	q->len++;
+	modem_sms_pump(m);
 }
 
 /* The port went away or the modem restarted: nothing is queued now. */
@@ -431,6 +457,8 @@ void
 modem_sms_forget(struct modem *m)
 {
 	memset(m->reading, 0, sizeof m->reading);
+	m->textq.head = m->textq.len = 0;
+	m->reportq.head = m->reportq.len = 0;
 	m->nreads = 0;
 	m->nrreads = 0;
 	m->nreports = 0;

@@ -144,7 +144,9 @@ cli_safe(char *s, int keep_lines)
 	size_t		 i, o = 0;
 
 	for (i = 0; u[i] != '\0'; i++) {
-		if (keep_lines && (u[i] == '\n' || u[i] == '\r'))
+		if (keep_lines && u[i] == '\r' && u[i + 1] == '\n')
+			continue;	/* CRLF: one line break */
+		if (keep_lines && u[i] == '\n')
 			u[o++] = u[i];
 		else if (u[i] < 0x20 || u[i] == 0x7f)
 			u[o++] = '?';

@@ -41,7 +41,9 @@ int		 cli_duration(const char *, int64_t, int64_t, int64_t *);
 /* "2026-11-29 09:15" in local time */
 const char	*cli_time(int64_t, char *, size_t);
 /* Text from the store made safe for a terminal, in place: control
- * characters (C0, DEL, C1) become '?', line breaks too unless keep_lines. */
+ * characters (C0, DEL, C1) become '?', line breaks too unless keep_lines
+ * (then CRLF is a line break; a lone CR, which would let a line overwrite
+ * itself, is a '?'). */
 char		*cli_safe(char *, int keep_lines);
 /* 1 when typed text has a control character (C0 but line breaks, DEL,
  * C1), with its code point and 1-based character position; else 0. */

@@ -561,8 +561,8 @@ cmd_status_exec(struct cmd_ctx *ctx)
 			printf("no modems configured\n");
 		if (st.db_held > 0)
 			printf("database: cannot be written: %s; %ld not "
-			    "stored yet (texts wait on the SIM, nothing is "
-			    "sent; see tambuli doctor)\n", st.db_error,
+			    "stored yet (texts wait on the SIM, their senders "
+			    "get nothing; see tambuli doctor)\n", st.db_error,
 			    st.db_held);
 		if (db != NULL) {
 			(void)outbox_depth(db, &st.queue, &st.broadcasts);

@@ -126,14 +126,14 @@ check "send: nothing queued for them" 0 \
 # one already stored (an older version, an organizer's phone) is shown
 # with '?' for them, never sent to the terminal as it is
 sqlite3 "$T/g.db" "UPDATE broadcasts SET text = 'Evil' || char(27) || \
-    '[2J' || char(10) || 'two' WHERE id = $id"
+    '[2J' || char(10) || 'two' || char(13) || 'x' WHERE id = $id"
 tam g broadcasts >"$T/out"
 contains "broadcasts: control characters shown as ?" "$T/out" \
-    "Evil?[2J?two"
+    "Evil?[2J?two?x"
 tam g broadcast show "$id" >"$T/out"
 contains "broadcast show: control characters shown as ?" "$T/out" \
     "text:       Evil?[2J
-two"
+two?x"
 check "no escape reaches the terminal" 0 \
     "$(cat "$T/out" | tr -d '\n' | tr -d '[:print:]' | wc -c)"
 

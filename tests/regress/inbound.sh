@@ -66,6 +66,9 @@ sim d1 sms +14155550306 "STOP" >/dev/null
 stop_at=$(wc -l <"$T/d1.sent")
 # the STOP was read and could not be committed, twice (read again)
 wait_log d "from=+14*******06 not processed" 2
+# the log says what was done only once it is on disk
+check "disk full: no opt-out logged before it is stored" 0 \
+    "$(grep -c 'from=+14\*\*\*\*\*\*\*06 keyword=STOP' "$T/d.log")"
 rm -f "$T/full"			# room again
 wait_bc d "$id"
 i=0
@@ -74,6 +77,9 @@ until sent_to d1 +14155550306 | grep -q unsubscribed; do
 	[ "$i" -gt "$((WAIT_MAX * 10))" ] && break
 	sleep 0.1	# polling a condition
 done
+check "disk full: the opt-out logged once, when stored" 1 \
+    "$(grep -c 'from=+14\*\*\*\*\*\*\*06 keyword=STOP result=opted-out' \
+    "$T/d.log")"
 check "disk full: nothing but the confirmation after STOP" \
     "Migrant Alliance: you are unsubscribed and will get no more messages. Text JOIN to subscribe again." \
     "$(tail -n +$((stop_at + 1)) "$T/d1.sent" |
@@ -91,9 +97,11 @@ tam d subscribers list --json >"$T/subs.json"
 contains "disk full: opted out" "$T/subs.json" \
     '"phone":"+14155550306","status":"opted-out"'
 
-# delivery reports that arrive while the disk is full: held and recorded
-# once there is room (they were dropped: the alert showed undelivered)
-sim_start r1 --report-delay 3000
+# the disk fills while an alert is on its way: its outcome cannot be
+# recorded, and its delivery report comes meanwhile.  The report is held
+# and recorded once the outcome is (it was matched against nothing and
+# dropped: the alert showed undelivered for ever).
+sim_start r1 --report-delay 300
 cat >"$T/r.conf" <<'EOF2'
 [gateway]
 organization = Migrant Alliance
@@ -101,27 +109,25 @@ reports = yes
 EOF2
 gw_start_shim r r1
 sim r1 sms +14155550311 "JOIN" >/dev/null
-sim r1 sms +14155550312 "JOIN" >/dev/null
-sim r1 wait-sent 2 "$WAIT_MAX" >/dev/null || fail "r1: joins"
 # r_count STATE N: N texts of the outbox are in STATE
 r_count() {
 	[ "$(sql r "SELECT COUNT(*) FROM outbox WHERE state = '$1'")" = "$2" ]
 }
-wait_until r_count delivered 2 || fail "r: the joins' replies not delivered"
+wait_until r_count delivered 1 || fail "r: the join's reply not delivered"
+sim r1 fault latency 5000 >/dev/null	# the alert takes 5 s to go
 id=$(tam r send "Rally at noon" | head -n 1)
-wait_until r_count sent 2 || fail "r: alerts not recorded sent"
+wait_until r_count sending 1 || fail "r: the alert not claimed"
 touch "$T/full"
-# a report not taken, and tried again (5 s later: both have come)
-wait_log r "not recorded, will be tried again" 2
-check "disk full: no report recorded" 2 "$(sql r "SELECT COUNT(*) FROM \
-    outbox WHERE state = 'sent'")"
+wait_log r "outcome not recorded, retrying"
+wait_log r "held: a send outcome is not recorded yet"
 rm -f "$T/full"
 bc_delivered() {
-	tam r broadcast show --json "$id" | grep -qF '"delivered":2,'
+	tam r broadcast show --json "$id" | grep -qF '"delivered":1,'
 }
-wait_until bc_delivered || fail "disk full: reports never recorded"
+wait_until bc_delivered || fail "disk full: the report never recorded"
 tam r broadcast show --json "$id" >"$T/bc.json"
-contains "disk full: reports recorded later" "$T/bc.json" '"delivered":2,'
+contains "disk full: the report recorded after the outcome" "$T/bc.json" \
+    '"delivered":1,'
 
 # ---- floods, JOIN/STOP cycling, forward loops ------------------------------
 
@@ -303,6 +309,29 @@ check "order: the STOP after the JOIN wins" "opted-out" \
 check "order: consent in the order sent" "opt-in,opt-out" \
     "$(sql o "SELECT group_concat(event) FROM (SELECT event FROM \
     consent_events WHERE phone = '+14155550421' ORDER BY id)")"
+
+# ---- order: texts are read in the order they arrived ---------------------
+# 20 JOIN/STOP pairs from one member between other members' texts, on a
+# slow modem: more indications wait than reads are queued, and freed
+# slots are taken again, so slot order is not arrival order.  Every
+# change must be acted on in the order sent (a repeat means two were
+# swapped) and the last one, STOP, must stand.  (Read by a sweep in slot
+# order this failed about one run in two.)
+sim_start q1 --latency 30
+gw_start q q1
+i=0
+while [ "$i" -lt 20 ]; do
+	sim q1 sms "+1415555060$((i % 10))" "hello $i" >/dev/null
+	sim q1 sms +14155550431 JOIN >/dev/null
+	sim q1 sms "+1415555061$((i % 10))" "hi $i" >/dev/null
+	sim q1 sms +14155550431 STOP >/dev/null
+	i=$((i + 1))
+done
+wait_log q "from=+14*******31 keyword=" 40
+check "order: no change swapped" "0|40" "$(sql q "SELECT SUM(repeats), \
+    COUNT(*) FROM consent_events WHERE phone = '+14155550431'")"
+check "order: the last STOP stands" "opted-out" \
+    "$(sql q "SELECT status FROM subscribers WHERE phone = '+14155550431'")"
 
 # the gateway's own number as its SIM reports it (+CNUM), not configured:
 # a text from it (a forward to the gateway's own number comes back) is

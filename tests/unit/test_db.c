@@ -2312,7 +2312,7 @@ end:
 	test_close(&e);
 }
 
-static void
+static int
 test_in_expire_cb(const char *phone, const char *text, int64_t at,
     const char *modem, void *arg)
 {
@@ -2321,8 +2321,11 @@ test_in_expire_cb(const char *phone, const char *text, int64_t at,
 	test_acc_add(a, "%s|%s|%lld|%s", phone, text, (long long)at, modem);
 	/* stored by the caller inside the same transaction */
 	if (inbox_add(a->db, phone, text, at, modem, NULL,
-	    INBOX_FLAG_INCOMPLETE, NULL) == -1)
+	    INBOX_FLAG_INCOMPLETE, NULL) == -1) {
 		test_acc_add(a, "inbox_add: %s", db_error(a->db));
+		return -1;
+	}
+	return 0;
 }
 
 static void
@@ -2388,6 +2391,57 @@ test_in_parts_expire(void)
 end:
 	db_close(db2);
 	free(cause);
+	free(t);
+	test_close(&e);
+}
+
+/* Stores nothing for PB: as if the inbox could not take it. */
+static int
+test_in_expire_fail_cb(const char *phone, const char *text, int64_t at,
+    const char *modem, void *arg)
+{
+	struct test_acc	*a = arg;
+
+	if (strcmp(phone, PB) == 0) {
+		test_acc_add(a, "%s refused", phone);
+		db_failf(a->db, "no room");
+		return -1;
+	}
+	return test_in_expire_cb(phone, text, at, modem, arg);
+}
+
+/* The caller could not store an expired message: its parts stay. */
+static void
+test_in_parts_expire_fail(void)
+{
+	struct test_env	 e;
+	struct test_acc	 a;
+	char		*t = NULL;
+
+	memset(&a, 0, sizeof a);
+	tt_int_op(test_open(&e), ==, 0);
+	a.db = e.db;
+	tt_int_op(inbox_part_add(e.db, PA, 1, 2, 1, "one ", 100, NULL, &t), ==,
+	    0);
+	tt_int_op(inbox_part_add(e.db, PB, 2, 2, 1, "two ", 100, NULL, &t), ==,
+	    0);
+	tt_int_op(inbox_part_add(e.db, PC, 3, 2, 2, "three", 100, NULL, &t), ==,
+	    0);
+	tt_int_op(inbox_part_expire(e.db, 200, test_in_expire_fail_cb, &a), ==,
+	    -1);
+	tt_str_op(db_error(e.db), ==, "no room");
+	/* the others went; PB's part is still there */
+	tt_str_op(a.s, ==, PA "|one [...]|100|;" PB " refused;"
+	    PC "|[...]three|100|");
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts WHERE "
+	    "phone = '" PB "'"), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_parts"), ==, 1);
+	test_acc_reset(&a);
+	tt_int_op(inbox_part_expire(e.db, 200, test_in_expire_cb, &a), ==, 0);
+	tt_str_op(a.s, ==, PB "|two [...]|100|");
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbox WHERE "
+	    "flags = 'incomplete'"), ==, 3);
+end:
 	free(t);
 	test_close(&e);
 }
@@ -3639,6 +3693,7 @@ static const struct tt_case cases[] = {
 	{ "inbox/parts", test_in_parts },
 	{ "inbox/parts_invalid", test_in_parts_invalid },
 	{ "inbox/parts_expire", test_in_parts_expire },
+	{ "inbox/parts_expire_fail", test_in_parts_expire_fail },
 	{ "inbox/parts_ucs2", test_in_parts_ucs2 },
 	{ "retain/purge", test_retain },
 	{ "organizer", test_organizer },

@@ -78,6 +78,16 @@ struct modem_cmd {
 };
 TAILQ_HEAD(modem_cmds, modem_cmd);
 
+/* A text listed by a sweep, kept until the sweep is over (modem_sms.c) */
+struct modem_listed {
+	int64_t		 when;		/* service centre time stamp, UTC
+					 * seconds; 0 when it has none */
+	int		 index;
+	int		 tpdu_len;	/* the header's <length>, or -1 */
+	char		*hex;
+	size_t		 len;
+};
+
 struct modem {
 	struct event_base	*base;
 	struct modem_config	 cfg;
@@ -122,6 +132,10 @@ struct modem {
 	int			 sweeping;
 	int			 sweep_again;	/* more arrived: sweep once more */
 	int			 sweep_slot;	/* slot by slot: next index */
+	struct modem_listed	*listed;	/* this sweep's texts, handed
+					 * over oldest first when it ends */
+	size_t			 nlisted;	/* at most MODEM_SLOTS */
+	uint8_t			 inlist[MODEM_SLOTS / 8];
 	uint8_t			 reading[MODEM_SLOTS / 8]; /* announced, its
 					 * read waiting or queued */
 	int			 nreads;	/* single reads of texts queued */

@@ -18,7 +18,9 @@
  * stored.  +CMT delivers one directly.  Status reports arrive as +CDS, or
  * stored and announced with +CDSI.  Stored messages are swept with
  * AT+CMGL=4 (all) at start-up — or slot by slot with AT+CMGR on modems
- * whose CMGL hangs.  "Memory full" empties storage the same way.  The
+ * whose CMGL hangs — and handed over oldest first once the sweep is over
+ * (announced texts wait for it).  "Memory full" empties storage the same
+ * way.  The
  * modem's indexes are untrusted and its indications may flood: a slot is
  * read once (queued reads and handed-over slots are tracked), at most
  * MODEM_READS_MAX reads wait, and beyond that one sweep (at a time)
@@ -263,7 +265,7 @@ modem_sms_slot_set(struct modem *m, int index, int on)
  */
 static int
 modem_sms_decode(struct modem *m, int index, const uint8_t *buf, size_t n,
-    int tpdu_len, struct sms_msg *msg, const char **err)
+    int tpdu_len, struct sms_msg *msg, const char **err, int quiet)
 {
 	const char	*e2;
 	int		 r;
@@ -279,9 +281,10 @@ modem_sms_decode(struct modem *m, int index, const uint8_t *buf, size_t n,
 			*err = e2;
 		return -1;
 	}
-	log_warnx("modem=%s slot=%d header length %d does not fit its PDU "
-	    "of %zu octets: read with SMSC information first", m->name, index,
-	    tpdu_len, n);
+	if (!quiet)
+		log_warnx("modem=%s slot=%d header length %d does not fit its "
+		    "PDU of %zu octets: read with SMSC information first",
+		    m->name, index, tpdu_len, n);
 	return 0;
 }
 
@@ -311,7 +314,7 @@ modem_sms_deliver(struct modem *m, int index, const char *hex, size_t len,
 	s.pdu_hex = h;
 	if ((n = pdu_from_hex(h, len, buf, sizeof buf, &err)) == -1 ||
 	    modem_sms_decode(m, index, buf, (size_t)n, tpdu_len, msg,
-	    &err) == -1) {
+	    &err, 0) == -1) {
 		s.msg = NULL;
 		s.error = err;
 		log_warnx("modem=%s slot=%d undecodable message: %s", m->name,
@@ -351,6 +354,101 @@ modem_sms_cmgr_line(struct modem *m, struct modem_cmd *c,
 	    ev->resp.pdu_len);
 }
 
+/*
+ * A sweep lists what storage holds in slot order, and slots are reused:
+ * a STOP can sit in a lower slot than the JOIN sent before it (left by a
+ * crash, or by a failure to store the JOIN).  So a sweep's texts are
+ * kept until it is over and handed over oldest first, by the service
+ * centre time stamp, ties (and texts without one) by slot; announced
+ * texts wait meanwhile (modem_sms_pump).  A slot is listed once per
+ * sweep, so at most MODEM_SLOTS texts are kept.
+ */
+static void
+modem_sms_list(struct modem *m, int index, const char *hex, size_t len,
+    int tpdu_len)
+{
+	struct modem_listed	*l;
+	struct sms_msg		*msg;
+	uint8_t			 buf[PDU_MAX_OCTETS];
+	const char		*err;
+	long			 n;
+
+	if (index < 0 || index >= MODEM_SLOTS || modem_sms_slot_busy(m, index) ||
+	    (m->inlist[index / 8] & (1u << (index % 8))) != 0)
+		return;
+	if (m->listed == NULL)
+		m->listed = xcalloc(MODEM_SLOTS, sizeof *m->listed);
+	m->inlist[index / 8] |= (uint8_t)(1u << (index % 8));
+	l = &m->listed[m->nlisted++];
+	l->index = index;
+	l->tpdu_len = tpdu_len;
+	l->hex = xstrndup(hex, len);
+	l->len = len;
+	l->when = 0;
+	msg = xmalloc(sizeof *msg);
+	if ((n = pdu_from_hex(l->hex, len, buf, sizeof buf, &err)) != -1 &&
+	    modem_sms_decode(m, index, buf, (size_t)n, tpdu_len, msg, &err,
+	    1) == 0 && msg->type == SMS_DELIVER)
+		l->when = pdu_time_epoch(&msg->scts);
+	free(msg);
+}
+
+static int
+modem_sms_list_cmp(const void *a, const void *b)
+{
+	const struct modem_listed	*x = a, *y = b;
+
+	if (x->when != y->when)
+		return x->when < y->when ? -1 : 1;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Drop the listing (the port went away: storage is read again). */
+static void
+modem_sms_list_free(struct modem *m)
+{
+	size_t	i;
+
+	for (i = 0; i < m->nlisted; i++)
+		free(m->listed[i].hex);
+	free(m->listed);
+	m->listed = NULL;
+	m->nlisted = 0;
+	memset(m->inlist, 0, sizeof m->inlist);
+}
+
+/* The sweep is over: hand its texts over, oldest first. */
+static void
+modem_sms_list_deliver(struct modem *m)
+{
+	struct modem_listed	*l = m->listed;
+	size_t			 i, n = m->nlisted;
+
+	if (l == NULL)
+		return;
+	/* the owner may sweep or close the modem from its callback */
+	m->listed = NULL;
+	m->nlisted = 0;
+	memset(m->inlist, 0, sizeof m->inlist);
+	qsort(l, n, sizeof *l, modem_sms_list_cmp);
+	for (i = 0; i < n; i++) {
+		modem_sms_deliver(m, l[i].index, l[i].hex, l[i].len,
+		    l[i].tpdu_len);
+		free(l[i].hex);
+	}
+	free(l);
+}
+
+/* A slot read by a slot-by-slot sweep */
+static void
+modem_sms_sweep_line(struct modem *m, struct modem_cmd *c,
+    const struct at_event *ev)
+{
+	if (ev->pdu == NULL)
+		return;	/* an empty slot */
+	modem_sms_list(m, c->arg, ev->pdu, ev->pdulen, ev->resp.pdu_len);
+}
+
 static int
 modem_sms_reading(const struct modem *m, int index)
 {
@@ -374,14 +472,13 @@ modem_sms_read_done(struct modem *m, struct modem_cmd *c,
 }
 
 static struct modem_cmd *
-modem_sms_read_cmd(int index, modem_done_cb done)
+modem_sms_read_cmd(int index, modem_line_cb line_cb, modem_done_cb done)
 {
 	struct modem_cmd	*c;
 	char			 line[32];
 
 	snprintf(line, sizeof line, "AT+CMGR=%d", index);
-	c = modem_cmd_new(line, "+CMGR:", 0, MODEM_T_READ, modem_sms_cmgr_line,
-	    done);
+	c = modem_cmd_new(line, "+CMGR:", 0, MODEM_T_READ, line_cb, done);
 	c->arg = index;
 	return c;
 }
@@ -390,7 +487,8 @@ modem_sms_read_cmd(int index, modem_done_cb done)
 static void
 modem_sms_read(struct modem *m, int index, modem_done_cb done, int report)
 {
-	modem_cmd_read(m, modem_sms_read_cmd(index, done), report);
+	modem_cmd_read(m, modem_sms_read_cmd(index, modem_sms_cmgr_line, done),
+	    report);
 }
 
 /*
@@ -410,7 +508,8 @@ modem_sms_pump(struct modem *m)
 
 	for (report = 0; report <= 1; report++) {
 		q = report ? &m->reportq : &m->textq;
-		while (q->len > 0 && m->port != NULL && !m->dead &&
+		/* a sweep's texts go first, oldest first */
+		while (!(m->sweeping && !report) && q->len > 0 && m->port != NULL && !m->dead &&
 		    (report ? m->nrreads : m->nreads) < MODEM_READS_MAX) {
 			index = q->idx[q->head];
 			q->head = (q->head + 1) % MODEM_SLOTS;
@@ -466,6 +565,7 @@ modem_sms_forget(struct modem *m)
 	m->sweep_again = 0;
 	m->resync = 0;
 	m->syncing = 0;
+	modem_sms_list_free(m);
 }
 
 /* The owner could not store it: leave it on the SIM, read it again. */
@@ -527,8 +627,7 @@ modem_sms_cmgl_line(struct modem *m, struct modem_cmd *c,
 		    m->name, ev->line);
 		return;
 	}
-	modem_sms_deliver(m, (int)index, ev->pdu, ev->pdulen,
-	    ev->resp.pdu_len);
+	modem_sms_list(m, (int)index, ev->pdu, ev->pdulen, ev->resp.pdu_len);
 }
 
 static void
@@ -546,12 +645,24 @@ modem_sms_swept(struct modem *m, struct modem_cmd *c,
 	 * more, after a timeout too (a modem that keeps timing out is reset,
 	 * and its initialization sweeps); the owner hears "swept" only once
 	 * storage was read after its last request */
+	modem_sms_list_deliver(m);
 	if (m->sweep_again && m->port != NULL && !m->dead) {
 		modem_sms_sweep(m);
 		return;
 	}
+	modem_sms_pump(m);	/* the texts announced meanwhile */
 	if (m->cb.swept != NULL)
 		m->cb.swept(m, m->arg);
+}
+
+static void	modem_sms_sweep_step(struct modem *, struct modem_cmd *,
+		    const struct at_event *);
+
+static void
+modem_sms_sweep_read(struct modem *m, int index)
+{
+	modem_cmd_read(m, modem_sms_read_cmd(index, modem_sms_sweep_line,
+	    modem_sms_sweep_step), 0);
 }
 
 /*
@@ -571,17 +682,21 @@ modem_sms_sweep_step(struct modem *m, struct modem_cmd *c,
 		total = MODEM_SLOTS - base;
 	if (ev != NULL && m->port != NULL && !m->dead &&
 	    m->sweep_slot < base + total) {
-		modem_sms_read(m, m->sweep_slot++, modem_sms_sweep_step, 0);
+		modem_sms_sweep_read(m, m->sweep_slot++);
 		return;
 	}
-	/* the last slot, or a timeout or flush: the sweep is over */
+	/* the last slot, or a timeout or flush: the sweep is over (what
+	 * it read is handed over: a slot that keeps timing out must not
+	 * hold back the others for ever) */
 	m->sweep_slot = -1;
 	if (ev == NULL || m->port == NULL || m->dead) {
 		m->sweeping = 0;
+		modem_sms_list_deliver(m);
 		if (m->sweep_again && m->port != NULL && !m->dead) {
 			modem_sms_sweep(m);	/* asked for meanwhile */
 			return;
 		}
+		modem_sms_pump(m);
 		if (m->cb.swept != NULL && m->port != NULL)
 			m->cb.swept(m, m->arg);
 		return;
@@ -605,7 +720,7 @@ modem_sms_sweep(struct modem *m)
 	    m->info.storage_total > 0) {
 		/* slot by slot: this modem can hang in AT+CMGL */
 		m->sweep_slot = m->quirks->index_base;
-		modem_sms_read(m, m->sweep_slot++, modem_sms_sweep_step, 0);
+		modem_sms_sweep_read(m, m->sweep_slot++);
 		return;
 	}
 	modem_cmd(m, "AT+CMGL=4", "+CMGL:", 0, MODEM_T_READ,

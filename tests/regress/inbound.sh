@@ -333,6 +333,36 @@ check "order: no change swapped" "0|40" "$(sql q "SELECT SUM(repeats), \
 check "order: the last STOP stands" "opted-out" \
     "$(sql q "SELECT status FROM subscribers WHERE phone = '+14155550431'")"
 
+# ---- order: what a sweep finds is acted on oldest first -------------------
+# A crash (or a JOIN that could not be stored) leaves texts on the SIM;
+# slots are reused, so the STOP a member sent after a JOIN can sit in a
+# lower slot.  Started on that SIM, the daemon reads storage in slot
+# order (AT+CMGL, or AT+CMGR slot by slot on a Huawei): it must act on
+# the JOIN first, by the service centre time stamps, and leave the
+# member opted out.  (Handed over in slot order, the JOIN came last and
+# subscribed the member again.)  The PDUs, checked by the decoder:
+# STOP at 2026-01-15 10:00:05 UTC in slot 0, JOIN five seconds earlier
+# in slot 1.
+stop_pdu=00040B914151550544F10000621051010050000453EA130A
+join_pdu=00040B914151550544F100006210510100000004CA67D209
+check "sweep: the STOP PDU" '"text":"STOP","timestamp":"2026-01-15T10:00:05+00:00"' \
+    "$(tam q pdu decode "$stop_pdu" | grep -o '"text".*+00:00"')"
+check "sweep: the JOIN PDU" '"text":"JOIN","timestamp":"2026-01-15T10:00:00+00:00"' \
+    "$(tam q pdu decode "$join_pdu" | grep -o '"text".*+00:00"')"
+for pers in generic huawei; do
+	sim_start "s$pers" -p "$pers"
+	sim "s$pers" pdu "$stop_pdu" >/dev/null
+	sim "s$pers" pdu "$join_pdu" >/dev/null
+	gw_start "w$pers" "s$pers"
+	wait_log "w$pers" "from=+14*******41 keyword=" 2
+	check "sweep ($pers): the later STOP stands" "opted-out" \
+	    "$(sql "w$pers" "SELECT status FROM subscribers \
+	    WHERE phone = '+14155550441'")"
+	check "sweep ($pers): consent in the order sent" "opt-in,opt-out" \
+	    "$(sql "w$pers" "SELECT group_concat(event) FROM (SELECT event \
+	    FROM consent_events WHERE phone = '+14155550441' ORDER BY id)")"
+done
+
 # the gateway's own number as its SIM reports it (+CNUM), not configured:
 # a text from it (a forward to the gateway's own number comes back) is
 # kept, never forwarded or answered (the number is in no forward list)

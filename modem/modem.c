@@ -415,9 +415,16 @@ modem_cmd(struct modem *m, const char *line, const char *prefix,
 	struct modem_cmd	*c;
 
 	c = modem_cmd_new(line, prefix, flags, timeout, on_line, on_done);
+	modem_cmd_queue(m, c);
+	return c;
+}
+
+/* Queue a command made by modem_cmd_new() at the end. */
+void
+modem_cmd_queue(struct modem *m, struct modem_cmd *c)
+{
 	TAILQ_INSERT_TAIL(&m->cmds, c, entry);
 	modem_next(m);
-	return c;
 }
 
 /*
@@ -524,6 +531,12 @@ modem_next(struct modem *m)
 			modem_next(m);
 		return;
 	}
+	/* after a timeout or a stray answer the line may be out of step:
+	 * a late "+CMGR:" taken for another slot's would delete the wrong
+	 * text, so a storage command waits for a resync */
+	if (c->in_step && m->resync && !m->syncing &&
+	    modem_sms_resync(m, NULL, NULL) == 0)
+		return;	/* the resync went first */
 	m->busy = 1;
 	/* a resync first cancels a "> " the modem may be waiting in */
 	if (c->sync)

@@ -75,6 +75,9 @@ struct modem_cmd {
 	int			 late_ok;	/* sync: ... followed by OK */
 	int			 passable;	/* a text's read may go ahead of it:
 						 * a report's read, a delete */
+	int			 in_step;	/* a storage command: a late answer
+						 * to an earlier one would be taken
+						 * for its own (resync first) */
 };
 TAILQ_HEAD(modem_cmds, modem_cmd);
 
@@ -166,6 +169,7 @@ struct modem_cmd *modem_cmd(struct modem *, const char *, const char *,
 	    unsigned, int, modem_line_cb, modem_done_cb);
 struct modem_cmd *modem_cmd_new(const char *, const char *, unsigned, int,
 	    modem_line_cb, modem_done_cb);
+void	modem_cmd_queue(struct modem *, struct modem_cmd *);
 void	modem_cmd_first(struct modem *, struct modem_cmd *);
 void	modem_cmd_turn(struct modem *, struct modem_cmd *);
 void	modem_cmd_read(struct modem *, struct modem_cmd *, int);

@@ -462,12 +462,19 @@ static void
 modem_sms_read_done(struct modem *m, struct modem_cmd *c,
     const struct at_event *ev)
 {
-	(void)ev;
 	m->reading[c->arg / 8] &= (uint8_t)~(1u << (c->arg % 8));
 	if (c->passable && m->nrreads > 0)
 		m->nrreads--;
 	else if (!c->passable && m->nreads > 0)
 		m->nreads--;
+	/* no answer in time: the text is still stored, and no indication
+	 * will name it again; a sweep reads it (after the resync) */
+	if (ev == NULL && m->info.state == MODEM_READY && m->port != NULL &&
+	    !m->dead) {
+		log_warnx("modem=%s slot=%d no answer to %s: reading the "
+		    "storage again", m->name, c->arg, c->line);
+		modem_sms_sweep(m);
+	}
 	modem_sms_pump(m);
 }
 
@@ -479,6 +486,7 @@ modem_sms_read_cmd(int index, modem_line_cb line_cb, modem_done_cb done)
 
 	snprintf(line, sizeof line, "AT+CMGR=%d", index);
 	c = modem_cmd_new(line, "+CMGR:", 0, MODEM_T_READ, line_cb, done);
+	c->in_step = 1;
 	c->arg = index;
 	return c;
 }
@@ -599,6 +607,7 @@ modem_sms_done(struct modem *m, int index)
 	snprintf(line, sizeof line, "AT+CMGD=%d", index);
 	c = modem_cmd_new(line, NULL, 0, 0, NULL, modem_sms_deleted);
 	c->arg = index;
+	c->in_step = 1;
 	/* a text announced meanwhile is read first (another slot: this one
 	 * is not free until deleted) */
 	modem_cmd_read(m, c, 1);
@@ -707,6 +716,8 @@ modem_sms_sweep_step(struct modem *m, struct modem_cmd *c,
 void
 modem_sms_sweep(struct modem *m)
 {
+	struct modem_cmd	*c;
+
 	if (m->port == NULL || m->dead)
 		return;
 	if (m->sweeping) {
@@ -723,8 +734,10 @@ modem_sms_sweep(struct modem *m)
 		modem_sms_sweep_read(m, m->sweep_slot++);
 		return;
 	}
-	modem_cmd(m, "AT+CMGL=4", "+CMGL:", 0, MODEM_T_READ,
-	    modem_sms_cmgl_line, modem_sms_swept)->arg = 0;
+	c = modem_cmd_new("AT+CMGL=4", "+CMGL:", 0, MODEM_T_READ,
+	    modem_sms_cmgl_line, modem_sms_swept);
+	c->in_step = 1;
+	modem_cmd_queue(m, c);
 }
 
 void

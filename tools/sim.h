@@ -170,6 +170,7 @@ struct sim {
 	char			*rest;		/* commands after +CMGS */
 	struct event		*ev_boot, *ev_simready, *ev_reg;
 	struct event		*ev_urc, *ev_submit, *ev_cnma;
+	struct event		*ev_slow;	/* a late +CMGR answer */
 	uint8_t			 submit[PDU_MAX_OCTETS];
 	size_t			 submit_len;
 	int			 submit_result;	/* -1 ok, else +CMS code */
@@ -208,6 +209,8 @@ struct sim {
 	char			*balance;	/* answer to SIM_BALANCE_CODE, or NULL */
 	int			 race_cmti;
 	int			 hang_cmgl;
+	int			 slow_cmgr_ms;	/* the next AT+CMGR answers late */
+	int			 slow_slot;
 	int			 rep_fault_status, rep_fault_count;
 	int			 stray_ok;	/* OK at once after ^Z, +CMGS later */
 	int			 ok_no_cmgs;	/* OK, no +CMGS:, nothing sent */

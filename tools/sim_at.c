@@ -117,6 +117,7 @@ static void	sim_at_reg_cb(int, short, void *);
 static void	sim_at_urc_cb(int, short, void *);
 static void	sim_at_timer(struct event *, long);
 static void	sim_at_submit_cb(int, short, void *);
+static void	sim_at_slow_cb(int, short, void *);
 static void	sim_at_cnma_cb(int, short, void *);
 
 const struct sim_pers *
@@ -405,6 +406,7 @@ sim_at_stop_timers(struct sim *sim)
 	event_del(sim->ev_urc);
 	event_del(sim->ev_submit);
 	event_del(sim->ev_cnma);
+	event_del(sim->ev_slow);
 }
 
 static void
@@ -428,7 +430,8 @@ sim_at_init(struct sim *sim)
 	sim->ev_submit = evtimer_new(sim->base, sim_at_submit_cb, sim);
 	sim->ev_cnma = evtimer_new(sim->base, sim_at_cnma_cb, sim);
 	sim->ev_flood = evtimer_new(sim->base, sim_at_flood_cb, sim);
-	if (sim->ev_boot == NULL || sim->ev_simready == NULL ||
+	sim->ev_slow = evtimer_new(sim->base, sim_at_slow_cb, sim);
+	if (sim->ev_slow == NULL || sim->ev_boot == NULL || sim->ev_simready == NULL ||
 	    sim->ev_reg == NULL || sim->ev_urc == NULL ||
 	    sim->ev_submit == NULL || sim->ev_cnma == NULL ||
 	    sim->ev_flood == NULL)
@@ -451,6 +454,7 @@ sim_at_free(struct sim *sim)
 	event_free(sim->ev_submit);
 	event_free(sim->ev_flood);
 	event_free(sim->ev_cnma);
+	event_free(sim->ev_slow);
 	free(sim->rest);
 }
 
@@ -1303,11 +1307,25 @@ sim_at_index(struct sim *sim, struct sim_at_args *a, int i, int *slot)
 	return 0;
 }
 
+static void
+sim_at_cmgr_answer(struct sim *sim, int slot)
+{
+	struct sim_slot	*s = &sim->slots[slot];
+
+	if (!s->used) {
+		if (sim->pers->huawei)
+			sim_at_info(sim, "+CMGR: 0,,0");
+		return;
+	}
+	sim_at_info(sim, "+CMGR: %d,,%zu\r\n%s", s->stat, s->msg.tpdu_len,
+	    s->msg.hex);
+	sim_sms_read_mark(sim, slot);
+}
+
 static int
 sim_at_cmgr(struct sim *sim, int form, struct sim_at_args *a)
 {
-	struct sim_slot	*s;
-	int		 slot;
+	int	slot;
 
 	if (form == SIM_AT_TEST)
 		return SIM_AT_OK;
@@ -1319,15 +1337,17 @@ sim_at_cmgr(struct sim *sim, int form, struct sim_at_args *a)
 		return sim_at_cms(sim, 302);
 	if (a->n != 1 || sim_at_index(sim, a, 0, &slot) == -1)
 		return sim_at_cms(sim, 321);
-	s = &sim->slots[slot];
-	if (!s->used) {
-		if (sim->pers->huawei)
-			sim_at_info(sim, "+CMGR: 0,,0");
-		return SIM_AT_OK;
+	if (sim->slow_cmgr_ms > 0) {
+		/* busy (a network task): the answer, and every command
+		 * after it, waits */
+		modemsim_log(sim, "AT+CMGR answered in %d ms", sim->slow_cmgr_ms);
+		sim->slow_slot = slot;
+		sim->state = SIM_ST_BUSY;
+		sim_at_timer(sim->ev_slow, sim->slow_cmgr_ms);
+		sim->slow_cmgr_ms = 0;
+		return SIM_AT_DEFER;
 	}
-	sim_at_info(sim, "+CMGR: %d,,%zu\r\n%s", s->stat, s->msg.tpdu_len,
-	    s->msg.hex);
-	sim_sms_read_mark(sim, slot);
+	sim_at_cmgr_answer(sim, slot);
 	return SIM_AT_OK;
 }
 
@@ -1797,6 +1817,22 @@ sim_at_submit_cb(int fd, short what, void *arg)
 			sim_at_info(sim, "+CMGS: %u", mr);
 		sim_at_ok(sim);
 	}
+	sim_at_done(sim);
+	sim_at_input(sim);
+}
+
+/* The late answer to AT+CMGR (fault slow-cmgr), then what waited. */
+static void
+sim_at_slow_cb(int fd, short what, void *arg)
+{
+	struct sim	*sim = arg;
+
+	(void)fd;
+	(void)what;
+	if (sim->state != SIM_ST_BUSY)
+		return;	/* rebooted meanwhile */
+	sim_at_cmgr_answer(sim, sim->slow_slot);
+	sim_at_ok(sim);
 	sim_at_done(sim);
 	sim_at_input(sim);
 }

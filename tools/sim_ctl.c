@@ -341,6 +341,10 @@ sim_ctl_fault(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 		sim_at_hang(sim);
 	} else if (strcmp(k, "hang-cmgl") == 0 && argc == 2) {
 		sim->hang_cmgl = 1;
+	} else if (strcmp(k, "slow-cmgr") == 0 && argc == 3) {
+		if (sim_ctl_num(c, argv[2], 1, 600000, &v) == -1)
+			return;
+		sim->slow_cmgr_ms = v;
 	} else if (strcmp(k, "garbage") == 0 && argc <= 3) {
 		v = 16;
 		if (argc == 3 && sim_ctl_num(c, argv[2], 1, 65536, &v) == -1)
@@ -415,6 +419,7 @@ sim_ctl_fault(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 		sim->no_credit = 0;
 		sim->o.temp_pct = sim->o.perm_pct = 0;
 		sim->race_cmti = sim->hang_cmgl = 0;
+		sim->slow_cmgr_ms = 0;
 		sim->rep_fault_count = 0;
 		sim->o.sim_busy_s = 0;
 		sim->stray_ok = sim->ok_no_cmgs = sim->ok_prompt = 0;
@@ -532,7 +537,7 @@ static const struct sim_ctl_cmd sim_ctl_cmds[] = {
 	  ")", sim_ctl_balance },
 	{ "fault", 1, SIM_CTL_ARGS, "fault KIND [ARGS] (kinds: latency MS, "
 	  "fail-next CODE..., fail-rate temp|perm PCT, storage-full, hang, "
-	  "hang-cmgl, garbage [N], cmti-race, cmti-flood N, stray-ok [N], "
+	  "hang-cmgl, slow-cmgr MS, garbage [N], cmti-race, cmti-flood N, stray-ok [N], "
 	  "ok-no-cmgs [N], ok-before-prompt [N], garbled-cmgs [N], "
 	  "report STATUS [COUNT], "
 	  "signal N, register STATE, sim-busy S, no-credit [on|off], clear)",

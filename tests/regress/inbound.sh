@@ -363,6 +363,47 @@ for pers in generic huawei; do
 	    FROM consent_events WHERE phone = '+14155550441' ORDER BY id)")"
 done
 
+# ---- a late answer to a read --------------------------------------------
+# The modem answers an AT+CMGR after the read timeout (15 s), and holds
+# every command meanwhile.  The late answer must not be taken for the
+# next slot's (that text stored under the wrong slot, the wrong slot
+# deleted, and the next text, a STOP, lost), and the text whose read
+# timed out must still be read.
+sim_start l1
+gw_start l l1
+sim l1 sms +14155550451 JOIN >/dev/null
+sim l1 sms +14155550452 JOIN >/dev/null
+sim l1 wait-sent 2 "$WAIT_MAX" >/dev/null || fail "late read: joins"
+# the welcomes' delivery reports read, so the slow read is a text's
+l_delivered() {
+	[ "$(sql l "SELECT COUNT(*) FROM outbox WHERE state = 'delivered'")" = 2 ]
+}
+wait_until l_delivered || fail "late read: welcomes not delivered"
+sim l1 fault slow-cmgr 16000 >/dev/null
+sim l1 sms +14155550451 "Please call me, the house is flooded" >/dev/null
+sim l1 sms +14155550452 STOP >/dev/null
+wait_log l "from=+14*******52 keyword=STOP result=opted-out"
+in_inbox_once() {
+	[ "$(tam l inbox --all --json | tr '}' '\n' |
+	    grep -cF '"text":"Please call me, the house is flooded"')" = 1 ]
+}
+wait_until in_inbox_once || fail "late read: the first text is not in the inbox once"
+l1_empty() {
+	sim l1 storage | grep -q '"used":0,'
+}
+wait_until l1_empty || fail "late read: texts left on the SIM"
+check "late read: the STOP stands" "opted-out" \
+    "$(sql l "SELECT status FROM subscribers WHERE phone = '+14155550452'")"
+check "late read: the flood text kept once, from its sender" \
+    "+14155550451" "$(sql l "SELECT phone FROM inbox \
+    WHERE text = 'Please call me, the house is flooded'")"
+l_told() {
+	sent_to l1 +14155550452 | grep -q 'no more messages'
+}
+wait_until l_told || fail "late read: no confirmation"
+check "late read: the member told once" 1 \
+    "$(sent_to l1 +14155550452 | grep -c 'no more messages')"
+
 # the gateway's own number as its SIM reports it (+CNUM), not configured:
 # a text from it (a forward to the gateway's own number comes back) is
 # kept, never forwarded or answered (the number is in no forward list)

@@ -29,7 +29,6 @@
 #include "ctl_proto.h"
 #include "nettime.h"
 
-#define CMD_ADMIN_USER		"tambuli"	/* the service's user */
 #define CMD_ADMIN_FREE_FAIL	(10LL << 20)	/* bytes */
 #define CMD_ADMIN_FREE_WARN	(100LL << 20)
 #define CMD_ADMIN_CLOCK_MIN	1767225600	/* 2026-01-01: older is wrong */
@@ -149,14 +148,31 @@ cmd_admin_say(struct cmd_admin_doc *d, const char *level, const char *what,
 	putchar('\n');
 }
 
-/* The user the daemon runs as: the service user when it exists. */
+/*
+ * The user the daemon runs as: "user =" in [gateway] (what a daemon
+ * started as root becomes; the service unit starts it as that user
+ * already).  Without one the daemon stays the user it was started as,
+ * which doctor cannot know: then whoever runs doctor, and *who says so.
+ * NULL, with a fail line, when the configured user does not exist.
+ */
 static const struct passwd *
-cmd_admin_daemon_user(void)
+cmd_admin_daemon_user(struct cmd_admin_doc *d, const struct conf *c,
+    const char **who)
 {
 	const struct passwd	*pw;
 
-	if ((pw = getpwnam(CMD_ADMIN_USER)) != NULL)
+	if (c->user != NULL && *c->user != '\0') {
+		*who = "user = in [gateway]";
+		if ((pw = getpwnam(c->user)) == NULL)
+			cmd_admin_say(d, "fail", "user", "there is no user %s "
+			    "(user = in [gateway]) for tambulid to run as: "
+			    "create it (systemd-sysusers, or adduser --system "
+			    "--ingroup dialout %s), or name another",
+			    c->user, c->user);
 		return pw;
+	}
+	*who = "who runs doctor: no user = in [gateway], tambulid stays "
+	    "the user it is started as";
 	return getpwuid(geteuid());
 }
 
@@ -355,7 +371,7 @@ cmd_admin_doc_daemon(struct cmd_admin_doc *d, const struct conf *c)
 
 static void
 cmd_admin_doc_modem(struct cmd_admin_doc *d, const struct conf_modem *m,
-    const struct passwd *pw)
+    const struct passwd *pw, const char *who)
 {
 	struct stat	 st;
 	char		 real[PATH_MAX], holders[512], what[64];
@@ -375,9 +391,9 @@ cmd_admin_doc_modem(struct cmd_admin_doc *d, const struct conf_modem *m,
 	}
 	if (pw != NULL && !cmd_admin_user_rw(pw, &st)) {
 		cmd_admin_say(d, "fail", what, "%s (%s) cannot be opened by "
-		    "user %s: add it to the device's group (usermod -aG "
+		    "user %s (%s): add it to the device's group (usermod -aG "
 		    "dialout %s) or install the udev rule", m->device, real,
-		    pw->pw_name, pw->pw_name);
+		    pw->pw_name, who, pw->pw_name);
 		return;
 	}
 	n = cmd_admin_holders(real, &daemon, holders, sizeof holders);
@@ -517,6 +533,7 @@ cmd_admin_doctor_exec(struct cmd_ctx *ctx)
 	struct cmd_admin_doc	 d = { 0, 0 };
 	struct conf		 c;
 	const struct passwd	*pw;
+	const char		*who;
 	size_t			 i;
 
 	memset(&c, 0, sizeof c);
@@ -531,9 +548,9 @@ cmd_admin_doctor_exec(struct cmd_ctx *ctx)
 	    "(no file: defaults)", c.nmodems, c.nmodems == 1 ? "" : "s");
 	cmd_admin_doc_db(&d, &c);
 	cmd_admin_doc_daemon(&d, &c);
-	pw = cmd_admin_daemon_user();
+	pw = cmd_admin_daemon_user(&d, &c, &who);
 	for (i = 0; i < c.nmodems; i++)
-		cmd_admin_doc_modem(&d, &c.modems[i], pw);
+		cmd_admin_doc_modem(&d, &c.modems[i], pw, who);
 	if (c.nmodems == 0)
 		cmd_admin_say(&d, "warn", "modems", "none configured: add a "
 		    "[modem NAME] section with device = /dev/serial/by-id/...");

@@ -235,11 +235,14 @@ cmd_admin_proc_name(const char *pid, char *name, size_t len)
 
 /*
  * Processes that have path open, as "name (pid N)" joined by ", ", into
- * buf; the count.  Only what /proc lets us see (root sees all).
- * *daemon is set when tambulid is one of them.
+ * buf; the count.  Only what /proc lets us see: other users' open files
+ * only to root, so *hidden counts the processes we could not look into
+ * (and is set too when /proc hides other users' processes altogether,
+ * mounted with hidepid).  *daemon is set when tambulid is one of them.
  */
 static int
-cmd_admin_holders(const char *path, int *daemon, char *buf, size_t len)
+cmd_admin_holders(const char *path, int *daemon, int *hidden, char *buf,
+    size_t len)
 {
 	DIR		*proc, *fds;
 	struct dirent	*p, *f;
@@ -250,14 +253,21 @@ cmd_admin_holders(const char *path, int *daemon, char *buf, size_t len)
 
 	buf[0] = '\0';
 	*daemon = 0;
-	if ((proc = opendir("/proc")) == NULL)
+	/* pid 1 is always there, unless /proc hides it from us */
+	*hidden = access("/proc/1", F_OK) == -1;
+	if ((proc = opendir("/proc")) == NULL) {
+		*hidden = 1;
 		return 0;
+	}
 	while ((p = readdir(proc)) != NULL) {
 		if (p->d_name[0] < '1' || p->d_name[0] > '9')
 			continue;
 		snprintf(dir, sizeof dir, "/proc/%s/fd", p->d_name);
-		if ((fds = opendir(dir)) == NULL)
+		if ((fds = opendir(dir)) == NULL) {
+			if (errno != ENOENT)	/* not just gone */
+				(*hidden)++;
 			continue;
+		}
 		hit = 0;
 		while (!hit && (f = readdir(fds)) != NULL) {
 			snprintf(fd, sizeof fd, "%s/%s", dir, f->d_name);
@@ -375,7 +385,7 @@ cmd_admin_doc_modem(struct cmd_admin_doc *d, const struct conf_modem *m,
 {
 	struct stat	 st;
 	char		 real[PATH_MAX], holders[512], what[64];
-	int		 n, daemon;
+	int		 n, daemon, hidden;
 
 	snprintf(what, sizeof what, "modem %s", m->name);
 	if (realpath(m->device, real) == NULL || stat(real, &st) == -1) {
@@ -396,13 +406,20 @@ cmd_admin_doc_modem(struct cmd_admin_doc *d, const struct conf_modem *m,
 		    pw->pw_name, who, pw->pw_name);
 		return;
 	}
-	n = cmd_admin_holders(real, &daemon, holders, sizeof holders);
+	n = cmd_admin_holders(real, &daemon, &hidden, holders,
+	    sizeof holders);
 	if (n > (daemon ? 1 : 0))
 		cmd_admin_say(d, "fail", what, "%s is held by %s: %s", real,
 		    holders, strstr(holders, "ModemManager") != NULL ?
 		    "stop ModemManager (systemctl disable --now "
 		    "ModemManager) or install tambuli's udev rule" :
 		    "stop that program");
+	else if (hidden)
+		cmd_admin_say(d, "warn", what, "%s (%s)%s; could not check "
+		    "whether another program (ModemManager?) holds it: only "
+		    "root sees other users' open files; run sudo tambuli "
+		    "doctor", m->device, real, daemon ? ", in use by "
+		    "tambulid" : "");
 	else
 		cmd_admin_say(d, "ok", what, "%s (%s)%s", m->device, real,
 		    daemon ? ", in use by tambulid" : "");

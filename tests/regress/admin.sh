@@ -96,7 +96,7 @@ contains "doctor: permissions" "$T/out" "fail  permissions   $T/g.db is mode 064
 contains "doctor: unplugged" "$T/out" "fail  modem a       $T/unplugged: No such file or directory"
 
 
-# ---- doctor: the port checked for the configured user -------------------
+# ---- doctor: the configured user, and what a non-root doctor cannot see ----
 # (needs root: a throwaway user, removed on exit, as priv.sh does)
 if [ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null 2>&1; then
 	u=tbd$$
@@ -117,6 +117,16 @@ if [ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null 2>&1; then
 	    "$BIN"/tambuli -c "$T/d.conf" doctor
 	contains "doctor: no such user" "$T/out" \
 	    "fail  user          there is no user nosuch$$"
+	# run by that user, which can open the port, doctor cannot look
+	# into root's processes: it says so instead of "not held"
+	sed -i "s|^user = .*|user = $u|" "$T/d.conf"
+	chmod 0644 "$T/d.conf"
+	chown "$u" "$tty"
+	run_expect "doctor: not root" 1 setpriv --reuid="$u" \
+	    --regid="$(id -g "$u")" --init-groups "$BIN"/tambuli \
+	    -c "$T/d.conf" doctor
+	contains "doctor: not root: could not check the holders" "$T/out" \
+	    "warn  modem a       $tty ($tty); could not check whether another program (ModemManager?) holds it"
 fi
 
 summary

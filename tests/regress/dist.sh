@@ -4,7 +4,7 @@
 # unit, udev rules and sysusers file where a distribution (PREFIX=/usr)
 # or an administrator (/usr/local) expects them, the unit passes
 # "systemd-analyze verify" with an exposure of at most 2.0, the man pages
-# pass "mandoc -Tlint" and document every command, option and
+# pass "mandoc -Tlint -W style" and document every command, option and
 # configuration key (skipped, with a note, where systemd-analyze or mandoc
 # is missing).
 . "$(dirname "$0")/lib/common.sh"
@@ -99,9 +99,13 @@ fi
 # 4. the man pages
 pages="tools/man/tambuli.1 tools/man/modemsim.1 tools/man/tambuli.conf.5 tools/man/tambulid.8"
 if command -v mandoc >/dev/null 2>&1; then
+	# style messages too, but for those that depend on the manuals
+	# installed here (pages not installed yet, an outdated mandoc.db);
+	# mandoc exits 1 on any style message, so its output decides
 	# shellcheck disable=SC2086
-	run_expect "mandoc -Tlint" 0 mandoc -Tlint -W warning $pages
-	check "mandoc -Tlint says" "" "$(cat "$T/out" "$T/err")"
+	mandoc -Tlint -W style $pages >"$T/out" 2>"$T/err"
+	check "mandoc -Tlint -W style says" "" "$(cat "$T/out" "$T/err" |
+	    grep -v -e 'referenced manual not found' -e 'mandoc\.db')"
 else
 	echo "note: no mandoc (make man-lint installs it): the man pages were not linted"
 fi

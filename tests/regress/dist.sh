@@ -39,6 +39,24 @@ check "layout with PREFIX=/usr" "644 ./etc/tambuli/tambuli.conf
 755 ./usr/sbin/tambulid" "$(layout "$T/usr")"
 check "unit runs /usr/sbin/tambulid" "ExecStart=/usr/sbin/tambulid" \
     "$(grep '^ExecStart=' "$T/usr/usr/lib/systemd/system/tambulid.service")"
+# the udev rules: ModemManager is told off the whole stick (its QMI/MBIM
+# port too, not only the ttys); only the ttys change group
+rules="$T/usr/usr/lib/udev/rules.d/70-tambuli-modems.rules"
+check "udev: no tty-only filter" 0 "$(grep -c '^SUBSYSTEM!="tty"' "$rules")"
+check "udev: ignore on every node of the stick" 1 \
+    "$(grep -cx 'ENV{ID_MM_DEVICE_IGNORE}="1"' "$rules")"
+check "udev: the ttys to dialout" 1 \
+    "$(grep -cx 'SUBSYSTEM=="tty", GROUP="dialout", MODE="0660"' "$rules")"
+for v in 12d1 2c7c 1e0e 19d2 1199 1bc7 1546; do
+	check "udev: vendor $v" 1 \
+	    "$(grep -c "^ATTRS{idVendor}==\"$v\", GOTO=\"tambuli_modem\"" "$rules")"
+done
+if command -v udevadm >/dev/null 2>&1 &&
+    udevadm verify --help >/dev/null 2>&1; then
+	run_expect "udevadm verify" 0 udevadm verify --no-style "$rules"
+else
+	echo "note: no udevadm verify: the udev rules' syntax was not checked"
+fi
 run_expect "make install (/usr/local)" 0 make -s install DESTDIR="$T/local"
 check "layout with the default PREFIX" "644 ./etc/systemd/system/tambulid.service
 644 ./etc/tambuli/tambuli.conf

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "compat.h"
 #include "conf.h"
+#include "log.h"
 
 #define CONF_FILE_MAX	(1024 * 1024)
 
@@ -28,7 +30,8 @@ conf_file_load(const char *path, int named, const char *prog,
 	if ((f = fopen(path, "r")) == NULL) {
 		if (!named && errno == ENOENT)
 			return 0;	/* no file: the defaults */
-		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		fprintf(stderr, "%s%s: %s: %s\n", log_prefix(LOG_ERR), prog,
+		    path, strerror(errno));
 		conf_free(c);
 		return -1;
 	}
@@ -37,9 +40,9 @@ conf_file_load(const char *path, int named, const char *prog,
 	    fseek(f, 0, SEEK_END) == -1 || (n = ftell(f)) < 0 ||
 	    n > CONF_FILE_MAX || fseek(f, 0, SEEK_SET) == -1) {
 		fclose(f);
-		fprintf(stderr, "%s: %s: not a configuration file (over %d "
-		    "bytes, or not a regular file)\n", prog, path,
-		    CONF_FILE_MAX);
+		fprintf(stderr, "%s%s: %s: not a configuration file (over %d "
+		    "bytes, or not a regular file)\n", log_prefix(LOG_ERR),
+		    prog, path, CONF_FILE_MAX);
 		conf_free(c);
 		return -1;
 	}
@@ -49,7 +52,8 @@ conf_file_load(const char *path, int named, const char *prog,
 	conf_free(c);
 	if (conf_parse(path, buf, len, c, &errors, &nerrors) == -1) {
 		for (i = 0; i < nerrors; i++)
-			fprintf(stderr, "%s\n", errors[i]);
+			fprintf(stderr, "%s%s\n", log_prefix(LOG_ERR),
+			    errors[i]);
 		conf_free_errors(errors, nerrors);
 		free(buf);
 		conf_free(c);	/* whatever the parse had filled in */

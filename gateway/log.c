@@ -70,6 +70,18 @@ log_get_to(void)
 	return log_state.to;
 }
 
+const char *
+log_prefix(int pri)
+{
+	static const char *const prefixes[] = {
+		"<0>", "<1>", "<2>", "<3>", "<4>", "<5>", "<6>", "<7>"
+	};
+
+	if (log_state.to != LOG_TO_JOURNAL || pri < 0 || pri > 7)
+		return "";
+	return prefixes[pri];
+}
+
 void
 log_set_debug(int d)
 {

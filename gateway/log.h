@@ -30,6 +30,12 @@ enum log_to {
 
 void	log_init(const char *, int, enum log_to);	/* name, debug */
 enum log_to log_get_to(void);
+/*
+ * What a line written to stderr outside these functions (usage, the
+ * configuration's errors) starts with: the sd-daemon prefix "<N>" for
+ * priority pri when the log is the journal, else "".
+ */
+const char *log_prefix(int);
 void	log_set_debug(int);
 /* quiet: only fatal errors (a CLI reports failures itself) */
 void	log_set_quiet(int);

@@ -29,16 +29,30 @@
 #include "log.h"
 #include "nettime.h"
 
-/* 1 when the kernel says no time source keeps the clock synchronized. */
+/*
+ * 1 when the kernel says no time source keeps the clock synchronized.
+ * adjtimex refused (a system call filter without @clock, as the packaged
+ * unit's): a warning, once, since the clock will then never be set.
+ */
 static int
 netclock_unsynced(void)
 {
+	static int	refused_logged;
 	struct timex	tx;
 	int		rc;
 
 	memset(&tx, 0, sizeof tx);
-	if ((rc = adjtimex(&tx)) == -1)
+	if ((rc = adjtimex(&tx)) == -1) {
+		if (errno == EPERM && !refused_logged) {
+			refused_logged = 1;
+			log_warnx("cannot set the system clock from the network "
+			    "time: reading its state (adjtimex) was refused: "
+			    "%s (set_clock needs SystemCallFilter=@clock, "
+			    "ProtectClock=no and CAP_SYS_TIME in the service; "
+			    "README: The clock)", strerror(errno));
+		}
 		return 0;	/* cannot tell: leave the clock alone */
+	}
 	return rc == TIME_ERROR || (tx.status & STA_UNSYNC) != 0;
 }
 

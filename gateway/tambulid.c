@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,22 +40,30 @@
 #define TAMBULID_DRAIN_SEC	70	/* a submission's longest timeout */
 #define TAMBULID_DEBUG_SEC	3600	/* debug logging switches itself off */
 
+static void	tambulid_usage(void) __attribute__((noreturn));
+
 static void
 tambulid_usage(void)
 {
-	fprintf(stderr,
+	static const char *const lines[] = {
 	    "usage: tambulid [-dn] [-c FILE] [--db PATH] [--socket PATH] "
-	    "[--modem DEVICE]... [-T TRACES]\n"
-	    "       tambulid --version\n"
-	    "  -c FILE          configuration (default " TAMBULID_CONF ")\n"
-	    "  --db PATH        database (overrides the configuration)\n"
-	    "  --socket PATH    control socket (overrides the configuration)\n"
+	    "[--modem DEVICE]... [-T TRACES]",
+	    "       tambulid --version",
+	    "  -c FILE          configuration (default " TAMBULID_CONF ")",
+	    "  --db PATH        database (overrides the configuration)",
+	    "  --socket PATH    control socket (overrides the configuration)",
 	    "  --modem DEVICE   add a modem with default settings "
-	    "(repeatable)\n"
-	    "  -d               debug logging for an hour (numbers unmasked,\n"
-	    "                   but not into the journal: debug_numbers)\n"
-	    "  -n               check the configuration and exit\n"
-	    "  -T TRACES        trace at,db,ctl,sched (or all)\n");
+	    "(repeatable)",
+	    "  -d               debug logging for an hour (numbers unmasked,",
+	    "                   but not into the journal: debug_numbers)",
+	    "  -n               check the configuration and exit",
+	    "  -T TRACES        trace at,db,ctl,sched (or all)",
+	};
+	size_t	i;
+
+	/* into the journal too (a bad ExecStart=), each line an error */
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		fprintf(stderr, "%s%s\n", log_prefix(LOG_ERR), lines[i]);
 	exit(2);
 }
 
@@ -752,6 +761,10 @@ main(int argc, char **argv)
 	int		 ch, debug = 0, check = 0, named = 0, traces = 0;
 	int		 status;
 
+	/* the journal's priority prefix from the first line (a bad option,
+	 * a configuration error); debug is set once the options are read */
+	log_init("tambulid", 0, LOG_TO_DAEMON);
+	opterr = 0;	/* getopt's own messages would lack it */
 	while ((ch = getopt_long(argc, argv, "c:dhm:nT:", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
@@ -770,7 +783,8 @@ main(int argc, char **argv)
 			break;
 		case 'm':
 			if (nmodems == CONF_MODEMS_MAX) {
-				fprintf(stderr, "tambulid: at most %d modems\n",
+				fprintf(stderr, "%stambulid: at most %d "
+				    "modems\n", log_prefix(LOG_ERR),
 				    CONF_MODEMS_MAX);
 				return 2;
 			}
@@ -784,11 +798,18 @@ main(int argc, char **argv)
 			return 0;
 		case 'T':
 			if ((traces = log_parse_traces(optarg, &bad)) == -1) {
-				fprintf(stderr, "tambulid: unknown trace %s "
-				    "(at, db, ctl, sched, all)\n", bad);
+				fprintf(stderr, "%stambulid: unknown trace %s "
+				    "(at, db, ctl, sched, all)\n",
+				    log_prefix(LOG_ERR), bad);
 				return 2;
 			}
 			break;
+		case '?':
+			if (optind > 0 && optind <= argc)
+				fprintf(stderr, "%stambulid: unknown option, or "
+				    "one missing its argument: %s\n",
+				    log_prefix(LOG_ERR), argv[optind - 1]);
+			tambulid_usage();
 		default:
 			tambulid_usage();
 		}
@@ -815,8 +836,8 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < nmodems; i++) {
 		if (conf_add_modem(gw.conf, modems[i], &err) == -1) {
-			fprintf(stderr, "tambulid: --modem %s: %s\n", modems[i],
-			    err);
+			fprintf(stderr, "%stambulid: --modem %s: %s\n",
+			    log_prefix(LOG_ERR), modems[i], err);
 			tambulid_free(&gw);
 			return 1;
 		}
@@ -825,7 +846,8 @@ main(int argc, char **argv)
 		/* what a start would refuse beyond the file's syntax */
 		if ((gw.kw = tambulid_keywords_build(gw.conf, &cause)) ==
 		    NULL) {
-			fprintf(stderr, "tambulid: %s\n", cause);
+			fprintf(stderr, "%stambulid: %s\n",
+			    log_prefix(LOG_ERR), cause);
 			free(cause);
 			tambulid_free(&gw);
 			return 1;

@@ -45,7 +45,11 @@ serial_tty_open(const char *path, const struct serial_cfg *cfg, int *fdp,
 	*priv = NULL;
 	if ((fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)) ==
 	    -1) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+		if (errno == EBUSY)	/* TIOCEXCL, as ModemManager sets */
+			xasprintf(cause, "%s: another program holds the port "
+			    "(ModemManager?): %s", path, strerror(errno));
+		else
+			xasprintf(cause, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {

@@ -29,7 +29,6 @@
 #include "ctl_proto.h"
 #include "nettime.h"
 
-#define CMD_ADMIN_USER		"tambuli"	/* the service's user */
 #define CMD_ADMIN_FREE_FAIL	(10LL << 20)	/* bytes */
 #define CMD_ADMIN_FREE_WARN	(100LL << 20)
 #define CMD_ADMIN_CLOCK_MIN	1767225600	/* 2026-01-01: older is wrong */
@@ -149,14 +148,31 @@ cmd_admin_say(struct cmd_admin_doc *d, const char *level, const char *what,
 	putchar('\n');
 }
 
-/* The user the daemon runs as: the service user when it exists. */
+/*
+ * The user the daemon runs as: "user =" in [gateway] (what a daemon
+ * started as root becomes; the service unit starts it as that user
+ * already).  Without one the daemon stays the user it was started as,
+ * which doctor cannot know: then whoever runs doctor, and *who says so.
+ * NULL, with a fail line, when the configured user does not exist.
+ */
 static const struct passwd *
-cmd_admin_daemon_user(void)
+cmd_admin_daemon_user(struct cmd_admin_doc *d, const struct conf *c,
+    const char **who)
 {
 	const struct passwd	*pw;
 
-	if ((pw = getpwnam(CMD_ADMIN_USER)) != NULL)
+	if (c->user != NULL && *c->user != '\0') {
+		*who = "user = in [gateway]";
+		if ((pw = getpwnam(c->user)) == NULL)
+			cmd_admin_say(d, "fail", "user", "there is no user %s "
+			    "(user = in [gateway]) for tambulid to run as: "
+			    "create it (systemd-sysusers, or adduser --system "
+			    "--ingroup dialout %s), or name another",
+			    c->user, c->user);
 		return pw;
+	}
+	*who = "who runs doctor: no user = in [gateway], tambulid stays "
+	    "the user it is started as";
 	return getpwuid(geteuid());
 }
 
@@ -219,11 +235,14 @@ cmd_admin_proc_name(const char *pid, char *name, size_t len)
 
 /*
  * Processes that have path open, as "name (pid N)" joined by ", ", into
- * buf; the count.  Only what /proc lets us see (root sees all).
- * *daemon is set when tambulid is one of them.
+ * buf; the count.  Only what /proc lets us see: other users' open files
+ * only to root, so *hidden counts the processes we could not look into
+ * (and is set too when /proc hides other users' processes altogether,
+ * mounted with hidepid).  *daemon is set when tambulid is one of them.
  */
 static int
-cmd_admin_holders(const char *path, int *daemon, char *buf, size_t len)
+cmd_admin_holders(const char *path, int *daemon, int *hidden, char *buf,
+    size_t len)
 {
 	DIR		*proc, *fds;
 	struct dirent	*p, *f;
@@ -234,14 +253,21 @@ cmd_admin_holders(const char *path, int *daemon, char *buf, size_t len)
 
 	buf[0] = '\0';
 	*daemon = 0;
-	if ((proc = opendir("/proc")) == NULL)
+	/* pid 1 is always there, unless /proc hides it from us */
+	*hidden = access("/proc/1", F_OK) == -1;
+	if ((proc = opendir("/proc")) == NULL) {
+		*hidden = 1;
 		return 0;
+	}
 	while ((p = readdir(proc)) != NULL) {
 		if (p->d_name[0] < '1' || p->d_name[0] > '9')
 			continue;
 		snprintf(dir, sizeof dir, "/proc/%s/fd", p->d_name);
-		if ((fds = opendir(dir)) == NULL)
+		if ((fds = opendir(dir)) == NULL) {
+			if (errno != ENOENT)	/* not just gone */
+				(*hidden)++;
 			continue;
+		}
 		hit = 0;
 		while (!hit && (f = readdir(fds)) != NULL) {
 			snprintf(fd, sizeof fd, "%s/%s", dir, f->d_name);
@@ -355,11 +381,11 @@ cmd_admin_doc_daemon(struct cmd_admin_doc *d, const struct conf *c)
 
 static void
 cmd_admin_doc_modem(struct cmd_admin_doc *d, const struct conf_modem *m,
-    const struct passwd *pw)
+    const struct passwd *pw, const char *who)
 {
 	struct stat	 st;
 	char		 real[PATH_MAX], holders[512], what[64];
-	int		 n, daemon;
+	int		 n, daemon, hidden;
 
 	snprintf(what, sizeof what, "modem %s", m->name);
 	if (realpath(m->device, real) == NULL || stat(real, &st) == -1) {
@@ -375,18 +401,25 @@ cmd_admin_doc_modem(struct cmd_admin_doc *d, const struct conf_modem *m,
 	}
 	if (pw != NULL && !cmd_admin_user_rw(pw, &st)) {
 		cmd_admin_say(d, "fail", what, "%s (%s) cannot be opened by "
-		    "user %s: add it to the device's group (usermod -aG "
+		    "user %s (%s): add it to the device's group (usermod -aG "
 		    "dialout %s) or install the udev rule", m->device, real,
-		    pw->pw_name, pw->pw_name);
+		    pw->pw_name, who, pw->pw_name);
 		return;
 	}
-	n = cmd_admin_holders(real, &daemon, holders, sizeof holders);
+	n = cmd_admin_holders(real, &daemon, &hidden, holders,
+	    sizeof holders);
 	if (n > (daemon ? 1 : 0))
 		cmd_admin_say(d, "fail", what, "%s is held by %s: %s", real,
 		    holders, strstr(holders, "ModemManager") != NULL ?
 		    "stop ModemManager (systemctl disable --now "
 		    "ModemManager) or install tambuli's udev rule" :
 		    "stop that program");
+	else if (hidden)
+		cmd_admin_say(d, "warn", what, "%s (%s)%s; could not check "
+		    "whether another program (ModemManager?) holds it: only "
+		    "root sees other users' open files; run sudo tambuli "
+		    "doctor", m->device, real, daemon ? ", in use by "
+		    "tambulid" : "");
 	else
 		cmd_admin_say(d, "ok", what, "%s (%s)%s", m->device, real,
 		    daemon ? ", in use by tambulid" : "");
@@ -517,6 +550,7 @@ cmd_admin_doctor_exec(struct cmd_ctx *ctx)
 	struct cmd_admin_doc	 d = { 0, 0 };
 	struct conf		 c;
 	const struct passwd	*pw;
+	const char		*who;
 	size_t			 i;
 
 	memset(&c, 0, sizeof c);
@@ -531,9 +565,9 @@ cmd_admin_doctor_exec(struct cmd_ctx *ctx)
 	    "(no file: defaults)", c.nmodems, c.nmodems == 1 ? "" : "s");
 	cmd_admin_doc_db(&d, &c);
 	cmd_admin_doc_daemon(&d, &c);
-	pw = cmd_admin_daemon_user();
+	pw = cmd_admin_daemon_user(&d, &c, &who);
 	for (i = 0; i < c.nmodems; i++)
-		cmd_admin_doc_modem(&d, &c.modems[i], pw);
+		cmd_admin_doc_modem(&d, &c.modems[i], pw, who);
 	if (c.nmodems == 0)
 		cmd_admin_say(&d, "warn", "modems", "none configured: add a "
 		    "[modem NAME] section with device = /dev/serial/by-id/...");

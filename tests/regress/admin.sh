@@ -95,4 +95,38 @@ contains "doctor: no daemon" "$T/out" "fail  daemon        no tambulid answers o
 contains "doctor: permissions" "$T/out" "fail  permissions   $T/g.db is mode 0644"
 contains "doctor: unplugged" "$T/out" "fail  modem a       $T/unplugged: No such file or directory"
 
+
+# ---- doctor: the configured user, and what a non-root doctor cannot see ----
+# (needs root: a throwaway user, removed on exit, as priv.sh does)
+if [ "$(id -u)" -eq 0 ] && command -v useradd >/dev/null 2>&1; then
+	u=tbd$$
+	useradd --system --no-create-home --shell /usr/sbin/nologin "$u" ||
+	    exit 1
+	trap 'userdel "$u" 2>/dev/null; cleanup' EXIT
+	chmod 711 "$T"
+	chmod 0600 "$tty"
+	chown root "$tty"
+	sed -i "s|device = .*|device = $tty|" "$T/d.conf"
+	sed -i "s|^\[gateway\]|[gateway]\nuser = $u|" "$T/d.conf"
+	run_expect "doctor: the configured user cannot open the port" 1 \
+	    "$BIN"/tambuli -c "$T/d.conf" doctor
+	contains "doctor: checked as the configured user" "$T/out" \
+	    "cannot be opened by user $u (user = in [gateway])"
+	sed -i "s|^user = .*|user = nosuch$$|" "$T/d.conf"
+	run_expect "doctor: the configured user does not exist" 1 \
+	    "$BIN"/tambuli -c "$T/d.conf" doctor
+	contains "doctor: no such user" "$T/out" \
+	    "fail  user          there is no user nosuch$$"
+	# run by that user, which can open the port, doctor cannot look
+	# into root's processes: it says so instead of "not held"
+	sed -i "s|^user = .*|user = $u|" "$T/d.conf"
+	chmod 0644 "$T/d.conf"
+	chown "$u" "$tty"
+	run_expect "doctor: not root" 1 setpriv --reuid="$u" \
+	    --regid="$(id -g "$u")" --init-groups "$BIN"/tambuli \
+	    -c "$T/d.conf" doctor
+	contains "doctor: not root: could not check the holders" "$T/out" \
+	    "warn  modem a       $tty ($tty); could not check whether another program (ModemManager?) holds it"
+fi
+
 summary

@@ -29,6 +29,27 @@ check "journal: every line has a priority" 0 "$(grep -cv '^<[0-7]>' "$T/j.log")"
 kill "$jpid"
 wait "$jpid" 2>/dev/null
 
+# a configuration refused at start, an unknown option: errors too, before
+# the log is set up
+printf '[gateway]\nno_such_setting = 1\n' >"$T/bad.conf"
+: >"$T/jb.log"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$T/jb.log") "$BIN"/tambulid \
+    -c "$T/bad.conf" --db "$T/j.db" --socket "$T/j.sock" 2>>"$T/jb.log"
+check "journal: bad configuration exits 1" 1 "$?"
+contains "journal: configuration error has priority 3" "$T/jb.log" \
+    "<3>$T/bad.conf:2:"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$T/jb.log") "$BIN"/tambulid \
+    -c "$T/none.conf" 2>>"$T/jb.log"
+contains "journal: missing configuration has priority 3" "$T/jb.log" \
+    "<3>tambulid: $T/none.conf: No such file or directory"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$T/jb.log") "$BIN"/tambulid --bogus \
+    2>>"$T/jb.log"
+check "journal: unknown option exits 2" 2 "$?"
+contains "journal: unknown option has priority 3" "$T/jb.log" \
+    "<3>tambulid: unknown option, or one missing its argument: --bogus"
+check "journal: every start-up error has a priority" 0 \
+    "$(grep -cv '^<[0-7]>' "$T/jb.log")"
+
 # a JOURNAL_STREAM that is not stderr (inherited by a child): timestamps
 : >"$T/t.log"
 JOURNAL_STREAM=1:1 "$BIN"/tambulid --db "$T/j.db" --socket "$T/j.sock" \

@@ -79,6 +79,31 @@ run_expect "probe held port" 1 "$BIN"/tambuli modem probe "$T/busy.tty"
 contains "probe held port" "$T/err" "another program holds the port"
 exec 9<&-
 
+# held exclusively (TIOCEXCL, as ModemManager does): open() says EBUSY to
+# anyone but root; python3 sets it, nobody tries
+if [ "$(id -u)" -eq 0 ] && command -v python3 >/dev/null 2>&1 &&
+    command -v setpriv >/dev/null 2>&1; then
+	tty=$(readlink -f "$T/busy.tty")
+	chmod 0666 "$tty"
+	python3 -c 'import fcntl, os, sys, termios, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_NOCTTY)
+fcntl.ioctl(fd, termios.TIOCEXCL)
+print("held", flush=True)
+time.sleep(600)' "$tty" >"$T/excl.out" &
+	pids="$pids $!"
+	excl=$!
+	excl_held() { grep -q held "$T/excl.out"; }
+	wait_until excl_held || fail "python3 did not hold the port"
+	chmod 755 "$T"
+	run_expect "probe exclusively held port" 1 setpriv --reuid=nobody \
+	    --regid="$(id -g nobody)" --clear-groups "$BIN"/tambuli modem probe "$tty"
+	contains "probe exclusively held port" "$T/err" \
+	    "another program holds the port (ModemManager?): Device or resource busy"
+	kill "$excl"
+else
+	echo "note: not root or no python3/setpriv: TIOCEXCL not checked"
+fi
+
 run_expect "modem list" 0 "$BIN"/tambuli modem list
 
 summary

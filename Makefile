@@ -283,8 +283,9 @@ bin/enospc.so: tests/shim/enospc.c
 	    -o $@ $< -ldl
 
 # a test-only LD_PRELOAD shim: the wall clock shifted by
-# TAMBULI_TEST_CLOCK_SHIFT seconds (tests/regress/retention.sh); the
-# monotonic clock is left alone
+# TAMBULI_TEST_CLOCK_SHIFT seconds (tests/regress/retention.sh), or by
+# the number in the file TAMBULI_TEST_CLOCK_FILE, read on every call
+# (tests/regress/clockstep.sh); the monotonic clock is left alone
 bin/clockshift.so: tests/shim/clock.c
 	@mkdir -p $(@D)
 	$(CC) $(filter-out -D_FILE_OFFSET_BITS=64,$(ALL_CFLAGS)) -fPIC -shared \

@@ -1012,3 +1012,64 @@ outbox_unclaim(struct db *db, int64_t id, const char *err, int64_t now)
 	sqlite3_bind_int64(s, 3, now);
 	return outbox_finish(db, id, s, "unclaim");
 }
+
+/*
+ * A row waiting for the wall-clock time its broadcast was scheduled for
+ * (send --at): not yet tried, due at exactly that time.  ?2 is the time
+ * before the step, from which on the schedule counts as started (its
+ * rows then wait for a modem or a backoff, durations like any other).
+ */
+#define OUTBOX_WALL_SCHEDULED(before)					\
+	"(o.attempts = 0 AND o.broadcast_id IS NOT NULL AND EXISTS ("	\
+	"SELECT 1 FROM broadcasts b WHERE b.id = o.broadcast_id AND "	\
+	"b.scheduled_at > b.created_at AND "				\
+	"o.next_attempt_at = b.scheduled_at" before "))"
+
+int
+outbox_clock_step(struct db *db, int64_t step, int64_t now,
+    int64_t max_wait, long *n)
+{
+	sqlite3_stmt	*s;
+
+	*n = 0;
+	if (db_begin(db) == -1)
+		return -1;
+	if (step != 0) {
+		if ((s = db_stmt(db, DB_ST_OB_STEP,
+		    "UPDATE outbox AS o SET next_attempt_at = next_attempt_at "
+		    "+ ?1, expires_at = expires_at + ?1 WHERE o.state = "
+		    "'queued' AND NOT " OUTBOX_WALL_SCHEDULED(
+		    " AND b.scheduled_at > ?2"))) == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, step);
+		sqlite3_bind_int64(s, 2, now - step);
+		if (db_step_done(db, s, "clock step") == -1)
+			goto fail;
+		*n += sqlite3_changes(db->h);
+		/* what broadcast show says about the expiry */
+		if ((s = db_stmt(db, DB_ST_OB_STEP_BC,
+		    "UPDATE broadcasts SET expires_at = expires_at + ?1 "
+		    "WHERE state IN ('queued', 'sending') AND NOT "
+		    "(scheduled_at > created_at AND scheduled_at > ?2)")) ==
+		    NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, step);
+		sqlite3_bind_int64(s, 2, now - step);
+		if (db_step_done(db, s, "clock step") == -1)
+			goto fail;
+	}
+	if ((s = db_stmt(db, DB_ST_OB_CLAMP,
+	    "UPDATE outbox AS o SET next_attempt_at = ?1 WHERE o.state = "
+	    "'queued' AND o.next_attempt_at > ?1 + ?2 AND NOT "
+	    OUTBOX_WALL_SCHEDULED(""))) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, now);
+	sqlite3_bind_int64(s, 2, max_wait);
+	if (db_step_done(db, s, "clock step") == -1)
+		goto fail;
+	*n += sqlite3_changes(db->h);
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return -1;
+}

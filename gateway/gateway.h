@@ -151,6 +151,9 @@ struct gw {
 	struct event		*ev_sched;	/* the one scheduler timer */
 	struct event		*ev_house;	/* housekeeping */
 	struct event		*ev_purge;	/* retention (purge.c) */
+	struct event		*ev_clock;	/* steps of the clock */
+	int64_t			 clock_offset;	/* wall - monotonic, ms
+						 * (netclock.c) */
 	struct retain		 purge;		/* the run under way */
 	int			 purging;
 	struct event		*ev_sigterm, *ev_sigint, *ev_sighup;
@@ -244,7 +247,15 @@ void		 dbfile_free(struct dbfile *);
 int		 dbfile_same(const struct dbfile *, const char *);
 
 /* netclock.c */
+#define NETCLOCK_STEP_MIN	5	/* seconds: a change of the wall clock
+					 * against the monotonic one by this
+					 * much is a step, not drift */
+#define NETCLOCK_CHECK_SEC	2	/* seconds between looks */
 void		 netclock_heard(struct gw *, struct gw_modem *);
+void		 netclock_check(struct gw *);
+int		 netclock_pending(struct gw *);
+int		 netclock_init(struct gw *);
+void		 netclock_free(struct gw *);
 
 /* sched.c */
 void		 sched_init(struct gw *);

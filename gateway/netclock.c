@@ -14,10 +14,21 @@
  * Modems that disagree with each other by more than that set nothing.
  *
  * Setting the clock needs CAP_SYS_TIME: EPERM is logged once, with the
- * fix.  What a jump changes: libevent's timers run on the monotonic
- * clock and do not notice; the caps' windows and the spacing between
- * submissions are wall times, so they are reloaded, and the scheduler
- * looks at scheduled alerts again at once.
+ * fix.
+ *
+ * Steps of the wall clock, whoever makes them (this file, NTP, chrony,
+ * timesyncd, an operator's date -s): the wall clock minus the monotonic
+ * clock is remembered; when it changes by NETCLOCK_STEP_MIN seconds or
+ * more, the clock stepped.  It is checked before every scheduler run
+ * (so nothing expires or is claimed on a step not yet accounted for) and
+ * every NETCLOCK_CHECK_SEC seconds.  The deadlines that are durations —
+ * a retry's backoff, an alert's validity counted from when it was
+ * queued, the caps' windows and the spacing — move with the step, so a
+ * clock corrected by hours neither holds the queue back nor expires it;
+ * a broadcast scheduled for a wall-clock time (send --at) and not yet
+ * started follows the corrected clock.  A step while the daemon was
+ * stopped is not seen: at start, a queued row due more than
+ * GW_RETRY_MAX (the longest backoff) ahead is due now.
  */
 #include <sys/timex.h>
 
@@ -56,20 +67,125 @@ netclock_unsynced(void)
 	return rc == TIME_ERROR || (tx.status & STA_UNSYNC) != 0;
 }
 
-/* The clock jumped: wall-time windows start again from now. */
+/* The wall clock minus the monotonic clock, in milliseconds. */
+static int64_t
+netclock_offset(void)
+{
+	struct timespec	rt, mt;
+
+	if (clock_gettime(CLOCK_REALTIME, &rt) == -1 ||
+	    clock_gettime(CLOCK_MONOTONIC, &mt) == -1)
+		fatal("clock_gettime");
+	return ((int64_t)rt.tv_sec - (int64_t)mt.tv_sec) * 1000 +
+	    ((int64_t)rt.tv_nsec - (int64_t)mt.tv_nsec) / 1000000;
+}
+
+/* The clock stepped by step seconds: wall-time windows move with it. */
 static void
-netclock_jumped(struct gw *gw)
+netclock_shift_modems(struct gw *gw, int64_t step)
 {
 	struct gw_modem	*gm;
+	size_t		 i;
 
 	TAILQ_FOREACH(gm, &gw->modems, entry) {
-		sched_modem_init(gm);
-		gm->capped_until = 0;
+		/* the day is the carrier's local day: it follows the clock
+		 * (sched_roll) */
+		gm->win_min += step;
+		gm->win_hour += step;
 		if (gm->last_submit > 0)
-			gm->last_submit = gw_now();
-		gm->nrecent = 0;
+			gm->last_submit += step;
+		if (gm->capped_until > 0)
+			gm->capped_until += step;
+		for (i = 0; i < GW_RATE_RING; i++)
+			if (gm->recent[i] > 0)
+				gm->recent[i] += step;
 	}
+}
+
+/*
+ * Has the wall clock stepped since the last look?  (Called from the loop
+ * only, never inside a transaction.)  Then the queue's and
+ * the caps' durations move with it (see the top of this file).  A
+ * database that cannot take the change now is tried again at the next
+ * look: the step is remembered until it is applied.
+ */
+void
+netclock_check(struct gw *gw)
+{
+	int64_t	off = netclock_offset(), step, now;
+	long	n;
+
+	step = off - gw->clock_offset;
+	if (step < NETCLOCK_STEP_MIN * 1000 && step > -NETCLOCK_STEP_MIN * 1000)
+		return;
+	step = (step >= 0 ? step + 500 : step - 500) / 1000;
+	now = gw_now();
+	if (outbox_clock_step(gw->db, step, now, GW_RETRY_MAX, &n) == -1) {
+		if (!gw->stopping)
+			log_warnx("clock stepped %+lld s: queue not adjusted "
+			    "yet: %s", (long long)step, db_error(gw->db));
+		return;
+	}
+	gw->clock_offset = off;
+	netclock_shift_modems(gw, step);
+	log_warnx("event=clock-step the system clock stepped %s by %lld s; "
+	    "%ld queued deadline%s moved with it", step > 0 ? "forward" :
+	    "back", (long long)(step > 0 ? step : -step), n, n == 1 ? "" : "s");
 	sched_kick(gw);
+}
+
+/*
+ * 1 when the clock stepped and netclock_check() has not moved the queue
+ * yet: no claim then (inside another transaction it cannot be moved).
+ */
+int
+netclock_pending(struct gw *gw)
+{
+	int64_t	step = netclock_offset() - gw->clock_offset;
+
+	return step >= NETCLOCK_STEP_MIN * 1000 ||
+	    step <= -NETCLOCK_STEP_MIN * 1000;
+}
+
+static void
+netclock_check_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	netclock_check(arg);
+}
+
+/*
+ * At start: remember where the clock stands, bring back rows a step
+ * while the daemon was stopped pushed too far ahead, and start looking.
+ */
+int
+netclock_init(struct gw *gw)
+{
+	struct timeval	tv = { NETCLOCK_CHECK_SEC, 0 };
+	long		n;
+
+	gw->clock_offset = netclock_offset();
+	if (outbox_clock_step(gw->db, 0, gw_now(), GW_RETRY_MAX, &n) == -1)
+		return -1;
+	if (n > 0)
+		log_warnx("event=clock-step %ld queued message%s due more than "
+		    "%d s ahead (the clock was ahead when queued) due now", n,
+		    n == 1 ? "" : "s", GW_RETRY_MAX);
+	gw->ev_clock = event_new(gw->base, -1, EV_PERSIST, netclock_check_cb,
+	    gw);
+	if (gw->ev_clock == NULL)
+		fatalx("netclock: out of memory");
+	evtimer_add(gw->ev_clock, &tv);
+	return 0;
+}
+
+void
+netclock_free(struct gw *gw)
+{
+	if (gw->ev_clock != NULL)
+		event_free(gw->ev_clock);
+	gw->ev_clock = NULL;
 }
 
 /* A modem read a new network time. */
@@ -123,5 +239,5 @@ netclock_heard(struct gw *gw, struct gw_modem *from)
 	    "(modem %s, %s): was %s, now %s (%+lld s)", from->name,
 	    nettime_source_name((enum nettime_source)mt.source), was, now,
 	    (long long)(mt.network - sys));
-	netclock_jumped(gw);
+	netclock_check(gw);
 }

@@ -157,6 +157,13 @@ sched_claim(struct gw_modem *gm, int64_t now, struct outbox_item *it)
 	const char	*skip[GW_HELD_MAX];
 	size_t		 n;
 
+	/* the clock stepped since the caller looked (send_done claims
+	 * inside its own transaction): the scheduler moves the queue's
+	 * deadlines first, then claims */
+	if (netclock_pending(gw)) {
+		sched_kick(gw);
+		return 0;
+	}
 	n = inbound_held(gw, skip, GW_HELD_MAX);
 	return outbox_claim_except(gw->db, gm->name, now, skip, n, it);
 }
@@ -167,7 +174,7 @@ sched_run(evutil_socket_t fd, short what, void *arg)
 	struct gw	*gw = arg;
 	struct gw_modem	*gm;
 	struct timeval	 tv;
-	int64_t		 now = gw_now(), when, wait, capwait = 0, expiry = 0;
+	int64_t		 now, when, wait, capwait = 0, expiry = 0;
 	long		 n;
 	int		 rc, empty = 0;
 
@@ -176,6 +183,10 @@ sched_run(evutil_socket_t fd, short what, void *arg)
 	gw->sched_pending = 0;
 	if (gw->stopping)
 		return;
+	/* a step of the clock moves the queue's deadlines first: nothing
+	 * expires or waits on a clock that jumped */
+	netclock_check(gw);
+	now = gw_now();
 	/* a storm warning is worthless after the storm */
 	if (outbox_expire(gw->db, now, &n, &expiry) == -1) {
 		/* a damaged database stops the daemon (said once) */

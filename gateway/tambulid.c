@@ -683,6 +683,7 @@ tambulid_free(struct gw *gw)
 	if (gw->ev_house != NULL)
 		event_free(gw->ev_house);
 	purge_free(gw);
+	netclock_free(gw);
 	organizer_free(gw);
 	inbound_reports_free(gw);
 	sched_free(gw);
@@ -928,6 +929,8 @@ main(int argc, char **argv)
 	if (dbfile_watch(gw.dbf, &gw, &cause) == -1)
 		tambulid_fail(&gw, cause, "database watch: %s", cause);
 	sched_init(&gw);
+	if (netclock_init(&gw) == -1)
+		tambulid_fail(&gw, NULL, "database: %s", db_error(gw.db));
 	if (organizer_init(&gw) == -1)
 		tambulid_fail(&gw, NULL, "organizer commands: pipe: %s",
 		    strerror(errno));

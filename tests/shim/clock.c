@@ -9,21 +9,44 @@
  * the CPU clocks) is left alone, so timeouts and waits behave as usual.
  * Without the variable (or with 0) nothing changes.
  *
+ * With TAMBULI_TEST_CLOCK_FILE, the shift is read from that file instead,
+ * on every call, so a test steps the clock of a running program by
+ * writing a new number into it (the file missing or empty: no shift).
+ *
  * Used by tests/regress/retention.sh ("the daemon restarted 91 days
- * later"); built by "make bin/clockshift.so".
+ * later") and tests/regress/clockstep.sh (the clock corrected while a
+ * broadcast goes out); built by "make bin/clockshift.so".
  */
 #define _GNU_SOURCE
 #include <sys/time.h>
 
 #include <dlfcn.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <time.h>
+#include <unistd.h>
 
 static long long
 clock_shift(void)
 {
 	const char	*s = getenv("TAMBULI_TEST_CLOCK_SHIFT");
+	const char	*f = getenv("TAMBULI_TEST_CLOCK_FILE");
+	char		 buf[32];
+	ssize_t		 n;
+	int		 fd;
 
+	if (f != NULL) {
+		/* open/read, not stdio: no allocation, no locks, in a
+		 * function any library may call */
+		if ((fd = open(f, O_RDONLY | O_CLOEXEC)) == -1)
+			return 0;
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0)
+			return 0;
+		buf[n] = '\0';
+		return strtoll(buf, NULL, 10);
+	}
 	return s != NULL ? strtoll(s, NULL, 10) : 0;
 }
 

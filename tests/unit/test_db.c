@@ -1171,6 +1171,58 @@ end:
 	test_close(&e);
 }
 
+/*
+ * A clock step moves the durations (next attempt, validity) of queued
+ * rows, not a broadcast waiting for its --at time; the clamp brings a
+ * row due too far ahead to now.
+ */
+static void
+test_bc_clock_step(void)
+{
+	struct test_env		 e;
+	long			 n = -1;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_cli, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	/* queued at 10000 (a clock 7200 s ahead), valid 600 s */
+	tt_int_op(test_broadcast(e.db, "now", NULL, OUTBOX_PRIO_ROUTINE, 0,
+	    10600, 10000, 1), ==, 1);
+	/* scheduled for 13000, not started */
+	tt_int_op(test_broadcast(e.db, "later", NULL, OUTBOX_PRIO_ROUTINE,
+	    13000, 13600, 10000, 1), ==, 2);
+	/* stepped back 7200 s: now 2810 */
+	tt_int_op(outbox_clock_step(e.db, -7200, 2810, 3600, &n), ==, 0);
+	tt_int_op(n, ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "broadcast_id = 1 AND next_attempt_at = 2800 AND "
+	    "expires_at = 3400"), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "broadcast_id = 2 AND next_attempt_at = 13000 AND "
+	    "expires_at = 13600"), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT expires_at FROM broadcasts WHERE "
+	    "id = 1"), ==, 3400);
+	/* a retry far ahead (a step not seen): due now; the scheduled row
+	 * stays */
+	tt_int_op(test_int(e.db, "UPDATE outbox SET next_attempt_at = 9000 "
+	    "WHERE broadcast_id = 1 RETURNING 0"), ==, 0);
+	tt_int_op(outbox_clock_step(e.db, 0, 2900, 3600, &n), ==, 0);
+	tt_int_op(n, ==, 1);
+	tt_int_op(test_int(e.db, "SELECT next_attempt_at FROM outbox WHERE "
+	    "broadcast_id = 1"), ==, 2900);
+	tt_int_op(test_int(e.db, "SELECT next_attempt_at FROM outbox WHERE "
+	    "broadcast_id = 2"), ==, 13000);
+	/* stepped forward past the schedule: it follows the clock; the
+	 * other row moves */
+	tt_int_op(outbox_clock_step(e.db, 20000, 22900, 3600, &n), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT next_attempt_at FROM outbox WHERE "
+	    "broadcast_id = 1"), ==, 22900);
+	tt_int_op(test_int(e.db, "SELECT next_attempt_at FROM outbox WHERE "
+	    "broadcast_id = 2"), ==, 13000);
+end:
+	test_close(&e);
+}
+
 /* ---- broadcasts ---- */
 
 static void
@@ -3669,6 +3721,7 @@ static const struct tt_case cases[] = {
 	{ "subscriber/foreach", test_sub_foreach },
 	{ "subscriber/language", test_sub_language },
 	{ "broadcast/create", test_bc_create },
+	{ "broadcast/clock_step", test_bc_clock_step },
 	{ "broadcast/empty_unknown", test_bc_empty_unknown },
 	{ "broadcast/counts", test_bc_counts },
 	{ "broadcast/cancel", test_bc_cancel },

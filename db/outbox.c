@@ -10,6 +10,9 @@
  * committed before the modem sees the message, and rows left "sending" by
  * a crash go back to the queue at start-up: delivery is at least once, a
  * duplicate is possible only for the message in flight, loss is not.
+ * A number has at most one row "sending" at a time (outbox_claim_except),
+ * so what goes to one number goes out in the order claimed, whatever the
+ * modems; a row left "sending" blocks nothing beyond the next start.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -469,6 +472,12 @@ outbox_claim_except(struct db *db, const char *modem, int64_t now,
 		    /* numbers held back (a text from them not yet
 		     * committed): their rows stay queued, untouched */
 		    "AND (?2 IS NULL OR instr(?2, ',' || o.phone || ',') = 0) "
+		    /* one message in flight per number, whatever the
+		     * modem: a STOP's confirmation waits for the alert
+		     * being submitted, and a number's texts keep their
+		     * order (outbox_phone: one probe per candidate) */
+		    "AND NOT EXISTS (SELECT 1 FROM outbox f WHERE "
+		    "f.phone = o.phone AND f.state = 'sending') "
 		    "ORDER BY o.priority DESC, o.id LIMIT 1")) == NULL)
 			goto fail;
 		sqlite3_bind_int64(s, 1, now);

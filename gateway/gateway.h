@@ -29,6 +29,11 @@
 					 * 45 s ... (an alert is worth little
 					 * late) */
 #define GW_RETRY_MAX		3600
+#define GW_MAX_LOST		10	/* submissions of one message a lost
+					 * port may cut short without counting
+					 * an attempt (send.c: send_lost) */
+#define GW_LOST_SLOTS		32	/* messages whose lost submissions are
+					 * remembered, most recent kept */
 #define GW_PARTS_TIMEOUT	600	/* incomplete multipart messages go to
 					 * the inbox after this */
 #define GW_HOUSEKEEPING		60	/* seconds between housekeeping runs */
@@ -140,6 +145,16 @@ struct gw_report {
 	int64_t			 at;		/* when it arrived */
 };
 
+/*
+ * A message whose submission a lost port cut short: how many times
+ * (send.c), in memory only; a restart puts every message in flight back
+ * anyway.
+ */
+struct gw_lost {
+	int64_t			 id;		/* outbox row, 0 unused */
+	int			 n;
+};
+
 struct gw {
 	struct event_base	*base;
 	struct db		*db;
@@ -161,6 +176,8 @@ struct gw {
 	struct ctl		*ctl;
 	struct notify		*notify;	/* systemd, or NULL */
 	unsigned		 next_ref;	/* concatenation references */
+	struct gw_lost		 lost[GW_LOST_SLOTS];
+	size_t			 lost_next;	/* the slot to reuse next */
 	int			 stopping;
 	int			 sched_pending;
 	struct gw_held		 held[GW_HELD_MAX];

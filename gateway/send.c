@@ -8,7 +8,8 @@
  * the first AT+CMGS; the result is one more transaction: sent, queued
  * again for a retry with quadratic backoff (temporary failure), or
  * failed (permanent failure, or too many attempts).  A modem lost in the
- * middle puts the message straight back in the queue for another modem.
+ * middle puts the message straight back in the queue for another modem,
+ * the attempt not counted (send_lost).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,9 +83,11 @@ send_forgotten(struct gw_modem *gm)
 {
 	/* a reply that carried a code was blanked: its text goes from the
 	 * write-ahead log too */
-	if (gm->item.secret && gm->outcome != SEND_RETRY)
+	if (gm->outcome == SEND_RETRY || gm->outcome == SEND_UNCLAIM)
+		return;		/* not gone: queued again */
+	if (gm->item.secret)
 		gm->gw->forget_ckpt = 1;
-	if (gm->item.kind == OUTBOX_SYSTEM && gm->outcome != SEND_RETRY)
+	if (gm->item.kind == OUTBOX_SYSTEM)
 		inbound_forgotten(gm->gw);
 }
 
@@ -137,25 +140,23 @@ send_fail(struct gw_modem *gm, const char *err)
 	send_finish(gm);
 }
 
-/* Put it back in the queue, now or later. */
+/* A temporary failure: back in the queue after the backoff, or given up. */
 static void
-send_requeue(struct gw_modem *gm, const char *err, int later)
+send_requeue(struct gw_modem *gm, const char *err)
 {
-	int64_t	now = gw_now(), delay = 0;
+	int64_t	now = gw_now(), delay;
 	int	a = gm->item.attempts;
 
-	if (later) {
-		if (a >= GW_MAX_ATTEMPTS) {
-			char buf[256];
-			snprintf(buf, sizeof buf, "gave up after %d attempts: "
-			    "%s", a, err);
-			send_fail(gm, buf);
-			return;
-		}
-		delay = (int64_t)GW_RETRY_BASE * a * a;
-		if (delay > GW_RETRY_MAX)
-			delay = GW_RETRY_MAX;
+	if (a >= GW_MAX_ATTEMPTS) {
+		char buf[256];
+		snprintf(buf, sizeof buf, "gave up after %d attempts: %s", a,
+		    err);
+		send_fail(gm, buf);
+		return;
 	}
+	delay = (int64_t)GW_RETRY_BASE * a * a;
+	if (delay > GW_RETRY_MAX)
+		delay = GW_RETRY_MAX;
 	log_info("outbox=%lld to=%s modem=%s result=tempfail retry_in=%llds "
 	    "error=\"%s\"", (long long)gm->item.id, log_number(gm->item.phone),
 	    gm->name, (long long)delay, err);
@@ -171,6 +172,55 @@ send_unclaim(struct gw_modem *gm, const char *err)
 {
 	log_info("outbox=%lld to=%s modem=%s result=no-credit error=\"%s\"",
 	    (long long)gm->item.id, log_number(gm->item.phone), gm->name, err);
+	gm->outcome = SEND_UNCLAIM;
+	gm->outcome_at = gw_now();
+	strlcpy(gm->outcome_err, err, sizeof gm->outcome_err);
+	send_finish(gm);
+}
+
+/*
+ * The slot counting the lost submissions of message id: found, or the
+ * least recently taken one reset for it.
+ */
+static struct gw_lost *
+send_lost_slot(struct gw *gw, int64_t id)
+{
+	struct gw_lost	*l;
+	size_t		 i;
+
+	for (i = 0; i < GW_LOST_SLOTS; i++)
+		if (gw->lost[i].id == id)
+			return &gw->lost[i];
+	l = &gw->lost[gw->lost_next];
+	gw->lost_next = (gw->lost_next + 1) % GW_LOST_SLOTS;
+	l->id = id;
+	l->n = 0;
+	return l;
+}
+
+/*
+ * The port went away, or the modem was not ready, before the modem
+ * answered the submission: the message is not at fault, so it goes
+ * straight back to the queue for any modem, the attempt not counted
+ * (outbox_unclaim).  A USB modem that browns out as its radio transmits
+ * can lose a message many times over.  But a message that itself brings
+ * the modem down (or a port that never holds) must not go round for
+ * ever at the head of the queue: after GW_MAX_LOST such losses, each
+ * further one counts as a temporary failure, with its backoff and the
+ * GW_MAX_ATTEMPTS limit.
+ */
+static void
+send_lost(struct gw_modem *gm, const char *err)
+{
+	struct gw_lost	*l = send_lost_slot(gm->gw, gm->item.id);
+
+	if (++l->n > GW_MAX_LOST) {
+		send_requeue(gm, err);
+		return;
+	}
+	log_info("outbox=%lld to=%s modem=%s result=lost lost=%d/%d "
+	    "error=\"%s\"", (long long)gm->item.id,
+	    log_number(gm->item.phone), gm->name, l->n, GW_MAX_LOST, err);
 	gm->outcome = SEND_UNCLAIM;
 	gm->outcome_at = gw_now();
 	strlcpy(gm->outcome_err, err, sizeof gm->outcome_err);
@@ -206,7 +256,7 @@ send_segment(struct gw_modem *gm)
 	}
 	pdu_to_hex(out, len, hex);
 	if (modem_send(gm->m, (uint64_t)gm->item.id, hex, tpdu) == -1)
-		send_requeue(gm, "modem not ready", 0);
+		send_lost(gm, "modem not ready");
 }
 
 static void
@@ -387,7 +437,10 @@ send_result(struct modem *m, uint64_t job, enum modem_result r, int mr,
 		return;
 	case MODEM_TEMPFAIL:
 		/* a lost modem: straight back to the queue for another */
-		send_requeue(gm, err, modem_info(gm->m)->state == MODEM_READY);
+		if (modem_info(gm->m)->state != MODEM_READY)
+			send_lost(gm, err);
+		else
+			send_requeue(gm, err);
 		return;
 	case MODEM_PERMFAIL:
 		send_fail(gm, err);
@@ -402,5 +455,5 @@ send_abort(struct gw_modem *gm)
 	/* an outcome waiting for the database stands: the modem's part is
 	 * over */
 	if (gm->busy && !evtimer_pending(gm->ev_pending, NULL))
-		send_requeue(gm, "modem lost", 0);
+		send_lost(gm, "modem lost");
 }

@@ -1753,9 +1753,11 @@ test_ob_forward_first(void)
 	    0, 0, 100, 3), ==, 1);
 	tt_int_op(test_broadcast(e.db, "urgent", NULL, OUTBOX_PRIO_URGENT,
 	    0, 0, 110, 3), ==, 2);
-	/* the urgent broadcast is under way */
+	/* the urgent broadcast is under way (its first text gone: the
+	 * number is free for the routine one at the end) */
 	tt_int_op(outbox_claim(e.db, "m1", 120, &it), ==, 1);
 	tt_int_op(it.broadcast_id, ==, 2);
+	tt_int_op(test_sent(e.db, it.id, 1, 125), ==, 0);
 	outbox_item_clear(&it);
 	tt_int_op(outbox_enqueue(e.db, PX, "Welcome!", OUTBOX_REPLY,
 	    OUTBOX_PRIO_REPLY, 130, &id), ==, 0);
@@ -1842,6 +1844,11 @@ test_ob_priority(void)
 			    "group_concat(state) FROM (SELECT state FROM "
 			    "broadcasts ORDER BY id)"), ==, "queued,sending");
 		}
+		/* gone, behind the broadcast's back: the number is free
+		 * for the next claim (one in flight per number) */
+		snprintf(buf, sizeof buf, "UPDATE outbox SET state = 'sent' "
+		    "WHERE id = %lld", (long long)it.id);
+		tt_int_op(test_exec(e.db, buf), ==, 0);
 		outbox_item_clear(&it);
 	}
 	tt_int_op(outbox_claim(e.db, "ttyUSB0", 400, &it), ==, 0);
@@ -1940,6 +1947,9 @@ test_ob_optout_claim(void)
 	tt_int_op(it.id, ==, 4);
 	tt_str_op(it.phone, ==, PD);
 	outbox_item_clear(&it);
+	/* B's alert waits, untouched, while "bye" is in flight to B */
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 2), ==, "queued|");
+	tt_int_op(test_sent(e.db, 6, 1, 200), ==, 0);
 	tt_int_op(outbox_claim(e.db, "ttyUSB0", 200, &it), ==, 0);
 
 	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 1), ==,
@@ -1951,7 +1961,7 @@ test_ob_optout_claim(void)
 	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 4), ==, "sending|");
 	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 5), ==,
 	    "skipped|opted out");
-	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 6), ==, "sending|");
+	tt_str_op(test_ob_state(e.db, buf, sizeof buf, 6), ==, "sent|");
 	tt_int_op(test_int(e.db, "SELECT attempts FROM outbox WHERE id = 2"),
 	    ==, 0);
 	tt_int_op(test_int(e.db, "SELECT updated_at FROM outbox WHERE id = 2"),
@@ -2056,14 +2066,16 @@ test_ob_transitions(void)
 	tt_int_op(it.id, ==, id1);
 	tt_int_op(it.attempts, ==, 2);
 	outbox_item_clear(&it);
-	tt_int_op(outbox_claim(e.db, "ttyUSB1", 160, &it), ==, 1);
-	tt_int_op(it.id, ==, id2);
-	outbox_item_clear(&it);
+	/* one in flight per number: "two" waits for "one" */
+	tt_int_op(outbox_claim(e.db, "ttyUSB0", 160, &it), ==, 0);
 	tt_int_op(outbox_failed(e.db, id1, "+CMS ERROR: 500", 170), ==, 0);
 	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT state || '|' || "
 	    "error || '|' || updated_at || '|' || attempts || '|' || modem "
 	    "FROM outbox WHERE id = 1"), ==,
 	    "failed|+CMS ERROR: 500|170|2|ttyUSB1");
+	tt_int_op(outbox_claim(e.db, "ttyUSB1", 160, &it), ==, 1);
+	tt_int_op(it.id, ==, id2);
+	outbox_item_clear(&it);
 
 	tt_int_op(outbox_retry(e.db, id2, "timeout", 170, 165), ==, 0);
 	tt_int_op(outbox_claim(e.db, "ttyUSB0", 170, &it), ==, 1);
@@ -2080,6 +2092,64 @@ test_ob_transitions(void)
 	tt_int_op(test_int(e.db, "SELECT mr FROM outbox WHERE id = 3"), ==,
 	    NULL_VALUE);
 	tt_str_op(test_ob_state(e.db, buf, sizeof buf, id3), ==, "sent|");
+end:
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
+/*
+ * One message in flight per number, whatever the modem: a STOP's
+ * confirmation never overtakes the alert being submitted to the same
+ * phone on another modem; a row left "sending" by a crash blocks the
+ * number only until the next start puts it back.
+ */
+static void
+test_ob_one_per_number(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it = { 0 };
+	char			 buf[256];
+	long			 n = -1;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_member(e.db, PA, NULL, 10), ==, 0);
+	tt_int_op(test_member(e.db, PB, NULL, 11), ==, 0);
+	tt_int_op(test_broadcast(e.db, "alert", NULL, 0, 0, 0, 100, 2), ==, 1);
+	tt_int_op(outbox_claim(e.db, "m1", 110, &it), ==, 1);
+	tt_int_op(it.id, ==, 1);
+	tt_str_op(it.phone, ==, PA);
+	outbox_item_clear(&it);
+	/* A's STOP confirmation, more urgent than the alert, and B's */
+	tt_int_op(outbox_enqueue(e.db, PA, "bye", OUTBOX_SYSTEM,
+	    OUTBOX_PRIO_REPLY, 120, NULL), ==, 0);		/* row 3 */
+	tt_int_op(outbox_enqueue(e.db, PB, "hi", OUTBOX_REPLY,
+	    OUTBOX_PRIO_REPLY, 120, NULL), ==, 0);		/* row 4 */
+	tt_int_op(outbox_claim(e.db, "m2", 130, &it), ==, 1);
+	tt_int_op(it.id, ==, 4);
+	outbox_item_clear(&it);
+	/* A's and B's numbers are both in flight: nothing for m3 */
+	tt_int_op(outbox_claim(e.db, "m3", 130, &it), ==, 0);
+	tt_str_op(test_str(e.db, buf, sizeof buf, "SELECT group_concat(state) "
+	    "FROM (SELECT state FROM outbox ORDER BY id)"), ==,
+	    "sending,queued,queued,sending");
+	/* the alert to A has gone: now its confirmation */
+	tt_int_op(test_sent(e.db, 1, 7, 140), ==, 0);
+	tt_int_op(outbox_claim(e.db, "m2", 140, &it), ==, 1);
+	tt_int_op(it.id, ==, 3);
+	outbox_item_clear(&it);
+	/* a crash with 3 and 4 in flight: the restart frees both numbers */
+	tt_int_op(outbox_claim(e.db, "m1", 150, &it), ==, 0);
+	tt_int_op(outbox_recover(e.db, 900, &n), ==, 0);
+	tt_int_op(n, ==, 2);
+	tt_int_op(outbox_claim(e.db, "m1", 900, &it), ==, 1);
+	tt_int_op(it.id, ==, 3);
+	outbox_item_clear(&it);
+	tt_int_op(outbox_claim(e.db, "m2", 900, &it), ==, 1);
+	tt_int_op(it.id, ==, 4);
+	outbox_item_clear(&it);
+	tt_int_op(test_sent(e.db, 4, 8, 910), ==, 0);
+	tt_int_op(outbox_claim(e.db, "m2", 910, &it), ==, 1);
+	tt_int_op(it.id, ==, 2);
 end:
 	outbox_item_clear(&it);
 	test_close(&e);
@@ -3736,6 +3806,7 @@ static const struct tt_case cases[] = {
 	{ "inbox/repeats", test_in_repeats },
 	{ "outbox/due", test_ob_due },
 	{ "outbox/optout_claim", test_ob_optout_claim },
+	{ "outbox/one_per_number", test_ob_one_per_number },
 	{ "outbox/all_skipped", test_ob_all_skipped },
 	{ "outbox/expired", test_ob_expired },
 	{ "outbox/transitions", test_ob_transitions },

@@ -237,6 +237,23 @@ tambulid_modem_clock(struct modem *m, void *arg)
 	netclock_heard(gm->gw, gm);
 }
 
+/*
+ * How often each modem is checked: every minute.  TAMBULID_HEALTH_SECONDS
+ * (for the test suite only) may shorten it, never lengthen it.
+ */
+static int
+tambulid_health_secs(void)
+{
+	const char	*v = getenv("TAMBULID_HEALTH_SECONDS");
+	const char	*err;
+	long long	 n;
+
+	if (v == NULL)
+		return 0;
+	n = strtonum(v, 1, 60, &err);
+	return err == NULL ? (int)n : 0;
+}
+
 static void
 tambulid_modems(struct gw *gw)
 {
@@ -265,6 +282,7 @@ tambulid_modems(struct gw *gw)
 		mc.rtscts = cm->rtscts;
 		mc.pin = cm->pin;
 		mc.sweep = 1;
+		mc.health_sec = tambulid_health_secs();
 		gm->m = modem_new(gw->base, &mc, &cb, gm);
 		gm->cm = cm;
 		send_init(gm);

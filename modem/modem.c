@@ -80,6 +80,8 @@ modem_new(struct event_base *base, const struct modem_config *cfg,
 	m->cfg.name = m->name;
 	m->cfg.device = m->conf_device;
 	m->cfg.pin = m->pin;
+	if (m->cfg.health_sec <= 0 || m->cfg.health_sec > MODEM_HEALTH_SEC)
+		m->cfg.health_sec = MODEM_HEALTH_SEC;
 	m->cb = *cb;
 	m->arg = arg;
 	TAILQ_INIT(&m->cmds);
@@ -252,6 +254,10 @@ modem_flush_cmds(struct modem *m)
 	struct modem_cmd	*c;
 
 	evtimer_del(m->ev_timeout);
+	/* a callback may queue a command: it is dropped with the rest, and
+	 * never written meanwhile (its answer would end the first command
+	 * of the initialization that follows: "SIM not usable: OK") */
+	m->flushing = 1;
 	while ((c = TAILQ_FIRST(&m->cmds)) != NULL) {
 		TAILQ_REMOVE(&m->cmds, c, entry);
 		if (c->on_done != NULL)
@@ -261,6 +267,7 @@ modem_flush_cmds(struct modem *m)
 		free(c->data);
 		free(c);
 	}
+	m->flushing = 0;
 	m->busy = 0;
 }
 
@@ -513,7 +520,7 @@ modem_next(struct modem *m)
 	struct modem_cmd	*c;
 	const char		*err;
 
-	if (m->busy || m->port == NULL)
+	if (m->busy || m->flushing || m->port == NULL)
 		return;
 	if ((c = TAILQ_FIRST(&m->cmds)) == NULL)
 		return;
@@ -743,7 +750,7 @@ static void
 modem_health_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct modem	*m = arg;
-	struct timeval	 tv = { MODEM_HEALTH_SEC, 0 };
+	struct timeval	 tv = { m->cfg.health_sec, 0 };
 
 	(void)fd;
 	(void)what;

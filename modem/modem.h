@@ -50,6 +50,8 @@ struct modem_config {
 					 * instead of retrying */
 	int		 sweep;		/* read stored messages at start */
 	int		 keep_sms;	/* never delete from the SIM */
+	int		 health_sec;	/* 0: every 60 s; the periodic check of
+					 * signal, registration and settings */
 };
 
 struct modem_info {

@@ -401,7 +401,7 @@ modem_init_cnmi_done(struct modem *m, struct modem_cmd *c,
 	}
 	/* no indications: the health timer sweeps storage instead */
 	modem_error(m, "no new-message indications (+CNMI refused): "
-	    "checking storage every %d s", MODEM_HEALTH_SEC);
+	    "checking storage every %d s", m->cfg.health_sec);
 }
 
 static void
@@ -598,7 +598,7 @@ static void
 modem_init_up(struct modem *m, struct modem_cmd *c,
     const struct at_event *ev)
 {
-	struct timeval	tv = { MODEM_HEALTH_SEC, 0 };
+	struct timeval	tv = { m->cfg.health_sec, 0 };
 
 	modem_init_csq_done(m, c, ev);
 	evtimer_add(m->ev_health, &tv);
@@ -718,12 +718,45 @@ modem_init_health_cnmi(struct modem *m, struct modem_cmd *c,
 	modem_restart(m);
 }
 
+/* Is a health check's command still waiting (a slow or busy modem)? */
+static int
+modem_init_health_queued(struct modem *m)
+{
+	struct modem_cmd	*c;
+
+	TAILQ_FOREACH(c, &m->cmds, entry)
+		if (c->on_done == modem_init_health_cnmi ||
+		    c->on_done == modem_init_cpms_done)
+			return 1;
+	return 0;
+}
+
 void
 modem_init_health(struct modem *m)
 {
-	/* a busy modem is a live modem: skip the check */
-	if (!TAILQ_EMPTY(&m->cmds))
+	/*
+	 * A busy modem answers, but may have rebooted without a word and
+	 * forgotten +CNMI: during a broadcast a STOP would then wait on
+	 * the SIM until the broadcast is over.  Ask for the settings that
+	 * matter at the priority of a member's text, ahead of reports and
+	 * deletes; the rest of the check waits for a quiet moment.
+	 */
+	if (!TAILQ_EMPTY(&m->cmds)) {
+		struct modem_cmd	*c;
+
+		if (modem_init_health_queued(m))
+			return;
+		if (!m->cnmi_ok)
+			modem_sms_sweep(m);	/* no indications: look */
+		else
+			modem_cmd_read(m, modem_cmd_new("AT+CNMI?", "+CNMI:",
+			    0, 0, NULL, modem_init_health_cnmi), 0);
+		c = modem_cmd_new("AT+CPMS?", "+CPMS:", 0, 0, NULL,
+		    modem_init_cpms_done);
+		c->arg = 1;
+		modem_cmd_read(m, c, 0);
 		return;
+	}
 	modem_cmd(m, "AT+CSQ", "+CSQ:", 0, 0, NULL, modem_init_csq_done);
 	modem_cmd(m, "AT+CREG?", "+CREG:", 0, 0, modem_init_reg_line,
 	    modem_init_health_reg);

@@ -113,6 +113,7 @@ struct modem {
 
 	struct modem_cmds	 cmds;		/* head is in flight */
 	int			 busy;		/* head was written */
+	int			 flushing;	/* modem_flush_cmds() runs: write nothing */
 	struct event		*ev_timeout;	/* in-flight deadline */
 	struct event		*ev_retry;	/* backoff, SIM, registration */
 	struct event		*ev_health;

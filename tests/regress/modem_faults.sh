@@ -99,6 +99,39 @@ once "mixed anomalies" s1 +1415555 5 "Mixed anomalies test"
 tam g status >"$T/st"
 contains "anomalies: still ready" "$T/st" "modem modem1: ready"
 
+# ---- a modem that reboots without a word, mid-broadcast -------------------
+# It forgets +CNMI and keeps new texts to itself: a STOP sent then must
+# not wait on the SIM until the broadcast is over.  The periodic check
+# asks for the settings at a member's text's priority however busy the
+# modem is (every 5 s here, every minute in the field).
+TAMBULID_HEALTH_SECONDS=5
+export TAMBULID_HEALTH_SECONDS
+sim_start sr
+gw_start gr sr
+unset TAMBULID_HEALTH_SECONDS
+members sr +1415557 30
+id=$(tam gr send "Before the reboot" | head -n 1)
+wait_bc gr "$id"
+# one submission a second: the line is never idle during the broadcast
+sim sr fault latency 1000 >/dev/null
+sim sr reboot >/dev/null
+sim sr sms +141555729 "STOP" >/dev/null
+id=$(tam gr send "After the reboot" | head -n 1)
+wait_bc gr "$id"
+check "silent reboot: the member who sent STOP got no alert" 0 \
+    "$(sent_to sr +141555729 | grep -c '^After the reboot$')"
+check "silent reboot: another member got it once" 1 \
+    "$(sent_to sr +141555700 | grep -c '^After the reboot$')"
+bc_json gr "$id"
+contains "silent reboot: 29 sent" "$T/bc.json" '"sent":29,'
+contains "silent reboot: 1 skipped" "$T/bc.json" '"skipped":1,'
+contains "silent reboot: none failed" "$T/bc.json" '"failed":0,'
+contains "silent reboot: found by the check" "$T/gr.log" \
+    "event=settings-lost"
+tam gr subscribers list --json >"$T/subs.json"
+contains "silent reboot: member opted out" "$T/subs.json" \
+    '{"phone":"+141555729","status":"opted-out",'
+
 # ---- a +CMTI flood during a broadcast ------------------------------------
 # rss PID: resident kilobytes now; hwm PID: the peak
 rss() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }

@@ -38,7 +38,7 @@ inbound_sender(const struct gw *gw, const struct sms_msg *msg, char *out,
 
 	if (msg->addr.ton == SMS_TON_ALPHANUMERIC ||
 	    phone_is_alpha(msg->addr.text) ||
-	    phone_is_shortcode(msg->addr.text) ||
+	    phone_is_shortcode(msg->addr.text, gw_country(gw)) ||
 	    phone_normalize(msg->addr.text, gw_country(gw), out, len,
 	    &err) == -1)
 		strlcpy(out, msg->addr.text, len);

@@ -18,7 +18,14 @@
  * - a '+' is accepted anywhere before the first digit as long as it is the
  *   only one, so "(+63) 917 123 4567" works too;
  * - "(0)" after the first digit is dropped: "+44 (0)20 7946 0018" shows the
- *   trunk prefix for national callers, which is not part of the number.
+ *   trunk prefix for national callers, which is not part of the number;
+ * - for the countries in phone_nsn (national significant number lengths
+ *   from their numbering plans), digits that start with the country code
+ *   and are too long for a national number but right for an
+ *   international one without its "+" ("639171234567" in the
+ *   Philippines, as spreadsheets and some networks write them) are read
+ *   as international, and a sender as long as the country's shortest
+ *   numbers is not a short code ("91234567" in Hong Kong).
  * Pure: no I/O, no allocation; error messages are static constants.
  */
 #include <stddef.h>
@@ -96,6 +103,74 @@ static const struct {
 	{ "7", "8" },		/* Russia, Kazakhstan */
 };
 
+/*
+ * The shortest and longest national significant number (without trunk
+ * prefix), fixed and mobile, of countries where members or organizers of
+ * a deployment are likely to be.  NANP ("1") is phone_nanp's.  A country
+ * missing here keeps the general rules; one whose short codes are as long
+ * as its shortest numbers (Germany) must stay missing.
+ */
+static const struct {
+	const char	*cc;
+	unsigned char	 min, max;
+} phone_nsn[] = {
+	{ "7", 10, 10 },	/* Russia, Kazakhstan */
+	{ "27", 9, 9 },		/* South Africa */
+	{ "30", 10, 10 },	/* Greece */
+	{ "33", 9, 9 },		/* France */
+	{ "34", 9, 9 },		/* Spain */
+	{ "39", 6, 11 },	/* Italy */
+	{ "44", 9, 10 },	/* United Kingdom */
+	{ "45", 8, 8 },		/* Denmark */
+	{ "47", 8, 8 },		/* Norway */
+	{ "52", 10, 10 },	/* Mexico */
+	{ "57", 10, 10 },	/* Colombia */
+	{ "60", 8, 10 },	/* Malaysia */
+	{ "61", 9, 9 },		/* Australia */
+	{ "63", 9, 10 },	/* Philippines */
+	{ "65", 8, 8 },		/* Singapore */
+	{ "81", 9, 10 },	/* Japan */
+	{ "82", 9, 10 },	/* South Korea */
+	{ "84", 9, 10 },	/* Vietnam */
+	{ "86", 10, 11 },	/* China */
+	{ "91", 10, 10 },	/* India */
+	{ "502", 8, 8 },	/* Guatemala */
+	{ "503", 8, 8 },	/* El Salvador */
+	{ "504", 8, 8 },	/* Honduras */
+	{ "505", 8, 8 },	/* Nicaragua */
+	{ "506", 8, 8 },	/* Costa Rica */
+	{ "507", 7, 8 },	/* Panama */
+	{ "509", 8, 8 },	/* Haiti */
+	{ "852", 8, 8 },	/* Hong Kong */
+	{ "853", 8, 8 },	/* Macau */
+	{ "880", 10, 10 },	/* Bangladesh */
+	{ "965", 8, 8 },	/* Kuwait */
+	{ "966", 8, 9 },	/* Saudi Arabia */
+	{ "968", 8, 8 },	/* Oman */
+	{ "971", 8, 9 },	/* United Arab Emirates */
+	{ "972", 8, 9 },	/* Israel */
+	{ "973", 8, 8 },	/* Bahrain */
+	{ "974", 8, 8 },	/* Qatar */
+};
+
+static int
+phone_nsn_find(const char *cc, size_t *min, size_t *max)
+{
+	size_t	i;
+
+	if (cc == NULL)
+		return 0;
+	if (cc[0] == '+')
+		cc++;
+	for (i = 0; i < sizeof phone_nsn / sizeof phone_nsn[0]; i++)
+		if (strcmp(cc, phone_nsn[i].cc) == 0) {
+			*min = phone_nsn[i].min;
+			*max = phone_nsn[i].max;
+			return 1;
+		}
+	return 0;
+}
+
 static int
 phone_isdigit(int c)
 {
@@ -170,13 +245,25 @@ phone_national(const char *cc, const char *digits, size_t n, char *out,
     size_t outlen)
 {
 	const char	*trunk = "0";
-	size_t		 i, tlen;
+	size_t		 i, tlen, cclen = strlen(cc), min, max;
 
 	for (i = 0; i < sizeof phone_trunks / sizeof phone_trunks[0]; i++) {
 		if (strcmp(cc, phone_trunks[i].cc) == 0)
 			trunk = phone_trunks[i].trunk;
 	}
 	tlen = strlen(trunk);
+	/* "639171234567" (Philippines): too long to be national, right
+	 * for an international number whose "+" was left out */
+	if (phone_nsn_find(cc, &min, &max) && n > cclen &&
+	    memcmp(digits, cc, cclen) == 0 &&
+	    n - cclen >= min && n - cclen <= max) {
+		size_t	nat = n;
+
+		if (n >= tlen && memcmp(digits, trunk, tlen) == 0)
+			nat -= tlen;
+		if (nat < min || nat > max)
+			return phone_emit("", digits, n, out, outlen);
+	}
 	if (n >= tlen && memcmp(digits, trunk, tlen) == 0) {
 		digits += tlen;
 		n -= tlen;
@@ -284,9 +371,9 @@ fail:
 }
 
 int
-phone_is_shortcode(const char *s)
+phone_is_shortcode(const char *s, const char *default_cc)
 {
-	size_t	n;
+	size_t	n, min, max;
 
 	if (s == NULL)
 		return 0;
@@ -294,6 +381,9 @@ phone_is_shortcode(const char *s)
 		if (!phone_isdigit((unsigned char)s[n]))
 			return 0;
 	}
+	/* "91234567" is a member's number in Hong Kong */
+	if (phone_nsn_find(default_cc, &min, &max) && n >= min)
+		return 0;
 	return n >= 3 && n <= 8;
 }
 

@@ -31,9 +31,12 @@ int	 phone_normalize(const char *in, const char *default_cc, char *out,
 
 /*
  * 1 when s is a network short code or service number (only digits, 3 to 8
- * of them, no '+'), which must never receive automatic replies; else 0.
+ * of them, no '+', and fewer than the shortest national number of the
+ * country default_cc when that is known: "91234567" is a number in Hong
+ * Kong), which must never receive automatic replies; else 0.  default_cc
+ * may be NULL.
  */
-int	 phone_is_shortcode(const char *s);
+int	 phone_is_shortcode(const char *s, const char *default_cc);
 
 /*
  * 1 when s is an alphanumeric sender ("BANK", "Movistar": contains a

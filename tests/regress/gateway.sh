@@ -220,4 +220,35 @@ else
 	fail "after kill -9: $total alerts for 9 members (one duplicate allowed)"
 fi
 
+# ---- senders as the network writes them (Hong Kong) -----------------------
+# A national number of 8 digits is a member, not a short code; a number
+# whose "+" the network left out gets no second country code.
+sim_start hk
+cat >"$T/k.conf" <<'EOF'
+[gateway]
+country = 852
+EOF
+gw_start k hk
+sim hk sms 91234567 "JOIN" >/dev/null
+sim hk sms 85291234568 "JOIN" >/dev/null
+sim hk wait-sent 2 "$WAIT_MAX" >/dev/null || fail "hk: JOIN replies"
+tam k subscribers list --json >"$T/hk.json"
+contains "hk: 8-digit sender joined" "$T/hk.json" \
+    '{"phone":"+85291234567","status":"active",'
+contains "hk: sender without + joined" "$T/hk.json" \
+    '{"phone":"+85291234568","status":"active",'
+check "hk: welcome to the member" 1 "$(grep -c '"to":"+85291234567"' \
+    "$T/hk.sent")"
+sim hk sms 91234567 "STOP" >/dev/null
+sim hk sms 85291234568 "stop" >/dev/null
+sim hk wait-sent 4 "$WAIT_MAX" >/dev/null || fail "hk: STOP replies"
+tam k subscribers list --json >"$T/hk.json"
+contains "hk: 8-digit sender opted out" "$T/hk.json" \
+    '{"phone":"+85291234567","status":"opted-out",'
+contains "hk: sender without + opted out" "$T/hk.json" \
+    '{"phone":"+85291234568","status":"opted-out",'
+check "hk: no other numbers" 2 "$(grep -o '"phone"' "$T/hk.json" | wc -l)"
+run_expect "hk: re-adding refused" 1 tam k -c "$T/k.conf" subscribers add "9123 4567"
+contains "hk: re-adding refused: why" "$T/err" "+85291234567"
+
 summary

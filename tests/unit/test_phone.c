@@ -66,6 +66,28 @@ static const struct phone_case phone_cases[] = {
 	{ "0", "63", NULL, "number too short" },
 	{ "0 12345", "63", NULL, "number too short" },
 	{ "0 123456", "63", "+63123456", NULL },
+	/* the "+" left out (spreadsheets, some networks' senders): too
+	 * long for a national number, right for an international one */
+	{ "639171234567", "63", "+639171234567", NULL },
+	{ "63 2 8123 4567", "63", "+63281234567", NULL },
+	{ "6391712345", "63", "+636391712345", NULL },	/* 10: national */
+
+	/* numbers of 8 digits, no trunk prefix */
+	{ "9123 4567", "852", "+85291234567", NULL },
+	{ "85291234567", "852", "+85291234567", NULL },
+	{ "8123 4567", "65", "+6581234567", NULL },
+	{ "6581234567", "65", "+6581234567", NULL },
+	{ "5512 3456", "974", "+97455123456", NULL },
+	{ "97455123456", "974", "+97455123456", NULL },
+	/* trunk 8, country code 7 */
+	{ "8 916 123 4567", "7", "+79161234567", NULL },
+	{ "7 916 123 4567", "7", "+79161234567", NULL },
+	/* United Kingdom */
+	{ "07911 123456", "44", "+447911123456", NULL },
+	{ "447911123456", "44", "+447911123456", NULL },
+	/* Italy: no trunk prefix; a mobile number may start with 39 */
+	{ "393 123 4567", "39", "+393931234567", NULL },
+	{ "39 393 123 4567", "39", "+393931234567", NULL },
 
 	/* Mexico: no trunk prefix since 2019 */
 	{ "55 1234 5678", "52", "+525512345678", NULL },
@@ -317,22 +339,37 @@ test_shortcode(void)
 {
 	static const struct {
 		const char	*s;
+		const char	*cc;
 		int		 want;
 	} cases[] = {
-		{ "123", 1 }, { "611", 1 }, { "22395", 1 }, { "12345678", 1 },
-		{ "12", 0 }, { "1", 0 }, { "", 0 }, { NULL, 0 },
-		{ "123456789", 0 }, { "+123", 0 }, { "+12345", 0 },
-		{ "12 34", 0 }, { "12-34", 0 }, { "1234a", 0 },
-		{ "*123#", 0 }, { "+14155550100", 0 }, { "14155550100", 0 },
-		{ "BANK", 0 }, { " 123", 0 },
+		{ "123", NULL, 1 }, { "611", NULL, 1 }, { "22395", NULL, 1 },
+		{ "12345678", NULL, 1 },
+		{ "12", NULL, 0 }, { "1", NULL, 0 }, { "", NULL, 0 },
+		{ NULL, NULL, 0 },
+		{ "123456789", NULL, 0 }, { "+123", NULL, 0 },
+		{ "+12345", NULL, 0 },
+		{ "12 34", NULL, 0 }, { "12-34", NULL, 0 }, { "1234a", NULL, 0 },
+		{ "*123#", NULL, 0 }, { "+14155550100", NULL, 0 },
+		{ "14155550100", NULL, 0 },
+		{ "BANK", NULL, 0 }, { " 123", NULL, 0 },
+		/* the country's shortest numbers are not short codes */
+		{ "12345678", "1", 1 }, { "12345678", "63", 1 },
+		{ "12345678", "49", 1 },	/* Germany: not in the table */
+		{ "91234567", "852", 0 }, { "91234567", "+852", 0 },
+		{ "1234567", "852", 1 }, { "18501", "852", 1 },
+		{ "81234567", "65", 0 }, { "72999", "65", 1 },
+		{ "1234567", "507", 0 }, { "123456", "507", 1 },
 	};
 	size_t	i;
 
 	for (i = 0; i < TT_NELEM(cases); i++) {
-		if (phone_is_shortcode(cases[i].s) != cases[i].want)
-			fprintf(stderr, "  case \"%s\"\n",
-			    cases[i].s ? cases[i].s : "(null)");
-		tt_int_op(phone_is_shortcode(cases[i].s), ==, cases[i].want);
+		int	got = phone_is_shortcode(cases[i].s, cases[i].cc);
+
+		if (got != cases[i].want)
+			fprintf(stderr, "  case \"%s\" %s\n",
+			    cases[i].s ? cases[i].s : "(null)",
+			    cases[i].cc ? cases[i].cc : "(no country)");
+		tt_int_op(got, ==, cases[i].want);
 	}
 end:
 	;

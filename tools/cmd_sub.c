@@ -963,6 +963,28 @@ cmd_sub_row_lists(struct cmd_sub_import *im, const struct cmd_sub_csv *c,
 	return n;
 }
 
+/*
+ * A status that says the member opted out, as tambuli's export writes it
+ * or as other tools do (RapidPro "stopped", Twilio "opt-out", mailing
+ * lists "unsubscribed"): the opt-out is recorded, never dropped as a bad
+ * row (a later import without a status column would subscribe them).
+ */
+static int
+cmd_sub_optout_word(const char *cell)
+{
+	static const char *const words[] = {
+		"opted-out", "opted out", "opted_out", "optedout", "opt-out",
+		"opt out", "opt_out", "optout", "unsubscribed", "stopped",
+		"stop", "blocked",
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcasecmp(cell, words[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* One data record: 0, or -1 on a database error (stop). */
 static int
 cmd_sub_import_row(struct cmd_sub_import *im, const struct cmd_sub_csv *c)
@@ -1003,10 +1025,10 @@ cmd_sub_import_row(struct cmd_sub_import *im, const struct cmd_sub_csv *c)
 	}
 	if (im->status >= 0) {
 		cell = cmd_sub_csv_field(c, (size_t)im->status);
-		if (strcasecmp(cell, "opted-out") == 0 ||
-		    strcasecmp(cell, "opted out") == 0)
+		if (cmd_sub_optout_word(cell))
 			optout = 1;
-		else if (*cell != '\0' && strcasecmp(cell, "active") != 0) {
+		else if (*cell != '\0' && strcasecmp(cell, "active") != 0 &&
+		    strcasecmp(cell, "subscribed") != 0) {
 			cmd_sub_bad(im, c->start, "unknown status '%s' "
 			    "(expected active or opted-out)",
 			    cmd_sub_show(cell, show, sizeof show));

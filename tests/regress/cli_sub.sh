@@ -187,4 +187,15 @@ run_expect "reply no text" 2 tb reply 4155550102
 run_expect "inbox after reply" 0 tb inbox --json
 check "inbox after reply" "[]" "$(cat "$T/out")"
 
+# other tools' words for it (RapidPro, Twilio, mailing lists) count too
+printf 'phone,status\n+14155550111,Stopped\n+14155550112,unsubscribed\n+14155550113,OPT-OUT\n' \
+    >"$T/other.csv"
+run_expect "import other tools' opt-outs" 0 tb subscribers import \
+    "$T/other.csv"
+check "import other tools' opt-outs" \
+    "imported 0, already subscribed 0, skipped 3 (opted out), 0 bad rows" \
+    "$(cat "$T/out")"
+run_expect "import other tools' opt-outs: kept" 1 tb subscribers add \
+    4155550112
+
 summary

@@ -291,6 +291,14 @@ bin/clockshift.so: tests/shim/clock.c
 	$(CC) $(filter-out -D_FILE_OFFSET_BITS=64,$(ALL_CFLAGS)) -fPIC -shared \
 	    -o $@ $< -ldl
 
+# a test-only LD_PRELOAD shim: open() of one serial port fails with EBUSY,
+# as when another program holds it with TIOCEXCL
+# (tests/regress/modem_cli.sh); it defines both open and open64
+bin/ebusy.so: tests/shim/ebusy.c
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -D_FILE_OFFSET_BITS=64,$(ALL_CFLAGS)) -fPIC -shared \
+	    -o $@ $< -ldl
+
 # a test-only LD_PRELOAD shim: organizer PIN checks wait while a flag file
 # exists (tests/regress/orgflood.sh)
 bin/pingate.so: tests/shim/pingate.c
@@ -308,7 +316,7 @@ $(BIN_OUT)/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
 
 # test-only tools the end-to-end scripts use
 TEST_TOOLS = bin/ctlhold bin/notify_recv bin/enospc.so bin/dbpage \
-	bin/clockshift.so bin/pingate.so
+	bin/clockshift.so bin/pingate.so bin/ebusy.so
 
 bin/ctlhold: $(B)/tests/ctlhold.o
 	@mkdir -p $(@D)

@@ -169,7 +169,7 @@ SIM_SRCS = \
 
 UNIT_TESTS = amount at_error at_lexer at_resp conf ctl_proto db gsm7 keyword \
 	     nettime orgcmd orgmask pdu \
-	     phone plan translit ussd utf8
+	     phone plan serial_list translit ussd utf8
 FUZZ_TARGETS = at_lexer conf ctl_proto keyword nettime orgcmd orgmask \
 	       pdu_decode plan \
 	       ussd

@@ -23,7 +23,8 @@ SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 # systemd and udev read /usr/lib for the distribution, /etc for the
-# administrator (a /usr/local install); sysusers.d is read under both
+# administrator (a /usr/local install); sysusers.d and modules-load.d are
+# read under both
 ifeq ($(PREFIX),/usr)
 UNITDIR	?= /usr/lib/systemd/system
 UDEVDIR	?= /usr/lib/udev/rules.d
@@ -32,6 +33,7 @@ UNITDIR	?= /etc/systemd/system
 UDEVDIR	?= /etc/udev/rules.d
 endif
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 # the one place the version is written: the top entry of debian/changelog
 VERSION	:= $(shell head -n 1 debian/changelog | cut -d '(' -f 2 | cut -d ')' -f 1)
 CC	?= cc
@@ -417,7 +419,7 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(SYSUSERSDIR) \
-	    $(DESTDIR)$(SYSCONFDIR)/tambuli
+	    $(DESTDIR)$(MODULESLOADDIR) $(DESTDIR)$(SYSCONFDIR)/tambuli
 	install -m 755 $(BIN_OUT)/tambulid $(DESTDIR)$(SBINDIR)/tambulid
 	install -m 755 $(BIN_OUT)/tambuli $(DESTDIR)$(BINDIR)/tambuli
 	install -m 755 $(BIN_OUT)/modemsim $(DESTDIR)$(BINDIR)/modemsim
@@ -430,11 +432,14 @@ install: all
 	install -m 644 tools/dist/70-tambuli-modems.rules $(DESTDIR)$(UDEVDIR)/
 	install -m 644 tools/dist/tambuli.sysusers \
 	    $(DESTDIR)$(SYSUSERSDIR)/tambuli.conf
+	install -m 644 tools/dist/tambuli.modules-load \
+	    $(DESTDIR)$(MODULESLOADDIR)/tambuli.conf
 	test -e $(DESTDIR)$(SYSCONFDIR)/tambuli/tambuli.conf || \
 	    install -m 644 tools/dist/tambuli.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/tambuli/tambuli.conf
 	@test -n "$(DESTDIR)" || echo "next: sudo systemd-sysusers &&" \
-	    "sudo systemctl daemon-reload && sudo udevadm control --reload"
+	    "sudo systemctl daemon-reload && sudo udevadm control --reload" \
+	    "&& sudo systemctl restart systemd-modules-load"
 
 # every man page through mandoc's checker (installed like make check's
 # dependencies, or the command printed), style messages too: all but

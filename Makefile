@@ -23,7 +23,8 @@ SBINDIR	?= $(PREFIX)/sbin
 MANDIR	?= $(PREFIX)/share/man
 SYSCONFDIR ?= /etc
 # systemd and udev read /usr/lib for the distribution, /etc for the
-# administrator (a /usr/local install); sysusers.d is read under both
+# administrator (a /usr/local install); sysusers.d and modules-load.d are
+# read under both
 ifeq ($(PREFIX),/usr)
 UNITDIR	?= /usr/lib/systemd/system
 UDEVDIR	?= /usr/lib/udev/rules.d
@@ -32,6 +33,7 @@ UNITDIR	?= /etc/systemd/system
 UDEVDIR	?= /etc/udev/rules.d
 endif
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+MODULESLOADDIR ?= $(PREFIX)/lib/modules-load.d
 # the one place the version is written: the top entry of debian/changelog
 VERSION	:= $(shell head -n 1 debian/changelog | cut -d '(' -f 2 | cut -d ')' -f 1)
 CC	?= cc
@@ -169,7 +171,7 @@ SIM_SRCS = \
 
 UNIT_TESTS = amount at_error at_lexer at_resp conf ctl_proto db gsm7 keyword \
 	     nettime orgcmd orgmask pdu \
-	     phone plan translit ussd utf8
+	     phone plan serial_list translit ussd utf8
 FUZZ_TARGETS = at_lexer conf ctl_proto keyword nettime orgcmd orgmask \
 	       pdu_decode plan \
 	       ussd
@@ -291,6 +293,14 @@ bin/clockshift.so: tests/shim/clock.c
 	$(CC) $(filter-out -D_FILE_OFFSET_BITS=64,$(ALL_CFLAGS)) -fPIC -shared \
 	    -o $@ $< -ldl
 
+# a test-only LD_PRELOAD shim: open() of one serial port fails with EBUSY,
+# as when another program holds it with TIOCEXCL
+# (tests/regress/modem_cli.sh); it defines both open and open64
+bin/ebusy.so: tests/shim/ebusy.c
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -D_FILE_OFFSET_BITS=64,$(ALL_CFLAGS)) -fPIC -shared \
+	    -o $@ $< -ldl
+
 # a test-only LD_PRELOAD shim: organizer PIN checks wait while a flag file
 # exists (tests/regress/orgflood.sh)
 bin/pingate.so: tests/shim/pingate.c
@@ -308,7 +318,7 @@ $(BIN_OUT)/bench_codec: $(B)/tests/bench/bench_codec.o $(LIB)
 
 # test-only tools the end-to-end scripts use
 TEST_TOOLS = bin/ctlhold bin/notify_recv bin/enospc.so bin/dbpage \
-	bin/clockshift.so bin/pingate.so
+	bin/clockshift.so bin/pingate.so bin/ebusy.so
 
 bin/ctlhold: $(B)/tests/ctlhold.o
 	@mkdir -p $(@D)
@@ -409,7 +419,7 @@ install: all
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(SYSUSERSDIR) \
-	    $(DESTDIR)$(SYSCONFDIR)/tambuli
+	    $(DESTDIR)$(MODULESLOADDIR) $(DESTDIR)$(SYSCONFDIR)/tambuli
 	install -m 755 $(BIN_OUT)/tambulid $(DESTDIR)$(SBINDIR)/tambulid
 	install -m 755 $(BIN_OUT)/tambuli $(DESTDIR)$(BINDIR)/tambuli
 	install -m 755 $(BIN_OUT)/modemsim $(DESTDIR)$(BINDIR)/modemsim
@@ -422,11 +432,14 @@ install: all
 	install -m 644 tools/dist/70-tambuli-modems.rules $(DESTDIR)$(UDEVDIR)/
 	install -m 644 tools/dist/tambuli.sysusers \
 	    $(DESTDIR)$(SYSUSERSDIR)/tambuli.conf
+	install -m 644 tools/dist/tambuli.modules-load \
+	    $(DESTDIR)$(MODULESLOADDIR)/tambuli.conf
 	test -e $(DESTDIR)$(SYSCONFDIR)/tambuli/tambuli.conf || \
 	    install -m 644 tools/dist/tambuli.conf \
 	    $(DESTDIR)$(SYSCONFDIR)/tambuli/tambuli.conf
 	@test -n "$(DESTDIR)" || echo "next: sudo systemd-sysusers &&" \
-	    "sudo systemctl daemon-reload && sudo udevadm control --reload"
+	    "sudo systemctl daemon-reload && sudo udevadm control --reload" \
+	    "&& sudo systemctl restart systemd-modules-load"
 
 # every man page through mandoc's checker (installed like make check's
 # dependencies, or the command printed), style messages too: all but

@@ -44,6 +44,9 @@
 #define GW_ORDER_WAIT		300	/* a text waits this long at most for
 					 * an earlier one from its sender
 					 * that is not read again */
+#define GW_HELD_TELL		60	/* texts still not stored are logged
+					 * again (in one line) at most this
+					 * often */
 #define GW_POLLS_OPEN		8	/* open polls a reply is matched against */
 #define GW_REPORT_WINDOW	(3 * 24 * 3600)	/* status reports match
 						 * messages this recent */
@@ -185,6 +188,10 @@ struct gw {
 	int			 held_overflow;	/* a sender not recorded:
 						 * no claims until a sweep
 						 * stores everything */
+	long			 held_stored;	/* held texts stored since
+						 * the last all-clear */
+	int64_t			 held_told_at;	/* the last warning about
+						 * texts not stored */
 	int			 failed;	/* stopping on an error: exit 1 */
 	int			 wipe;		/* stopping for a panic wipe */
 #define GW_WIPE_STOP		1	/* tambuli wipe destroys the files */

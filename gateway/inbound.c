@@ -448,9 +448,14 @@ inbound_act(struct gw *gw, const char *phone, const char *text,
 	return 0;
 }
 
+/*
+ * A text not stored: said at warning level the first time; when it is
+ * read again and fails again (again set), only in debug lines, the texts
+ * still held said together by inbound_tell_held().
+ */
 static int
 inbound_process(struct gw *gw, const char *phone, const char *text,
-    int64_t at, const char *modem, const char *flags)
+    int64_t at, const char *modem, const char *flags, int again)
 {
 	log_stage_begin();	/* what it did is said once it commits */
 	if (db_begin(gw->db) == -1)
@@ -469,8 +474,12 @@ inbound_process(struct gw *gw, const char *phone, const char *text,
 fail:
 	log_stage_end(0);
 	organizer_committed(gw, 0);
-	log_warnx("from=%s not processed, will be read again: %s",
-	    log_number(phone), db_error(gw->db));
+	if (again)
+		log_debug("%s: from=%s not processed again: %s", __func__,
+		    log_number(phone), db_error(gw->db));
+	else
+		log_warnx("from=%s not processed, will be read again: %s",
+		    log_number(phone), db_error(gw->db));
 	return -1;
 }
 
@@ -517,6 +526,42 @@ inbound_hold(struct gw *gw, const struct gw_modem *gm, int index,
 	h->failed_at = gw_now();
 }
 
+/* 1 when the text in slot index of gm's storage is held: read again. */
+static int
+inbound_is_held(const struct gw *gw, const struct gw_modem *gm, int index)
+{
+	size_t	i;
+
+	if (index < 0)
+		return 0;
+	for (i = 0; i < gw->nheld; i++)
+		if (gw->held[i].gm == gm && gw->held[i].index == index)
+			return 1;
+	return 0;
+}
+
+/*
+ * A held text failed again.  Each was logged when it first failed; while
+ * they keep failing, one line says how many wait, at most every
+ * GW_HELD_TELL seconds, not one per text per re-read (a full disk on a
+ * Pi would flood the journal).
+ */
+static void
+inbound_tell_held(struct gw *gw)
+{
+	size_t	i, n = 0;
+
+	if (gw_now() - gw->held_told_at < GW_HELD_TELL)
+		return;
+	for (i = 0; i < gw->nheld; i++)
+		if (gw->held[i].index >= 0 &&
+		    gw_now() - gw->held[i].failed_at <= GW_ORDER_WAIT)
+			n++;
+	log_warnx("held texts: %zu not stored yet, read again every %d "
+	    "seconds: %s", n, GW_REREAD_SEC, gw->held_err);
+	gw->held_told_at = gw_now();
+}
+
 /*
  * 1 when a text from phone, stamped scts by the network, must wait for an
  * earlier one from the same number that is on a SIM, not stored yet: a
@@ -557,16 +602,27 @@ inbound_release(struct gw *gw, const struct gw_modem *gm, int index,
     const char *phone)
 {
 	size_t	i = 0;
+	int	left = 0;
 
 	while (i < gw->nheld) {
 		struct gw_held *h = &gw->held[i];
+		if (h->gm == gm && index >= 0 && h->index == index)
+			gw->held_stored++;
 		if ((h->gm == gm && index >= 0 && h->index == index) ||
 		    (h->index < 0 && phone != NULL &&
 		    strcmp(h->phone, phone) == 0)) {
 			gw->held[i] = gw->held[--gw->nheld];
 			continue;
 		}
+		if (h->index >= 0)
+			left = 1;
 		i++;
+	}
+	/* the end of what inbound_sms() warned about, in one line */
+	if (!left && gw->held_stored > 0) {
+		log_info("held texts: %ld stored, none waits on a SIM now",
+		    gw->held_stored);
+		gw->held_stored = 0;
 	}
 }
 
@@ -714,7 +770,7 @@ inbound_time(const struct sms_time *t)
  */
 static int
 inbound_part(struct gw *gw, const char *phone, const struct sms_msg *msg,
-    const char *modem)
+    const char *modem, int again)
 {
 	char	*full = NULL;
 
@@ -751,9 +807,14 @@ inbound_part(struct gw *gw, const char *phone, const struct sms_msg *msg,
 fail:
 	log_stage_end(0);
 	organizer_committed(gw, 0);
-	log_warnx("from=%s part %u/%u not processed, will be read again: %s",
-	    log_number(phone), msg->concat.part, msg->concat.parts,
-	    db_error(gw->db));
+	if (again)
+		log_debug("%s: from=%s part %u/%u not processed again: %s",
+		    __func__, log_number(phone), msg->concat.part,
+		    msg->concat.parts, db_error(gw->db));
+	else
+		log_warnx("from=%s part %u/%u not processed, will be read "
+		    "again: %s", log_number(phone), msg->concat.part,
+		    msg->concat.parts, db_error(gw->db));
 	free(full);
 	return -1;
 }
@@ -767,14 +828,16 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	char			 phone[PDU_ADDR_MAX * 3 + 2], *text;
 	const char		*from = NULL;
 	int64_t			 scts = 0;
-	int			 rc;
+	int			 rc, again;
 
+	/* read again after a failure: said once, not at each re-read */
+	again = inbound_is_held(gw, gm, s->index);
 	if (msg == NULL) {
 		/* keep what we could not decode: nothing is lost */
 		xasprintf(&text, "[undecodable message: %s] %s", s->error,
 		    s->pdu_hex);
 		rc = inbound_process(gw, "unknown", text, gw_now(),
-		    gm->name, INBOX_FLAG_UNDECODABLE);
+		    gm->name, INBOX_FLAG_UNDECODABLE, again);
 		free(text);
 		goto ack;
 	}
@@ -782,24 +845,29 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	from = phone;
 	scts = pdu_time_epoch(&msg->scts);
 	if (s->index >= 0 && inbound_waits(gw, gm, s->index, phone, scts)) {
-		log_info("from=%s slot=%d waits for an earlier text from this "
-		    "number, not stored yet", log_number(phone), s->index);
+		if (again)
+			log_debug("%s: from=%s slot=%d still waits",
+			    __func__, log_number(phone), s->index);
+		else
+			log_info("from=%s slot=%d waits for an earlier text "
+			    "from this number, not stored yet",
+			    log_number(phone), s->index);
 		rc = -1;
 		goto hold;
 	}
 	if (msg->encoding == SMS_ENC_8BIT) {
 		xasprintf(&text, "[%zu octets of 8-bit data]", msg->data_len);
 		rc = inbound_process(gw, phone, text, inbound_time(&msg->scts),
-		    gm->name, "binary");
+		    gm->name, "binary", again);
 		free(text);
 		goto ack;
 	}
 	if (msg->concat.present && msg->concat.parts > 1) {
-		rc = inbound_part(gw, phone, msg, gm->name);
+		rc = inbound_part(gw, phone, msg, gm->name, again);
 		goto ack;
 	}
 	rc = inbound_process(gw, phone, msg->text, inbound_time(&msg->scts),
-	    gm->name, NULL);
+	    gm->name, NULL, again);
 ack:
 	if (rc == 0) {
 		inbound_release(gw, gm, s->index, from);
@@ -813,6 +881,10 @@ ack:
 	strlcpy(gw->held_err, db_error(gw->db), sizeof gw->held_err);
 hold:
 	inbound_hold(gw, gm, s->index, from, scts);
+	if (again)
+		inbound_tell_held(gw);
+	else
+		gw->held_told_at = gw_now();
 	modem_sms_retry(m, s->index);
 	inbound_retry_later(gm);
 }

@@ -76,5 +76,11 @@ struct serial_port {
 int		 serial_list(struct serial_port **, char **);
 /* The vendor name of a USB vendor id known to make modems, or NULL. */
 const char	*serial_list_vendor(int);
+/*
+ * What a USB interface of a known modem (vendor, product, interface) is
+ * for ("AT port", "diagnostics, not AT"), and its model in *model
+ * (unless NULL); NULL when not known.
+ */
+const char	*serial_list_hint(int, int, int, const char **);
 
 #endif

@@ -35,9 +35,13 @@ static const struct {
 	{ 0x1508, "Fibocom" },
 	{ 0x1410, "Novatel" },
 	{ 0x0af0, "Option" },
+	{ 0x1546, "u-blox" },
 };
 
-/* Interfaces known to take AT commands, by vendor:product. */
+/*
+ * Interfaces known to take AT commands (or not), by vendor:product; as
+ * in the README's table of AT ports.
+ */
 static const struct {
 	int		 vid, pid, interface;
 	const char	*model;
@@ -59,6 +63,32 @@ static const struct {
 	{ 0x12d1, 0x1c05, 2, "E173", "AT port (PCUI)" },
 	{ 0x12d1, 0x155e, 2, "E3372 (stick mode)", "AT port" },
 	{ 0x19d2, 0x0031, 2, "MF190/MF626", "AT port" },
+	{ 0x1199, 0x9071, 3, "MC74xx", "AT port" },
+	{ 0x1199, 0x9071, 0, "MC74xx", "diagnostics, not AT" },
+	{ 0x1199, 0x9071, 2, "MC74xx", "GNSS NMEA, not AT" },
+	{ 0x1199, 0x9079, 3, "EM7455", "AT port" },
+	{ 0x1199, 0x9079, 0, "EM7455", "diagnostics, not AT" },
+	{ 0x1199, 0x9079, 2, "EM7455", "GNSS NMEA, not AT" },
+	{ 0x1199, 0x9091, 3, "EM7565", "AT port" },
+	{ 0x1199, 0x9091, 0, "EM7565", "diagnostics, not AT" },
+	{ 0x1199, 0x9091, 2, "EM7565", "GNSS NMEA, not AT" },
+	/* Telit: the AT port depends on the USB composition */
+	{ 0x1bc7, 0x1201, 4, "LE910Cx", "AT port" },
+	{ 0x1bc7, 0x1201, 0, "LE910Cx", "diagnostics, not AT" },
+	{ 0x1bc7, 0x1201, 3, "LE910Cx", "GNSS NMEA, not AT" },
+	{ 0x1bc7, 0x1031, 1, "LE910C1-EUX", "AT port" },
+	{ 0x1bc7, 0x1031, 0, "LE910C1-EUX", "diagnostics, not AT" },
+	/* u-blox: CDC-ACM, interfaces 0, 2, 4 are ttyACM0, 1, 2 */
+	{ 0x1546, 0x1107, 0, "TOBY-R2", "AT port" },
+	{ 0x1546, 0x1107, 2, "TOBY-R2", "AT port (also)" },
+	{ 0x1546, 0x1107, 4, "TOBY-R2", "AT port (also)" },
+	{ 0x1546, 0x110a, 0, "LARA-R2", "AT port" },
+	{ 0x1546, 0x110a, 2, "LARA-R2", "AT port (also)" },
+	{ 0x1546, 0x110a, 4, "LARA-R2", "AT port (also)" },
+	{ 0x1546, 0x1102, 0, "SARA-U2", "AT port" },
+	{ 0x1546, 0x1102, 2, "SARA-U2", "AT port (also)" },
+	{ 0x1546, 0x1102, 4, "SARA-U2", "AT port (also)" },
+	{ 0x1546, 0x1010, 6, "TOBY-L4", "AT port" },
 };
 
 const char *
@@ -70,6 +100,24 @@ serial_list_vendor(int vid)
 	    sizeof serial_list_vendors[0]; i++)
 		if (serial_list_vendors[i].vid == vid)
 			return serial_list_vendors[i].name;
+	return NULL;
+}
+
+const char *
+serial_list_hint(int vid, int pid, int interface, const char **model)
+{
+	size_t	k;
+
+	for (k = 0; k < sizeof serial_list_ports /
+	    sizeof serial_list_ports[0]; k++) {
+		if (serial_list_ports[k].vid == vid &&
+		    serial_list_ports[k].pid == pid &&
+		    serial_list_ports[k].interface == interface) {
+			if (model != NULL)
+				*model = serial_list_ports[k].model;
+			return serial_list_ports[k].hint;
+		}
+	}
 	return NULL;
 }
 
@@ -137,8 +185,9 @@ serial_list(struct serial_port **out, char **cause)
 {
 	struct sp_port		**ports;
 	struct serial_port	 *list = NULL, *sp;
-	size_t			  i, k, n = 0;
+	size_t			  i, n = 0;
 	int			  vid, pid;
+	const char		 *model;
 
 	*out = NULL;
 	if (sp_list_ports(&ports) != SP_OK) {
@@ -172,19 +221,11 @@ serial_list(struct serial_port **out, char **cause)
 			    sp_get_port_usb_product(ports[i]));
 			sp->vendor = serial_list_vendor(sp->vid);
 			sp->interface = serial_list_interface(sp->path);
-			for (k = 0; k < sizeof serial_list_ports /
-			    sizeof serial_list_ports[0]; k++) {
-				if (serial_list_ports[k].vid == sp->vid &&
-				    serial_list_ports[k].pid == sp->pid &&
-				    serial_list_ports[k].interface ==
-				    sp->interface) {
-					sp->hint = serial_list_ports[k].hint;
-					if (sp->product[0] == '\0')
-						serial_list_copy(sp->product,
-						    sizeof sp->product,
-						    serial_list_ports[k].model);
-				}
-			}
+			sp->hint = serial_list_hint(sp->vid, sp->pid,
+			    sp->interface, &model);
+			if (sp->hint != NULL && sp->product[0] == '\0')
+				serial_list_copy(sp->product,
+				    sizeof sp->product, model);
 			/* a CDC-ACM modem (ttyACM) speaks AT on its port */
 			if (sp->hint == NULL &&
 			    strncmp(sp->path, "/dev/ttyACM", 11) == 0)

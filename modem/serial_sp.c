@@ -56,6 +56,10 @@ serial_sp_open(const char *path, const struct serial_cfg *cfg, int *fdp,
 		if (errno == EACCES)
 			xasprintf(cause, "%s: permission denied (is the user "
 			    "in the dialout group?)", path);
+		else if (errno == EBUSY)
+			/* TIOCEXCL, as ModemManager sets */
+			xasprintf(cause, "%s: another program holds the port "
+			    "(ModemManager?): %s", path, strerror(errno));
 		else
 			xasprintf(cause, "%s: %s", path, strerror(errno));
 		sp_free_port(p);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/regress/dist.sh — what gets installed: the example configuration
 # passes "tambulid -n", "make install" lays out the programs, man pages,
-# unit, udev rules and sysusers file where a distribution (PREFIX=/usr)
+# unit, udev rules, sysusers file and modules-load.d file (the modems' USB
+# serial drivers) where a distribution (PREFIX=/usr)
 # or an administrator (/usr/local) expects them, the unit passes
 # "systemd-analyze verify" with an exposure of at most 2.0, the man pages
 # pass "mandoc -Tlint -W style" and document every command, option and
@@ -27,6 +28,7 @@ layout() { # layout DESTDIR: every file, with its mode
 }
 run_expect "make install PREFIX=/usr" 0 make -s install DESTDIR="$T/usr" PREFIX=/usr
 check "layout with PREFIX=/usr" "644 ./etc/tambuli/tambuli.conf
+644 ./usr/lib/modules-load.d/tambuli.conf
 644 ./usr/lib/systemd/system/tambulid.service
 644 ./usr/lib/sysusers.d/tambuli.conf
 644 ./usr/lib/udev/rules.d/70-tambuli-modems.rules
@@ -51,6 +53,15 @@ for v in 12d1 2c7c 1e0e 19d2 1199 1bc7 1546; do
 	check "udev: vendor $v" 1 \
 	    "$(grep -c "^ATTRS{idVendor}==\"$v\", GOTO=\"tambuli_modem\"" "$rules")"
 done
+# the USB serial drivers behind the unit's DeviceAllow=char-ttyUSB and
+# char-ttyACM, loaded at boot before it starts
+check "modules-load.d: the drivers" "usbserial option cdc_acm" \
+    "$(grep -v '^#' "$T/usr/usr/lib/modules-load.d/tambuli.conf" |
+    tr '\n' ' ' | sed 's/ $//')"
+for dev in char-ttyUSB char-ttyACM; do
+	check "the unit allows $dev" 1 "$(grep -c "^DeviceAllow=$dev " \
+	    "$T/usr/usr/lib/systemd/system/tambulid.service")"
+done
 if command -v udevadm >/dev/null 2>&1 &&
     udevadm verify --help >/dev/null 2>&1; then
 	run_expect "udevadm verify" 0 udevadm verify --no-style "$rules"
@@ -61,6 +72,7 @@ run_expect "make install (/usr/local)" 0 make -s install DESTDIR="$T/local"
 check "layout with the default PREFIX" "644 ./etc/systemd/system/tambulid.service
 644 ./etc/tambuli/tambuli.conf
 644 ./etc/udev/rules.d/70-tambuli-modems.rules
+644 ./usr/local/lib/modules-load.d/tambuli.conf
 644 ./usr/local/lib/sysusers.d/tambuli.conf
 644 ./usr/local/share/man/man1/modemsim.1
 644 ./usr/local/share/man/man1/tambuli.1

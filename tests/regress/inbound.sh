@@ -51,8 +51,15 @@ gw_start_shim() {
 	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
 	    "$BIN"/tambulid -c "$T/$1.conf" --db "$T/$1.db" \
 	    --socket "$T/$1.sock" --modem "$T/$2.tty" >>"$T/$1.log" 2>&1 &
-	pids="$pids $!"
+	gw_pid=$!
+	pids="$pids $gw_pid"
 	gw_wait_ready "$1"
+}
+# debug NAME on|off: debug lines (and full numbers) from the daemon
+# started last, NAME, switched on or off (once each per daemon)
+debug() {
+	kill -USR2 "$gw_pid"
+	wait_log "$1" "debug logging is $2 (SIGUSR2)"
 }
 gw_start_shim d d1
 for i in 1 2 3 4 5 6; do
@@ -62,13 +69,18 @@ sim d1 wait-sent 6 "$WAIT_MAX" >/dev/null || fail "d1: joins"
 id=$(tam d send "Rally moved to City Hall, 6pm" | head -n 1)
 sim d1 wait-sent 7 "$WAIT_MAX" >/dev/null || fail "d1: first alert"
 touch "$T/full"			# the disk is full from now on
+debug d on			# the re-reads are debug lines
 sim d1 sms +14155550306 "STOP" >/dev/null
 stop_at=$(wc -l <"$T/d1.sent")
-# the STOP was read and could not be committed, twice (read again)
-wait_log d "from=+14*******06 not processed" 2
+# the STOP was read and could not be committed, twice (read again): a
+# warning the first time only
+wait_log d "from=+14155550306 not processed again"
+check "disk full: one warning" 1 \
+    "$(grep -c 'from=+14155550306 not processed, will be' "$T/d.log")"
 # the log says what was done only once it is on disk
 check "disk full: no opt-out logged before it is stored" 0 \
-    "$(grep -c 'from=+14\*\*\*\*\*\*\*06 keyword=STOP' "$T/d.log")"
+    "$(grep -c 'from=+14155550306 keyword=STOP' "$T/d.log")"
+debug d off
 rm -f "$T/full"			# room again
 wait_bc d "$id"
 i=0
@@ -264,9 +276,13 @@ the park by the library, and should we bring water and signs for the \
 march? Some of us are coming from the east side by bus number 12."
 sql f "CREATE TRIGGER no_room BEFORE INSERT ON inbox WHEN NEW.text LIKE \
     'Question about the rally%' BEGIN SELECT RAISE(ABORT, 'no room'); END"
+debug f on			# the re-reads are debug lines
 check "long text: two parts" "parts 2" \
     "$(sim f1 sms +14155550407 "$long")"
-wait_log f "from=+14*******07 part 2/2 not processed" 2
+wait_log f "from=+14155550407 part 2/2 not processed again"
+check "long text: one warning" 1 \
+    "$(grep -c 'from=+14155550407 part 2/2 not processed, will' "$T/f.log")"
+debug f off
 sql f "DROP TRIGGER no_room"
 long_in_inbox() {
 	tam f inbox --all --json | grep -qF "\"text\":\"$long\""

@@ -104,6 +104,45 @@ else
 	echo "note: not root or no python3/setpriv: TIOCEXCL not checked"
 fi
 
+# the same through libserialport, which only knows ports under
+# /sys/class/tty (not ptys): the shim says EBUSY for one, never opening it
+sp_port=""
+for d in /sys/class/tty/*/device; do
+	[ -e "$d" ] || continue
+	p=/dev/$(basename "$(dirname "$d")")
+	if [ -c "$p" ]; then
+		sp_port=$p
+		break
+	fi
+done
+# ebusy PORT: tambuli modem probe PORT, PORT held as the shim says
+ebusy() {
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
+	    LD_PRELOAD=$(pwd)/bin/ebusy.so TAMBULI_EBUSY_PORT=$1 \
+	    "$BIN"/tambuli modem probe "$1"
+}
+held_msg="another program holds the port (ModemManager?): Device or resource busy"
+# (under qemu-user tambuli is a wrapper the native shim cannot reach: a
+# real port would be opened)
+if [ -z "$sp_port" ] || [ ! -f bin/ebusy.so ] ||
+    [ "$(head -c 2 "$BIN/tambuli")" = "#!" ]; then
+	echo "note: no port under /sys/class/tty, no bin/ebusy.so, or" \
+	    "qemu-user: libserialport's EBUSY not checked"
+else
+	# the shim first on the pty, which it must keep closed too
+	run_expect "shim: exclusively held pty" 1 ebusy "$T/busy.tty"
+	if grep -qF "$held_msg" "$T/err"; then
+		ok
+		run_expect "libserialport: exclusively held port" 1 \
+		    ebusy "$sp_port"
+		contains "libserialport: exclusively held port" "$T/err" \
+		    "$sp_port: $held_msg"
+	else
+		fail "bin/ebusy.so did not hold $T/busy.tty:"
+		sed 's/^/    /' "$T/err"
+	fi
+fi
+
 run_expect "modem list" 0 "$BIN"/tambuli modem list
 
 summary

@@ -205,6 +205,8 @@ struct gw {
 	struct gw_report	*reports;	/* held, oldest first */
 	size_t			 nreports;
 	long			 reports_lost;	/* beyond GW_REPORTS_HELD */
+	size_t			 reports_done;	/* held ones recorded since
+						 * the last were held */
 	struct event		*ev_reports;	/* try the held again */
 	char			 held_err[256];	/* why the last text, report
 						 * or outcome was held */

@@ -908,7 +908,7 @@ inbound_outcome_pending(const struct gw *gw)
  * database did not take it (logged).
  */
 static int
-inbound_report_record(struct gw *gw, const struct gw_report *r)
+inbound_report_record(struct gw *gw, const struct gw_report *r, int again)
 {
 	int64_t	id;
 	int	rc;
@@ -916,8 +916,15 @@ inbound_report_record(struct gw *gw, const struct gw_report *r)
 	rc = outbox_report(gw->db, r->modem, r->mr, r->phone, r->status,
 	    GW_REPORT_WINDOW, r->at, &id);
 	if (rc == -1) {
-		log_warnx("modem=%s status-report mr=%d not recorded, will be "
-		    "tried again: %s", r->modem, r->mr, db_error(gw->db));
+		/* said once: a full disk must not fill the journal with a
+		 * line every few seconds */
+		if (again)
+			log_debug("modem=%s status-report mr=%d still not "
+			    "recorded: %s", r->modem, r->mr, db_error(gw->db));
+		else
+			log_warnx("modem=%s status-report mr=%d not recorded, "
+			    "will be tried again: %s", r->modem, r->mr,
+			    db_error(gw->db));
 		return 0;
 	}
 	if (rc == 0)
@@ -944,14 +951,20 @@ inbound_reports_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	while (n < gw->nreports && !inbound_outcome_pending(gw) &&
-	    inbound_report_record(gw, &gw->reports[n]))
+	    inbound_report_record(gw, &gw->reports[n], 1))
 		n++;
 	memmove(gw->reports, gw->reports + n,
 	    (gw->nreports - n) * sizeof *gw->reports);
 	gw->nreports -= n;
+	gw->reports_done += n;
 	if (gw->nreports > 0 && !gw->stopping)
 		evtimer_add(gw->ev_reports, &tv);
-	else if (gw->reports_lost > 0) {
+	if (gw->nreports == 0 && gw->reports_done > 0) {
+		log_info("status reports: %zu held ones recorded",
+		    gw->reports_done);
+		gw->reports_done = 0;
+	}
+	if (gw->nreports == 0 && gw->reports_lost > 0) {
 		log_warnx("status reports: %ld were not recorded (more than "
 		    "%d waited for the database)", gw->reports_lost,
 		    GW_REPORTS_HELD);
@@ -982,7 +995,7 @@ inbound_report(struct modem *m, const struct sms_msg *msg, void *arg)
 	r.at = gw_now();
 	/* after the held ones: a report of the same message comes later */
 	if (gw->nreports == 0 && !inbound_outcome_pending(gw) &&
-	    inbound_report_record(gw, &r))
+	    inbound_report_record(gw, &r, 0))
 		return;
 	if (inbound_outcome_pending(gw))
 		log_info("modem=%s status-report mr=%d held: a send outcome is "
@@ -1010,7 +1023,7 @@ inbound_reports_free(struct gw *gw)
 	size_t	n = 0;
 
 	while (gw->db != NULL && gw->wipe == 0 && n < gw->nreports &&
-	    inbound_report_record(gw, &gw->reports[n]))
+	    inbound_report_record(gw, &gw->reports[n], 1))
 		n++;
 	gw->nreports -= n;
 	if (gw->nreports > 0 || gw->reports_lost > 0)

@@ -141,6 +141,28 @@ tam r broadcast show --json "$id" >"$T/bc.json"
 contains "disk full: the report recorded after the outcome" "$T/bc.json" \
     '"delivered":1,'
 
+# a delivery report that comes while the disk stays full is warned about
+# once (not every 5 s: a full disk must not fill the journal too), and
+# recorded once the disk has room
+sim_start q2 --report-delay 2000
+cp "$T/r.conf" "$T/r2.conf"
+gw_start_shim r2 q2
+debug r2 on
+sim q2 sms +14155550312 "JOIN" >/dev/null
+r2_sent() {
+	[ "$(sql r2 "SELECT COUNT(*) FROM outbox WHERE state = 'sent'")" = 1 ]
+}
+wait_until r2_sent || fail "r2: the join's reply not sent"
+touch "$T/full"
+wait_log r2 "status-report mr=0 not recorded, will be tried again"
+wait_log r2 "status-report mr=0 still not recorded" 2
+rm -f "$T/full"
+wait_log r2 "status reports: 1 held ones recorded"
+check "disk full: one warning for a held report" 1 \
+    "$(grep -c 'status-report mr=0 not recorded' "$T/r2.log")"
+check "disk full: the held report recorded" 1 \
+    "$(sql r2 "SELECT COUNT(*) FROM outbox WHERE state = 'delivered'")"
+
 # ---- floods, JOIN/STOP cycling, forward loops ------------------------------
 
 sim_start f1 --latency 1

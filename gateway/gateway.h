@@ -47,6 +47,10 @@
 #define GW_HELD_TELL		60	/* texts still not stored are logged
 					 * again (in one line) at most this
 					 * often */
+#define GW_SHOWN_MAX		64	/* texts shown, not stored, by a
+					 * modem (+CMT) kept while the
+					 * database does not take them */
+#define PHONE_BUF		(PDU_ADDR_MAX * 3 + 2)	/* a sender */
 #define GW_POLLS_OPEN		8	/* open polls a reply is matched against */
 #define GW_REPORT_WINDOW	(3 * 24 * 3600)	/* status reports match
 						 * messages this recent */
@@ -130,6 +134,14 @@ TAILQ_HEAD(gw_modems, gw_modem);
  * A text read but not committed (the database failed): its sender gets no
  * message until it is (inbound.c).  Keyed by modem and SIM slot.
  */
+/* A text a modem showed without storing it, not stored by us yet. */
+struct gw_shown {
+	struct gw_modem		*gm;
+	struct sms_msg		*msg;		/* NULL: undecodable */
+	char			*pdu_hex;
+	char			*error;		/* why it is undecodable */
+};
+
 struct gw_held {
 	const struct gw_modem	*gm;
 	int			 index;
@@ -192,6 +204,11 @@ struct gw {
 						 * the last all-clear */
 	int64_t			 held_told_at;	/* the last warning about
 						 * texts not stored */
+	struct gw_shown		 shown[GW_SHOWN_MAX];	/* oldest first */
+	size_t			 nshown;
+	size_t			 shown_done;	/* stored since the last
+						 * all-clear */
+	struct event		*ev_shown;	/* try them again */
 	int			 failed;	/* stopping on an error: exit 1 */
 	int			 wipe;		/* stopping for a panic wipe */
 #define GW_WIPE_STOP		1	/* tambuli wipe destroys the files */
@@ -317,6 +334,7 @@ void		 credit_ussd(struct modem *, int, const char *, void *);
 void		 inbound_sms(struct modem *, const struct modem_sms *, void *);
 void		 inbound_report(struct modem *, const struct sms_msg *, void *);
 void		 inbound_reports_free(struct gw *);
+void		 inbound_shown_free(struct gw *);
 void		 inbound_housekeeping(struct gw *);
 void		 inbound_forgotten(struct gw *);
 void		 inbound_reread_cb(evutil_socket_t, short, void *);

@@ -819,19 +819,22 @@ fail:
 	return -1;
 }
 
-void
-inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
+/*
+ * Store and act on one text: 0, -1 when the database did not take it, -2
+ * when it waits for an earlier text from its sender.  phone (PHONE_BUF
+ * bytes) gets the sender; *from points to it, or is NULL for a text with
+ * no sender (undecodable).
+ */
+static int
+inbound_text(struct gw *gw, struct gw_modem *gm, const struct modem_sms *s,
+    int again, char *phone, size_t plen, const char **from, int64_t *scts)
 {
-	struct gw_modem		*gm = arg;
-	struct gw		*gw = gm->gw;
 	const struct sms_msg	*msg = s->msg;
-	char			 phone[PDU_ADDR_MAX * 3 + 2], *text;
-	const char		*from = NULL;
-	int64_t			 scts = 0;
-	int			 rc, again;
+	char			*text;
+	int			 rc;
 
-	/* read again after a failure: said once, not at each re-read */
-	again = inbound_is_held(gw, gm, s->index);
+	*from = NULL;
+	*scts = 0;
 	if (msg == NULL) {
 		/* keep what we could not decode: nothing is lost */
 		xasprintf(&text, "[undecodable message: %s] %s", s->error,
@@ -839,12 +842,12 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 		rc = inbound_process(gw, "unknown", text, gw_now(),
 		    gm->name, INBOX_FLAG_UNDECODABLE, again);
 		free(text);
-		goto ack;
+		return rc;
 	}
-	inbound_sender(gw, msg, phone, sizeof phone);
-	from = phone;
-	scts = pdu_time_epoch(&msg->scts);
-	if (s->index >= 0 && inbound_waits(gw, gm, s->index, phone, scts)) {
+	inbound_sender(gw, msg, phone, plen);
+	*from = phone;
+	*scts = pdu_time_epoch(&msg->scts);
+	if (s->index >= 0 && inbound_waits(gw, gm, s->index, phone, *scts)) {
 		if (again)
 			log_debug("%s: from=%s slot=%d still waits",
 			    __func__, log_number(phone), s->index);
@@ -852,23 +855,141 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 			log_info("from=%s slot=%d waits for an earlier text "
 			    "from this number, not stored yet",
 			    log_number(phone), s->index);
-		rc = -1;
-		goto hold;
+		return -2;
 	}
 	if (msg->encoding == SMS_ENC_8BIT) {
 		xasprintf(&text, "[%zu octets of 8-bit data]", msg->data_len);
 		rc = inbound_process(gw, phone, text, inbound_time(&msg->scts),
 		    gm->name, "binary", again);
 		free(text);
-		goto ack;
+		return rc;
 	}
-	if (msg->concat.present && msg->concat.parts > 1) {
-		rc = inbound_part(gw, phone, msg, gm->name, again);
-		goto ack;
+	if (msg->concat.present && msg->concat.parts > 1)
+		return inbound_part(gw, phone, msg, gm->name, again);
+	return inbound_process(gw, phone, msg->text,
+	    inbound_time(&msg->scts), gm->name, NULL, again);
+}
+
+/*
+ * The texts a modem showed without storing them (+CMT: a modem that
+ * cannot store and announce, a flash message) and the database did not
+ * take, oldest first, until one fails again; then again in
+ * GW_REREAD_SEC.  Nothing can read them from a SIM again: dropping one
+ * would lose a STOP.
+ */
+static void
+inbound_shown_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct gw		*gw = arg;
+	struct timeval		 tv = { GW_REREAD_SEC, 0 };
+	struct gw_shown		*k;
+	struct modem_sms	 s;
+	char			 phone[PHONE_BUF];
+	const char		*from;
+	int64_t			 scts;
+	size_t			 n = 0;
+
+	(void)fd;
+	(void)what;
+	while (n < gw->nshown) {
+		k = &gw->shown[n];
+		memset(&s, 0, sizeof s);
+		s.index = -1;
+		s.pdu_hex = k->pdu_hex;
+		s.msg = k->msg;
+		s.error = k->error;
+		if (inbound_text(gw, k->gm, &s, 1, phone, sizeof phone,
+		    &from, &scts) != 0)
+			break;
+		inbound_release(gw, k->gm, -1, from);
+		free(k->msg);
+		free(k->pdu_hex);
+		free(k->error);
+		n++;
 	}
-	rc = inbound_process(gw, phone, msg->text, inbound_time(&msg->scts),
-	    gm->name, NULL, again);
-ack:
+	memmove(gw->shown, gw->shown + n, (gw->nshown - n) * sizeof
+	    *gw->shown);
+	gw->nshown -= n;
+	gw->shown_done += n;
+	if (n > 0)
+		sched_kick(gw);
+	if (gw->nshown > 0) {
+		if (!gw->stopping)
+			evtimer_add(gw->ev_shown, &tv);
+		return;
+	}
+	if (gw->shown_done > 0)
+		log_info("texts shown, not stored, by a modem: %zu held "
+		    "ones stored", gw->shown_done);
+	gw->shown_done = 0;
+}
+
+/* A text with no slot, not stored: kept here and tried again. */
+static void
+inbound_shown_keep(struct gw *gw, struct gw_modem *gm,
+    const struct modem_sms *s)
+{
+	struct timeval	 tv = { GW_REREAD_SEC, 0 };
+	struct gw_shown	*k;
+
+	if (gw->nshown == GW_SHOWN_MAX) {
+		log_warnx("modem=%s a text shown, not stored, by the modem "
+		    "is lost: %d others wait for the database", gm->name,
+		    GW_SHOWN_MAX);
+		return;
+	}
+	k = &gw->shown[gw->nshown++];
+	k->gm = gm;
+	k->msg = NULL;
+	if (s->msg != NULL) {
+		k->msg = xmalloc(sizeof *k->msg);
+		memcpy(k->msg, s->msg, sizeof *k->msg);
+	}
+	k->pdu_hex = xstrdup(s->pdu_hex != NULL ? s->pdu_hex : "");
+	k->error = xstrdup(s->error != NULL ? s->error : "");
+	if (gw->ev_shown == NULL)
+		gw->ev_shown = evtimer_new(gw->base, inbound_shown_cb, gw);
+	if (gw->ev_shown == NULL)
+		fatalx("out of memory");
+	if (!evtimer_pending(gw->ev_shown, NULL))
+		evtimer_add(gw->ev_shown, &tv);
+}
+
+/* At exit: the texts shown, not stored, are tried once more. */
+void
+inbound_shown_free(struct gw *gw)
+{
+	if (gw->nshown > 0 && gw->db != NULL && gw->wipe == 0)
+		inbound_shown_cb(-1, 0, gw);
+	if (gw->nshown > 0)
+		log_warnx("%zu texts shown, not stored, by a modem are lost "
+		    "at exit: the database did not take them", gw->nshown);
+	while (gw->nshown > 0) {
+		struct gw_shown *k = &gw->shown[--gw->nshown];
+		free(k->msg);
+		free(k->pdu_hex);
+		free(k->error);
+	}
+	if (gw->ev_shown != NULL) {
+		event_free(gw->ev_shown);
+		gw->ev_shown = NULL;
+	}
+}
+
+void
+inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
+{
+	struct gw_modem		*gm = arg;
+	struct gw		*gw = gm->gw;
+	char			 phone[PHONE_BUF];
+	const char		*from;
+	int64_t			 scts;
+	int			 rc, again;
+
+	/* read again after a failure: said once, not at each re-read */
+	again = inbound_is_held(gw, gm, s->index);
+	rc = inbound_text(gw, gm, s, again, phone, sizeof phone, &from,
+	    &scts);
 	if (rc == 0) {
 		inbound_release(gw, gm, s->index, from);
 		modem_sms_done(m, s->index);
@@ -878,9 +999,14 @@ ack:
 	/* not stored (the database was busy or failing): it stays on the
 	 * SIM, its sender gets nothing until it is stored, and the modem's
 	 * storage is read again before the next claim */
-	strlcpy(gw->held_err, db_error(gw->db), sizeof gw->held_err);
-hold:
+	if (rc == -1)
+		strlcpy(gw->held_err, db_error(gw->db), sizeof gw->held_err);
 	inbound_hold(gw, gm, s->index, from, scts);
+	if (s->index < 0) {
+		/* on no SIM: kept here, tried again */
+		inbound_shown_keep(gw, gm, s);
+		return;
+	}
 	if (again)
 		inbound_tell_held(gw);
 	else

@@ -704,6 +704,7 @@ tambulid_free(struct gw *gw)
 	netclock_free(gw);
 	organizer_free(gw);
 	inbound_reports_free(gw);
+	inbound_shown_free(gw);
 	sched_free(gw);
 	if (gw->ev_debug != NULL)
 		event_free(gw->ev_debug);

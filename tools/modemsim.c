@@ -45,7 +45,7 @@ modemsim_usage(void)
 "                [--perm-fail PCT] [--seed N] [--number NUMBER]\n"
 "                [--network-time none|now|+-N[smhd]|YYYY-MM-DDTHH:MM:SS[+HH:MM]]\n"
 "                [--imei DIGITS] [--imsi DIGITS] [--balance TEXT]\n"
-"                [--no-credit]\n"
+"                [--no-credit] [--cnmi-direct]\n"
 "       modemsim ctl SOCKET COMMAND [ARG...]\n"
 "personalities: generic (default), huawei, simcom, quectel\n");
 	exit(2);
@@ -217,7 +217,7 @@ enum {
 	OPT_USSD_TIMEOUT, OPT_USSD_SCRIPT, OPT_CNMA_TIMEOUT, OPT_SIM_BUSY,
 	OPT_REG_DELAY, OPT_PIN, OPT_NO_SIM, OPT_RSSI, OPT_SMSC, OPT_OPERATOR,
 	OPT_TEMP_FAIL, OPT_PERM_FAIL, OPT_SEED, OPT_NUMBER, OPT_NETWORK_TIME,
-	OPT_IMEI, OPT_IMSI, OPT_BALANCE, OPT_NO_CREDIT,
+	OPT_IMEI, OPT_IMSI, OPT_BALANCE, OPT_NO_CREDIT, OPT_CNMI_DIRECT,
 };
 
 static const struct option modemsim_longopts[] = {
@@ -236,6 +236,7 @@ static const struct option modemsim_longopts[] = {
 	{ "reg-delay", required_argument, NULL, OPT_REG_DELAY },
 	{ "pin", required_argument, NULL, OPT_PIN },
 	{ "no-sim", no_argument, NULL, OPT_NO_SIM },
+	{ "cnmi-direct", no_argument, NULL, OPT_CNMI_DIRECT },
 	{ "rssi", required_argument, NULL, OPT_RSSI },
 	{ "smsc", required_argument, NULL, OPT_SMSC },
 	{ "operator", required_argument, NULL, OPT_OPERATOR },
@@ -351,6 +352,9 @@ modemsim_options(struct sim *sim, int argc, char **argv)
 			break;
 		case OPT_NO_SIM:
 			o->no_sim = 1;
+			break;
+		case OPT_CNMI_DIRECT:
+			o->cnmi_direct = 1;
 			break;
 		case OPT_RSSI:
 			o->rssi = modemsim_num("rssi", optarg, 0, 99);

@@ -128,6 +128,7 @@ struct sim_opts {
 	int		 sim_busy_s;
 	int		 reg_delay_s;
 	int		 no_sim;
+	int		 cnmi_direct;	/* --cnmi-direct: no <mt> 1, +CMT */
 	int		 rssi;
 	int		 temp_pct, perm_pct;	/* random +CMS errors */
 	unsigned	 seed;

@@ -1193,7 +1193,11 @@ sim_at_cnmi(struct sim *sim, int form, struct sim_at_args *a)
 		    sim->cnmi[1], sim->cnmi[2], sim->cnmi[3], sim->cnmi[4]);
 		return SIM_AT_OK;
 	case SIM_AT_TEST:
-		sim_at_info(sim, "%s", sim->pers->cnmi_test);
+		/* --cnmi-direct: texts are shown (+CMT), never stored
+		 * and announced */
+		sim_at_info(sim, "%s", sim->o.cnmi_direct ?
+		    "+CNMI: (0-2),(0,2,3),(0,2),(0-2),(0,1)" :
+		    sim->pers->cnmi_test);
 		return SIM_AT_OK;
 	case SIM_AT_SET:
 		if (a->n > 5)
@@ -1202,6 +1206,8 @@ sim_at_cnmi(struct sim *sim, int form, struct sim_at_args *a)
 			if (sim_at_int(a, i, 0, max[i], sim->cnmi[i],
 			    &v[i]) == -1)
 				return sim_at_cms(sim, 303);
+		if (sim->o.cnmi_direct && v[1] == 1)
+			return sim_at_cms(sim, 303);
 		if (v[3] == 2 && !sim->pers->cnmi_ds2)
 			return sim_at_cms(sim, 303);
 		memcpy(sim->cnmi, v, sizeof v);

@@ -167,24 +167,24 @@ check "disk full: the held report recorded" 1 \
 # database does not take cannot be read from a SIM again.  It is kept in
 # memory and stored once the disk has room; meanwhile its sender gets no
 # alert.
-sim_start c1 --cnmi-direct
-cp "$T/r.conf" "$T/c.conf"
-gw_start_shim c c1
-sim c1 sms +14155550321 "JOIN" >/dev/null
-sim c1 sms +14155550322 "JOIN" >/dev/null
-sim c1 wait-sent 2 "$WAIT_MAX" >/dev/null || fail "c1: joins"
+sim_start x1 --cnmi-direct
+cp "$T/r.conf" "$T/x.conf"
+gw_start_shim x x1
+sim x1 sms +14155550321 "JOIN" >/dev/null
+sim x1 sms +14155550322 "JOIN" >/dev/null
+sim x1 wait-sent 2 "$WAIT_MAX" >/dev/null || fail "x1: joins"
 touch "$T/full"
-sim c1 sms +14155550321 "STOP" >/dev/null
-wait_log c "not processed, will be read again"
+sim x1 sms +14155550321 "STOP" >/dev/null
+wait_log x "not processed, will be read again"
 rm -f "$T/full"
-wait_log c "texts shown, not stored, by a modem: 1 held ones stored"
-id=$(tam c send "March at noon" | head -n 1)
-wait_bc c "$id"
+wait_log x "texts shown, not stored, by a modem: 1 held ones stored"
+id=$(tam x send "March at noon" | head -n 1)
+wait_bc x "$id"
 check "+CMT STOP on a full disk: no alert after it" 0 \
-    "$(sent_to c1 +14155550321 | grep -c '^March at noon$')"
+    "$(sent_to x1 +14155550321 | grep -c '^March at noon$')"
 check "+CMT STOP on a full disk: the other member alerted" 1 \
-    "$(sent_to c1 +14155550322 | grep -c '^March at noon$')"
-tam c subscribers list --json >"$T/subs.json"
+    "$(sent_to x1 +14155550322 | grep -c '^March at noon$')"
+tam x subscribers list --json >"$T/subs.json"
 contains "+CMT STOP on a full disk: opted out" "$T/subs.json" \
     '"phone":"+14155550321","status":"opted-out"'
 

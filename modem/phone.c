@@ -119,7 +119,7 @@ static const struct {
 	{ "30", 10, 10 },	/* Greece */
 	{ "33", 9, 9 },		/* France */
 	{ "34", 9, 9 },		/* Spain */
-	{ "39", 6, 11 },	/* Italy */
+	{ "39", 9, 11 },	/* Italy: mobile; fixed start with 0 */
 	{ "44", 9, 10 },	/* United Kingdom */
 	{ "45", 8, 8 },		/* Denmark */
 	{ "47", 8, 8 },		/* Norway */
@@ -143,9 +143,9 @@ static const struct {
 	{ "509", 8, 8 },	/* Haiti */
 	{ "852", 8, 8 },	/* Hong Kong */
 	{ "853", 8, 8 },	/* Macau */
-	{ "880", 10, 10 },	/* Bangladesh */
+	{ "880", 9, 10 },	/* Bangladesh */
 	{ "965", 8, 8 },	/* Kuwait */
-	{ "966", 8, 9 },	/* Saudi Arabia */
+	{ "966", 9, 9 },	/* Saudi Arabia */
 	{ "968", 8, 8 },	/* Oman */
 	{ "971", 8, 9 },	/* United Arab Emirates */
 	{ "972", 8, 9 },	/* Israel */

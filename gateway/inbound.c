@@ -111,11 +111,12 @@ inbound_is_forward(const struct gw *gw, const char *phone)
 static int
 inbound_may_reply(const struct gw *gw, const char *phone)
 {
+	int64_t	now = gw_now();
 	long	n, sys;
 
-	if (outbox_count_since(gw->db, phone, OUTBOX_REPLY, gw_now() - 3600,
+	if (outbox_count_since(gw->db, phone, OUTBOX_REPLY, now - 3600, now,
 	    &n) == -1 || outbox_count_since(gw->db, phone, OUTBOX_SYSTEM,
-	    gw_now() - 3600, &sys) == -1)
+	    now - 3600, now, &sys) == -1)
 		return 1;
 	n += sys;
 	if (n >= (long)gw->conf->autoreply_limit) {
@@ -134,9 +135,10 @@ inbound_may_reply(const struct gw *gw, const char *phone)
 static int
 inbound_may_confirm_stop(const struct gw *gw, const char *phone)
 {
+	int64_t	now = gw_now();
 	long	sys;
 
-	if (outbox_count_since(gw->db, phone, OUTBOX_SYSTEM, gw_now() - 3600,
+	if (outbox_count_since(gw->db, phone, OUTBOX_SYSTEM, now - 3600, now,
 	    &sys) == -1 || sys == 0)
 		return 1;
 	return inbound_may_reply(gw, phone);
@@ -176,7 +178,8 @@ inbound_may_forward(struct gw *gw, const char *phone)
 	if (gw->conf->forward.n == 0 || inbound_is_forward(gw, phone) ||
 	    inbound_is_own(gw, phone))
 		return 0;
-	if (outbox_forwards_since(gw->db, phone, gw_now() - 3600, &n) == -1)
+	if (outbox_forwards_since(gw->db, phone, gw_now() - 3600, gw_now(),
+	    &n) == -1)
 		return -1;
 	/* one row per organizer's phone for each text forwarded */
 	if (n / (long)gw->conf->forward.n >= (long)gw->conf->autoreply_limit) {
@@ -498,7 +501,7 @@ inbound_hold(struct gw *gw, const struct gw_modem *gm, int index,
 		    (index >= 0 || strcmp(h->phone, phone) == 0)) {
 			strlcpy(h->phone, phone, sizeof h->phone);
 			h->scts = scts;
-			h->failed_at = gw_now();
+			h->failed_at = gw_mono();
 			return;
 		}
 	}
@@ -514,7 +517,7 @@ inbound_hold(struct gw *gw, const struct gw_modem *gm, int index,
 	h->index = index;
 	strlcpy(h->phone, phone, sizeof h->phone);
 	h->scts = scts;
-	h->failed_at = gw_now();
+	h->failed_at = gw_mono();
 }
 
 /*
@@ -540,7 +543,7 @@ inbound_waits(const struct gw *gw, const struct gw_modem *gm, int index,
 		if (h->index < 0 || (h->gm == gm && h->index == index) ||
 		    h->scts == 0 || h->scts >= scts ||
 		    strcmp(h->phone, phone) != 0 ||
-		    gw_now() - h->failed_at > GW_ORDER_WAIT)
+		    gw_mono() - h->failed_at > GW_ORDER_WAIT)
 			continue;
 		return 1;
 	}
@@ -769,6 +772,9 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	int64_t			 scts = 0;
 	int			 rc;
 
+	/* a step of the clock moves what was stored before it first: a
+	 * text stored on the new clock must not move with it */
+	netclock_check(gw);
 	if (msg == NULL) {
 		/* keep what we could not decode: nothing is lost */
 		xasprintf(&text, "[undecodable message: %s] %s", s->error,

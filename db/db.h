@@ -416,9 +416,10 @@ int	 outbox_expire(struct db *, int64_t, long *, int64_t *);
  * The wall clock stepped by step seconds (now is after the step): the
  * queued rows' deadlines that are durations (backoff, validity) move with
  * it; a row still waiting for the wall-clock time of a scheduled
- * broadcast (send --at) does not.  Then any such duration deadline more
- * than max_wait ahead is brought to now (a step not seen: step 0 does
- * only this).  One transaction; *n counts the rows changed.
+ * broadcast (send --at) does not; the send times of the parts status
+ * reports are matched against move too.  Then any such duration
+ * deadline more than max_wait ahead is brought to now (a step not seen:
+ * step 0 does only this).  One transaction; *n counts the rows changed.
  */
 int	 outbox_clock_step(struct db *, int64_t, int64_t, int64_t, long *);
 /* At start-up: rows left "sending" by a crash go back to the queue. */

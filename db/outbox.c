@@ -1068,6 +1068,14 @@ outbox_clock_step(struct db *db, int64_t step, int64_t now,
 		sqlite3_bind_int64(s, 2, now - step);
 		if (db_step_done(db, s, "clock step") == -1)
 			goto fail;
+		/* status reports are matched to parts sent within a
+		 * window, newest first */
+		if ((s = db_stmt(db, DB_ST_OB_STEP_PARTS,
+		    "UPDATE outbox_parts SET sent_at = sent_at + ?1")) == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, step);
+		if (db_step_done(db, s, "clock step") == -1)
+			goto fail;
 	}
 	if ((s = db_stmt(db, DB_ST_OB_CLAMP,
 	    "UPDATE outbox AS o SET next_attempt_at = ?1 WHERE o.state = "

@@ -26,7 +26,8 @@
  * what was stored on the old one).  The deadlines that are durations
  * move with the step, in one transaction: a retry's backoff, an alert's
  * validity counted from when it was queued, the caps' windows and the
- * spacing; an organizer's lock-out, wrong PINs and confirmation codes;
+ * spacing, the send times status reports are matched against
+ * (GW_REPORT_WINDOW); an organizer's lock-out, wrong PINs and confirmation codes;
  * the parts of a long text waiting for the rest (GW_PARTS_TIMEOUT) and
  * the completed ones remembered; a poll's window.  So a clock corrected
  * by hours or days neither holds anything back nor expires it, and no

@@ -2998,6 +2998,45 @@ end:
 }
 
 /* Delivery reports: matched by modem, reference and number. */
+/*
+ * A status report after the clock stepped a day forward still finds its
+ * message (the parts' send times move with the step: they were 3 days
+ * "old" on the new clock, past GW_REPORT_WINDOW).
+ */
+static void
+test_outbox_report_step(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it;
+	struct broadcast	 b;
+	struct broadcast_new	 bn;
+	int			 result, mr = 7;
+	int64_t			 bid, id;
+	long			 n;
+
+	memset(&it, 0, sizeof it);
+	memset(&b, 0, sizeof b);
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(subscriber_join(e.db, PA, NULL, NULL, &test_sms_join, 100,
+	    &result), ==, 0);
+	memset(&bn, 0, sizeof bn);
+	bn.text = "one part";
+	tt_int_op(broadcast_create(e.db, &bn, 200, &bid, &n), ==, 0);
+	tt_int_op(outbox_claim(e.db, "m1", 200, &it), ==, 1);
+	tt_int_op(outbox_sent(e.db, it.id, "m1", &mr, 1, 1, 210), ==, 0);
+	tt_int_op(outbox_clock_step(e.db, 4 * 86400, 4 * 86400 + 215,
+	    3600, &n), ==, 0);
+	tt_int_op(outbox_report(e.db, "m1", 7, PA, 0, 3 * 86400,
+	    4 * 86400 + 220, &id), ==, 1);
+	tt_int_op(id, ==, it.id);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_int_op(b.delivered, ==, 1);
+end:
+	broadcast_clear(&b);
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
 static void
 test_outbox_report(void)
 {
@@ -3880,6 +3919,7 @@ static const struct tt_case cases[] = {
 	{ "mark/add_has_del", test_mark },
 	{ "inbox/part-duplicate", test_part_duplicate },
 	{ "outbox/report", test_outbox_report },
+	{ "outbox/report_clock_step", test_outbox_report_step },
 	{ "broadcast/variants", test_broadcast_variants },
 	{ "tx/nested", test_tx_nested },
 	{ "open/create", test_open_create },

@@ -416,21 +416,28 @@ int	 outbox_expire(struct db *, int64_t, long *, int64_t *);
  * The wall clock stepped by step seconds (now is after the step): the
  * queued rows' deadlines that are durations (backoff, validity) move with
  * it; a row still waiting for the wall-clock time of a scheduled
- * broadcast (send --at) does not.  Then any such duration deadline more
- * than max_wait ahead is brought to now (a step not seen: step 0 does
- * only this).  One transaction; *n counts the rows changed.
+ * broadcast (send --at) does not; the send times of the parts status
+ * reports are matched against move too.  Then any such duration
+ * deadline more than max_wait ahead is brought to now (a step not seen:
+ * step 0 does only this).  One transaction; *n counts the rows changed.
  */
 int	 outbox_clock_step(struct db *, int64_t, int64_t, int64_t, long *);
 /* At start-up: rows left "sending" by a crash go back to the queue. */
 int	 outbox_recover(struct db *, int64_t, long *);
-/* Messages of a kind sent or queued to phone since a time. */
+/*
+ * Messages of a kind sent or queued to phone from since to until (now):
+ * one queued "after" now was queued before the clock stepped back, and
+ * is not counted (a step starts an hourly limit afresh, either way).
+ */
 int	 outbox_count_since(struct db *, const char *, enum outbox_kind,
-	    int64_t, long *);
+	    int64_t, int64_t, long *);
 /* Queue a forward to an organizer of a text from source. */
 int	 outbox_forward(struct db *, const char *, const char *, const char *,
 	    int64_t);
-/* Forwards queued (one row per organizer) of texts from source since. */
-int	 outbox_forwards_since(struct db *, const char *, int64_t, long *);
+/* Forwards queued (one row per organizer) of texts from source, from
+ * since to until (as outbox_count_since). */
+int	 outbox_forwards_since(struct db *, const char *, int64_t, int64_t,
+	    long *);
 /* Messages of a kind created since a time and not yet sent (queued or
  * sending): the wipe waits for its notices to the organizers. */
 int	 outbox_unsent_since(struct db *, enum outbox_kind, int64_t, long *);
@@ -494,6 +501,12 @@ int	 poll_answers_foreach(struct db *, int64_t, const char *,
 /* Retention: answers older than before lose their number and words
  * (POLL_ANON: the count stays); *n counts them. */
 int	 poll_purge(struct db *, int64_t, long *);
+/*
+ * The wall clock stepped by step seconds (now is after the step): a poll
+ * open before it closes its window later or sooner by as much (its
+ * window is a duration from when it was sent).
+ */
+int	 poll_clock_step(struct db *, int64_t, int64_t);
 /* Every answer of phone made anonymous (a member forgotten). */
 int	 poll_forget(struct db *, const char *, long *);
 
@@ -598,6 +611,12 @@ int	 organizer_running(struct db *, int64_t *, size_t, size_t *);
  * *n counts the rows.
  */
 int	 organizer_purge(struct db *, int64_t, int64_t, long *);
+/*
+ * The wall clock stepped by step seconds (now is after the step): the
+ * lock-outs running, the wrong PINs counted and the codes not expired
+ * move with it (each is a duration from when it began).
+ */
+int	 organizer_clock_step(struct db *, int64_t, int64_t);
 
 /* ---- the inbox (inbox.c) ---- */
 
@@ -661,6 +680,12 @@ int	 inbox_part_add_ucs2(struct db *, const char *, unsigned, unsigned,
  */
 int	 inbox_part_expire(struct db *, int64_t, int (*)(const char *,
 	    const char *, int64_t, const char *, void *), void *);
+/*
+ * The wall clock stepped by step seconds: the parts waiting for their
+ * siblings, and the completed ones remembered, move with it (they wait
+ * a duration from when they came).
+ */
+int	 inbox_part_clock_step(struct db *, int64_t);
 /* ---- retention (retain.c) ---- */
 
 /*

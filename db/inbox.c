@@ -451,3 +451,29 @@ inbox_part_expire(struct db *db, int64_t before,
 	free(list);
 	return failed ? -1 : 0;
 }
+
+int
+inbox_part_clock_step(struct db *db, int64_t step)
+{
+	sqlite3_stmt	*s;
+
+	if (db_begin(db) == -1)
+		return -1;
+	if ((s = db_stmt(db, DB_ST_PART_STEP,
+	    "UPDATE inbound_parts SET received_at = received_at + ?1")) ==
+	    NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, step);
+	if (db_step_done(db, s, "parts") == -1)
+		goto fail;
+	if ((s = db_stmt(db, DB_ST_DONE_STEP,
+	    "UPDATE inbound_done SET done_at = done_at + ?1")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, step);
+	if (db_step_done(db, s, "parts") == -1)
+		goto fail;
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return -1;
+}

@@ -524,3 +524,39 @@ fail:
 	db_rollback(db);
 	return -1;
 }
+
+int
+organizer_clock_step(struct db *db, int64_t step, int64_t now)
+{
+	sqlite3_stmt	*s;
+
+	if (db_begin(db) == -1)
+		return -1;
+	/* ?2: now on the clock before the step */
+	if ((s = db_stmt(db, DB_ST_ORG_STEP_LOCK,
+	    "UPDATE organizers SET locked_until = locked_until + ?1 "
+	    "WHERE locked_until > ?2")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, step);
+	sqlite3_bind_int64(s, 2, now - step);
+	if (db_step_done(db, s, "organizer clock step") == -1)
+		goto fail;
+	if ((s = db_stmt(db, DB_ST_ORG_STEP_ATT,
+	    "UPDATE organizer_attempts SET at = at + ?1")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, step);
+	if (db_step_done(db, s, "organizer clock step") == -1)
+		goto fail;
+	if ((s = db_stmt(db, DB_ST_ORG_STEP_PEND,
+	    "UPDATE organizer_pending SET expires_at = expires_at + ?1 "
+	    "WHERE expires_at > ?2")) == NULL)
+		goto fail;
+	sqlite3_bind_int64(s, 1, step);
+	sqlite3_bind_int64(s, 2, now - step);
+	if (db_step_done(db, s, "organizer clock step") == -1)
+		goto fail;
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return -1;
+}

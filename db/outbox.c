@@ -896,17 +896,18 @@ outbox_recover(struct db *db, int64_t now, long *n)
 
 int
 outbox_count_since(struct db *db, const char *phone, enum outbox_kind kind,
-    int64_t since, long *n)
+    int64_t since, int64_t until, long *n)
 {
 	sqlite3_stmt	*s;
 
 	if ((s = db_stmt(db, DB_ST_OB_COUNT_SINCE,
 	    "SELECT COUNT(*) FROM outbox WHERE phone = ?1 AND kind = ?2 AND "
-	    "created_at >= ?3")) == NULL)
+	    "created_at BETWEEN ?3 AND ?4")) == NULL)
 		return -1;
 	db_bind_text(s, 1, phone);
 	db_bind_text(s, 2, outbox_kind_names[kind]);
 	sqlite3_bind_int64(s, 3, since);
+	sqlite3_bind_int64(s, 4, until);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_reset(s);
 		return db_fail(db, "count");
@@ -978,16 +979,17 @@ outbox_forward(struct db *db, const char *to, const char *text,
 
 int
 outbox_forwards_since(struct db *db, const char *source, int64_t since,
-    long *n)
+    int64_t until, long *n)
 {
 	sqlite3_stmt	*s;
 
 	if ((s = db_stmt(db, DB_ST_OB_FORWARDS,
 	    "SELECT COUNT(*) FROM outbox WHERE source = ?1 AND "
-	    "created_at >= ?2")) == NULL)
+	    "created_at BETWEEN ?2 AND ?3")) == NULL)
 		return -1;
 	db_bind_text(s, 1, source);
 	sqlite3_bind_int64(s, 2, since);
+	sqlite3_bind_int64(s, 3, until);
 	if (sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_reset(s);
 		return db_fail(db, "count");
@@ -1064,6 +1066,14 @@ outbox_clock_step(struct db *db, int64_t step, int64_t now,
 			goto fail;
 		sqlite3_bind_int64(s, 1, step);
 		sqlite3_bind_int64(s, 2, now - step);
+		if (db_step_done(db, s, "clock step") == -1)
+			goto fail;
+		/* status reports are matched to parts sent within a
+		 * window, newest first */
+		if ((s = db_stmt(db, DB_ST_OB_STEP_PARTS,
+		    "UPDATE outbox_parts SET sent_at = sent_at + ?1")) == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, step);
 		if (db_step_done(db, s, "clock step") == -1)
 			goto fail;
 	}

@@ -320,3 +320,17 @@ poll_forget(struct db *db, const char *phone, long *n)
 	*n = sqlite3_changes(db->h);
 	return 0;
 }
+
+int
+poll_clock_step(struct db *db, int64_t step, int64_t now)
+{
+	sqlite3_stmt	*s;
+
+	if ((s = db_stmt(db, DB_ST_POLL_STEP,
+	    "UPDATE polls SET opens_at = opens_at + ?1, closes_at = "
+	    "closes_at + ?1 WHERE closes_at > ?2")) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, step);
+	sqlite3_bind_int64(s, 2, now - step);
+	return db_step_done(db, s, "poll clock step");
+}

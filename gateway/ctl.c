@@ -429,7 +429,7 @@ ctl_held(const struct gw *gw)
 				    (gw->held_overflow ? 1 : 0);
 
 	for (i = 0; i < gw->nheld; i++)
-		if (gw_now() - gw->held[i].failed_at <= GW_ORDER_WAIT)
+		if (gw_mono() - gw->held[i].failed_at <= GW_ORDER_WAIT)
 			n++;
 	TAILQ_FOREACH(gm, &gw->modems, entry)
 		if (gm->ev_pending != NULL &&
@@ -948,7 +948,7 @@ static void
 ctl_refuse(struct ctl *ctl, int s, uid_t uid, int code, const char *why)
 {
 	char	line[256], text[200];
-	int64_t	now = gw_now();
+	int64_t	now = gw_mono();	/* a step of the clock: no silence */
 
 	snprintf(text, sizeof text, "%s", why);
 	if (ctl_proto_format_final(code, text, line, sizeof line) > 0)

@@ -148,7 +148,8 @@ struct gw_held {
 	char			 phone[24];
 	int64_t			 scts;		/* the network's time stamp
 						 * of the text, 0 unknown */
-	int64_t			 failed_at;	/* its last failure */
+	int64_t			 failed_at;	/* its last failure
+						 * (gw_mono()) */
 };
 
 /* A status report the database did not take yet (inbound.c). */
@@ -214,7 +215,8 @@ struct gw {
 #define GW_WIPE_STOP		1	/* tambuli wipe destroys the files */
 #define GW_WIPE_DESTROY		2	/* the daemon destroys them itself */
 	int64_t			 wipe_told_at;	/* gw_wipe_told(): notices */
-	int64_t			 wipe_deadline;	/* queued then; wipe by then */
+	int64_t			 wipe_deadline;	/* queued then; wipe by then
+						 * (gw_mono()) */
 	struct event		*ev_debug;	/* debug logging switches off */
 	int			 forget_ckpt;	/* a number was forgotten: the
 						 * WAL is still to truncate */
@@ -247,6 +249,7 @@ const char	*gw_country(const struct gw *);
 const char	*gw_reply_override(const struct gw *, const char *,
 		    const char *);
 int64_t		 gw_now(void);
+int64_t		 gw_mono(void);
 void		 gw_plan_opts(const struct gw *, struct plan_opts *);
 /*
  * The daemon cannot go on (its database is damaged, deleted or

@@ -111,11 +111,12 @@ inbound_is_forward(const struct gw *gw, const char *phone)
 static int
 inbound_may_reply(const struct gw *gw, const char *phone)
 {
+	int64_t	now = gw_now();
 	long	n, sys;
 
-	if (outbox_count_since(gw->db, phone, OUTBOX_REPLY, gw_now() - 3600,
+	if (outbox_count_since(gw->db, phone, OUTBOX_REPLY, now - 3600, now,
 	    &n) == -1 || outbox_count_since(gw->db, phone, OUTBOX_SYSTEM,
-	    gw_now() - 3600, &sys) == -1)
+	    now - 3600, now, &sys) == -1)
 		return 1;
 	n += sys;
 	if (n >= (long)gw->conf->autoreply_limit) {
@@ -134,9 +135,10 @@ inbound_may_reply(const struct gw *gw, const char *phone)
 static int
 inbound_may_confirm_stop(const struct gw *gw, const char *phone)
 {
+	int64_t	now = gw_now();
 	long	sys;
 
-	if (outbox_count_since(gw->db, phone, OUTBOX_SYSTEM, gw_now() - 3600,
+	if (outbox_count_since(gw->db, phone, OUTBOX_SYSTEM, now - 3600, now,
 	    &sys) == -1 || sys == 0)
 		return 1;
 	return inbound_may_reply(gw, phone);
@@ -176,7 +178,8 @@ inbound_may_forward(struct gw *gw, const char *phone)
 	if (gw->conf->forward.n == 0 || inbound_is_forward(gw, phone) ||
 	    inbound_is_own(gw, phone))
 		return 0;
-	if (outbox_forwards_since(gw->db, phone, gw_now() - 3600, &n) == -1)
+	if (outbox_forwards_since(gw->db, phone, gw_now() - 3600, gw_now(),
+	    &n) == -1)
 		return -1;
 	/* one row per organizer's phone for each text forwarded */
 	if (n / (long)gw->conf->forward.n >= (long)gw->conf->autoreply_limit) {
@@ -507,7 +510,7 @@ inbound_hold(struct gw *gw, const struct gw_modem *gm, int index,
 		    (index >= 0 || strcmp(h->phone, phone) == 0)) {
 			strlcpy(h->phone, phone, sizeof h->phone);
 			h->scts = scts;
-			h->failed_at = gw_now();
+			h->failed_at = gw_mono();
 			return;
 		}
 	}
@@ -523,7 +526,7 @@ inbound_hold(struct gw *gw, const struct gw_modem *gm, int index,
 	h->index = index;
 	strlcpy(h->phone, phone, sizeof h->phone);
 	h->scts = scts;
-	h->failed_at = gw_now();
+	h->failed_at = gw_mono();
 }
 
 /* 1 when the text in slot index of gm's storage is held: read again. */
@@ -551,15 +554,15 @@ inbound_tell_held(struct gw *gw)
 {
 	size_t	i, n = 0;
 
-	if (gw_now() - gw->held_told_at < GW_HELD_TELL)
+	if (gw_mono() - gw->held_told_at < GW_HELD_TELL)
 		return;
 	for (i = 0; i < gw->nheld; i++)
 		if (gw->held[i].index >= 0 &&
-		    gw_now() - gw->held[i].failed_at <= GW_ORDER_WAIT)
+		    gw_mono() - gw->held[i].failed_at <= GW_ORDER_WAIT)
 			n++;
 	log_warnx("held texts: %zu not stored yet, read again every %d "
 	    "seconds: %s", n, GW_REREAD_SEC, gw->held_err);
-	gw->held_told_at = gw_now();
+	gw->held_told_at = gw_mono();
 }
 
 /*
@@ -585,7 +588,7 @@ inbound_waits(const struct gw *gw, const struct gw_modem *gm, int index,
 		if (h->index < 0 || (h->gm == gm && h->index == index) ||
 		    h->scts == 0 || h->scts >= scts ||
 		    strcmp(h->phone, phone) != 0 ||
-		    gw_now() - h->failed_at > GW_ORDER_WAIT)
+		    gw_mono() - h->failed_at > GW_ORDER_WAIT)
 			continue;
 		return 1;
 	}
@@ -891,6 +894,7 @@ inbound_shown_cb(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	netclock_check(gw);
 	while (n < gw->nshown) {
 		k = &gw->shown[n];
 		memset(&s, 0, sizeof s);
@@ -986,6 +990,9 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	int64_t			 scts;
 	int			 rc, again;
 
+	/* a step of the clock moves what was stored before it first: a
+	 * text stored on the new clock must not move with it */
+	netclock_check(gw);
 	/* read again after a failure: said once, not at each re-read */
 	again = inbound_is_held(gw, gm, s->index);
 	rc = inbound_text(gw, gm, s, again, phone, sizeof phone, &from,
@@ -1010,7 +1017,7 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	if (again)
 		inbound_tell_held(gw);
 	else
-		gw->held_told_at = gw_now();
+		gw->held_told_at = gw_mono();
 	modem_sms_retry(m, s->index);
 	inbound_retry_later(gm);
 }

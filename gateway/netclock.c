@@ -21,14 +21,23 @@
  * clock is remembered; when it changes by NETCLOCK_STEP_MIN seconds or
  * more, the clock stepped.  It is checked before every scheduler run
  * (so nothing expires or is claimed on a step not yet accounted for) and
- * every NETCLOCK_CHECK_SEC seconds.  The deadlines that are durations —
- * a retry's backoff, an alert's validity counted from when it was
- * queued, the caps' windows and the spacing — move with the step, so a
- * clock corrected by hours neither holds the queue back nor expires it;
- * a broadcast scheduled for a wall-clock time (send --at) and not yet
- * started follows the corrected clock.  A step while the daemon was
- * stopped is not seen: at start, a queued row due more than
- * GW_RETRY_MAX (the longest backoff) ahead is due now.
+ * every NETCLOCK_CHECK_SEC seconds, and before a text read or a
+ * housekeeping run (so nothing stored on the new clock is moved with
+ * what was stored on the old one).  The deadlines that are durations
+ * move with the step, in one transaction: a retry's backoff, an alert's
+ * validity counted from when it was queued, the caps' windows and the
+ * spacing, the send times status reports are matched against
+ * (GW_REPORT_WINDOW); an organizer's lock-out, wrong PINs and confirmation codes;
+ * the parts of a long text waiting for the rest (GW_PARTS_TIMEOUT) and
+ * the completed ones remembered; a poll's window.  So a clock corrected
+ * by hours or days neither holds anything back nor expires it, and no
+ * lock-out ends early.  A broadcast scheduled for a wall-clock time
+ * (send --at) and not yet started follows the corrected clock.  The
+ * daemon's own short waits in memory (a held text's GW_ORDER_WAIT, a
+ * panic wipe's GW_WIPE_TELL_SEC) are on the monotonic clock
+ * (gw_mono()).  A step while the daemon was stopped is not seen: at
+ * start, a queued row due more than GW_RETRY_MAX (the longest backoff)
+ * ahead is due now.
  */
 #include <sys/timex.h>
 
@@ -99,7 +108,28 @@ netclock_shift_modems(struct gw *gw, int64_t step)
 		for (i = 0; i < GW_RATE_RING; i++)
 			if (gm->recent[i] > 0)
 				gm->recent[i] += step;
+		/* a backoff computed, its row not updated yet */
+		if (gm->outcome == SEND_RETRY && gm->outcome_at > 0)
+			gm->outcome_at += step;
 	}
+}
+
+/* The stored deadlines that are durations, in one transaction. */
+static int
+netclock_shift_db(struct gw *gw, int64_t step, int64_t now, long *n)
+{
+	struct db	*db = gw->db;
+
+	if (db_begin(db) == -1)
+		return -1;
+	if (outbox_clock_step(db, step, now, GW_RETRY_MAX, n) == -1 ||
+	    organizer_clock_step(db, step, now) == -1 ||
+	    inbox_part_clock_step(db, step) == -1 ||
+	    poll_clock_step(db, step, now) == -1) {
+		db_rollback(db);
+		return -1;
+	}
+	return db_commit(db);
 }
 
 /*
@@ -116,11 +146,12 @@ netclock_check(struct gw *gw)
 	long	n;
 
 	step = off - gw->clock_offset;
-	if (step < NETCLOCK_STEP_MIN * 1000 && step > -NETCLOCK_STEP_MIN * 1000)
+	if (gw->db == NULL || (step < NETCLOCK_STEP_MIN * 1000 &&
+	    step > -NETCLOCK_STEP_MIN * 1000))
 		return;
 	step = (step >= 0 ? step + 500 : step - 500) / 1000;
 	now = gw_now();
-	if (outbox_clock_step(gw->db, step, now, GW_RETRY_MAX, &n) == -1) {
+	if (netclock_shift_db(gw, step, now, &n) == -1) {
 		if (!gw->stopping)
 			log_warnx("clock stepped %+lld s: queue not adjusted "
 			    "yet: %s", (long long)step, db_error(gw->db));
@@ -129,7 +160,9 @@ netclock_check(struct gw *gw)
 	gw->clock_offset = off;
 	netclock_shift_modems(gw, step);
 	log_warnx("event=clock-step the system clock stepped %s by %lld s; "
-	    "%ld queued deadline%s moved with it", step > 0 ? "forward" :
+	    "%ld queued deadline%s moved with it (and the organizers' "
+	    "lock-outs and codes, the parts of long texts, the polls' "
+	    "windows)", step > 0 ? "forward" :
 	    "back", (long long)(step > 0 ? step : -step), n, n == 1 ? "" : "s");
 	sched_kick(gw);
 }

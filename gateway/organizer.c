@@ -116,7 +116,7 @@ organizer_refuse(struct gw *gw, const char *phone, int locked)
 
 	if (locked) {
 		if (outbox_count_since(gw->db, phone, OUTBOX_SYSTEM,
-		    gw_now() - 3600, &n) == -1)
+		    gw_now() - 3600, gw_now(), &n) == -1)
 			return -1;
 		if (n >= ORGANIZER_TRIES + (long)gw->conf->autoreply_limit)
 			return 0;

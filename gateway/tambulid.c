@@ -122,6 +122,21 @@ gw_now(void)
 	return (int64_t)time(NULL);
 }
 
+/*
+ * Seconds of the monotonic clock: for the daemon's own waits, kept in
+ * memory, which a step of the wall clock must neither cut short nor
+ * stretch (netclock.c).
+ */
+int64_t
+gw_mono(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		fatal("clock_gettime");
+	return (int64_t)ts.tv_sec;
+}
+
 void
 gw_plan_opts(const struct gw *gw, struct plan_opts *o)
 {
@@ -570,7 +585,7 @@ tambulid_wipe_tell_cb(evutil_socket_t fd, short what, void *arg)
 	if (gw->wipe)
 		return;
 	rc = outbox_unsent_since(gw->db, OUTBOX_SYSTEM, gw->wipe_told_at, &n);
-	if (rc == 0 && n > 0 && gw_now() < gw->wipe_deadline) {
+	if (rc == 0 && n > 0 && gw_mono() < gw->wipe_deadline) {
 		event_base_once(gw->base, -1, EV_TIMEOUT,
 		    tambulid_wipe_tell_cb, gw, &tv);
 		return;
@@ -590,8 +605,12 @@ gw_wipe_told(struct gw *gw, const char *text, const char *except)
 
 	if (gw->wipe || gw->wipe_deadline != 0)
 		return 0;	/* under way */
+	/* the notices are rows created from then on (a step of the
+	 * clock after this moves no created_at); the wait is on the
+	 * monotonic clock: a step neither wipes before they are out nor
+	 * keeps the store for days */
 	gw->wipe_told_at = gw_now();
-	gw->wipe_deadline = gw->wipe_told_at + GW_WIPE_TELL_SEC;
+	gw->wipe_deadline = gw_mono() + GW_WIPE_TELL_SEC;
 	if ((n = tell_organizers(gw, text, except)) == -1) {
 		log_warnx("panic wipe: the organizers could not be told (%s): "
 		    "wiping now", db_error(gw->db));
@@ -638,6 +657,7 @@ tambulid_house_cb(evutil_socket_t fd, short what, void *arg)
 	dbfile_poll(gw->dbf);
 	if (gw->stopping)
 		return;
+	netclock_check(gw);	/* nothing expires on a step not seen */
 	organizer_housekeeping(gw);	/* before the WAL truncation */
 	inbound_housekeeping(gw);
 	evtimer_add(gw->ev_house, &tv);

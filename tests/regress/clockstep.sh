@@ -3,8 +3,9 @@
 # broadcast goes out (a Pi without a battery clock, then NTP, timesyncd or
 # the network's time): stepped back 2 h, the rest of the broadcast still
 # goes at once; stepped forward 25 h, none of it expires (its validity
-# counts from when it was queued); a broadcast scheduled for a wall-clock
-# time (send --at) follows the corrected clock.  tests/shim/clock.c reads
+# counts from when it was queued), and the first part of a long text
+# waits for the second; a broadcast scheduled for a wall-clock time (send
+# --at) follows the corrected clock.  tests/shim/clock.c reads
 # the shift of the daemon's and the CLI's wall clock from a file, so the
 # clock steps while they run; timers (the monotonic clock) never move.
 . "$(dirname "$0")/lib/common.sh"
@@ -100,8 +101,20 @@ check "back: nothing of it sent" 0 "$(sent_count a "Later BACK")"
 
 # ---- stepped forward 25 h in the middle of a broadcast ------------------
 # (the default validity is 1 d: on the old clock, all of it expired)
+# The first part of a member's long text (tests/regress/codec.sh's) comes
+# before the step, the second after a housekeeping run on the new clock:
+# the text is in the inbox once, whole (the first part had waited 25 h
+# on the new clock: it went to the inbox alone, marked incomplete, and
+# the second after it)
+P1=440B914151550100F00008712181900000000E0500032A0201004800690020D83D
+P2=440B914151550100F00008712181900000000A0500032A0202DE000021
 sim_start b --latency 300
 gw_shifted h b -90000
+parts_waiting() {
+	[ "$(sql h "SELECT COUNT(*) FROM inbound_parts")" = "$1" ]
+}
+sim b pdu 33 "$P1" >/dev/null || fail "forward: sim pdu part 1"
+wait_until parts_waiting 1 || fail "forward: first part not stored"
 run_expect "forward: send" 0 tams h send "Alert FWD"
 id=$(head -n 1 "$T/out")
 wait_until sent_at_least b "Alert FWD" 3 || fail "forward: first alerts"
@@ -112,5 +125,26 @@ check "forward: none expired" "sent $N;" "$(states h "$id")"
 check "forward: the step logged once" 1 \
     "$(grep -c 'event=clock-step the system clock stepped forward by 90000 s' \
     "$T/h.log")"
+# a wrong PIN from a year ago: the next housekeeping run (every minute)
+# forgets it, and has looked at the parts by then
+sql h "INSERT INTO organizer_attempts (number, at) VALUES ('+19995550000', 1)"
+housekept() {
+	[ "$(sql h "SELECT COUNT(*) FROM organizer_attempts")" = 0 ]
+}
+wait_max=$WAIT_MAX
+WAIT_MAX=$((WAIT_MAX + 60))
+wait_until housekept || fail "forward: no housekeeping run"
+WAIT_MAX=$wait_max
+check "forward: the first part still waits" 1 \
+    "$(sql h "SELECT COUNT(*) FROM inbound_parts")"
+sim b pdu 29 "$P2" >/dev/null || fail "forward: sim pdu part 2"
+long_in() {
+	[ "$(sql h "SELECT COUNT(*) FROM inbox WHERE phone = '+14155510000'")" \
+	    -ge 1 ]
+}
+wait_until long_in || fail "forward: the long text not in the inbox"
+check "forward: the long text whole, once" "Hi 😀!|" \
+    "$(sql h "SELECT text || '|' || flags FROM inbox WHERE
+    phone = '+14155510000'")"
 
 summary

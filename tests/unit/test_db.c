@@ -1223,6 +1223,107 @@ end:
 	test_close(&e);
 }
 
+/*
+ * A step of the wall clock moves the stored deadlines that are durations:
+ * the parts of a long text wait GW_PARTS_TIMEOUT from when they came, a
+ * lock-out, the wrong PINs and a code run from when they began, a poll's
+ * window from when it was sent.
+ */
+static int	test_in_expire_cb(const char *, const char *, int64_t,
+		    const char *, void *);
+
+static void
+test_clock_step_stored(void)
+{
+	struct test_env		 e;
+	struct organizer	 o;
+	struct test_acc		 a;
+	char			 hash[ORGANIZER_HASH_MAX], *t = NULL;
+	long			 tries = -1;
+
+	memset(&a, 0, sizeof a);
+	tt_int_op(test_open(&e), ==, 0);
+	a.db = e.db;
+
+	/* part 1 of 2 at 100; the clock steps 90000 s forward (now 90110):
+	 * it has waited 10 s, not a day, and the second part joins it */
+	tt_int_op(inbox_part_add(e.db, PA, 7, 2, 1, "one ", 100, NULL, &t),
+	    ==, 0);
+	tt_int_op(inbox_part_clock_step(e.db, 90000), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT received_at FROM inbound_parts"), ==,
+	    90100);
+	tt_int_op(inbox_part_expire(e.db, 90110 - 600, test_in_expire_cb, &a),
+	    ==, 0);
+	tt_int_op(a.n, ==, 0);
+	tt_int_op(inbox_part_add(e.db, PA, 7, 2, 2, "two", 90120, NULL, &t),
+	    ==, 0);
+	tt_str_op(t, ==, "one two");
+	free(t);
+	t = NULL;
+	/* the completed parts are remembered a day from then */
+	tt_int_op(inbox_part_clock_step(e.db, -7200), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM inbound_done WHERE "
+	    "done_at = 90120 - 7200"), ==, 2);
+	/* part 1 of 2 at 10000, the clock steps 7200 s back (now 2810):
+	 * it is complete-or-not 600 s after it came, not 2 h later */
+	tt_int_op(inbox_part_add(e.db, PB, 8, 2, 1, "uno ", 10000, NULL, &t),
+	    ==, 0);
+	tt_int_op(inbox_part_clock_step(e.db, -7200), ==, 0);
+	tt_int_op(inbox_part_expire(e.db, 3410 - 600, test_in_expire_cb, &a),
+	    ==, 0);
+	tt_str_op(a.s, ==, PB "|uno [...]|2800|");
+
+	/* a lock-out until 8600, a wrong PIN at 5000, a code until 5300;
+	 * the clock steps 90000 s forward at 5100 */
+	tt_int_op(organizer_pin_hash("24681357", hash), ==, 0);
+	tt_int_op(organizer_add(e.db, PA, "Ana", hash, 100), ==, 0);
+	tt_int_op(organizer_add(e.db, PB, "Ben", hash, 100), ==, 0);
+	tt_int_op(organizer_lock(e.db, PA, 8600), ==, 0);
+	tt_int_op(organizer_attempt(e.db, PB, 5000, 0, &tries), ==, 0);
+	tt_int_op(organizer_pending_set(e.db, PB, "alert", "482193", NULL,
+	    "Checkpoint", NULL, 5300), ==, 0);
+	/* one that has ended stays ended */
+	tt_int_op(organizer_add(e.db, PC, "Cy", hash, 100), ==, 0);
+	tt_int_op(organizer_lock(e.db, PC, 4000), ==, 0);
+	tt_int_op(organizer_clock_step(e.db, 90000, 95100), ==, 0);
+	tt_int_op(organizer_get(e.db, PA, &o), ==, 1);
+	tt_int_op(o.locked_until, ==, 98600);
+	tt_int_op(organizer_get(e.db, PC, &o), ==, 1);
+	tt_int_op(o.locked_until, ==, 4000);
+	tt_int_op(organizer_attempts(e.db, PB, 95100 - 1800, &tries), ==, 0);
+	tt_int_op(tries, ==, 1);
+	tt_int_op(test_int(e.db, "SELECT expires_at FROM organizer_pending"),
+	    ==, 95300);
+	/* back 90000 s: as before */
+	tt_int_op(organizer_clock_step(e.db, -90000, 5150), ==, 0);
+	tt_int_op(organizer_get(e.db, PA, &o), ==, 1);
+	tt_int_op(o.locked_until, ==, 8600);
+	tt_int_op(test_int(e.db, "SELECT at FROM organizer_attempts"), ==,
+	    5000);
+	tt_int_op(test_int(e.db, "SELECT expires_at FROM organizer_pending"),
+	    ==, 5300);
+
+	/* a poll open 1000..2000 and one closed at 900; 7200 s forward at
+	 * 1500: the open one closes at 9200 */
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_cli, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	tt_int_op(test_broadcast(e.db, "Safe?", NULL, OUTBOX_PRIO_ROUTINE, 0,
+	    0, 1000, 1), ==, 1);
+	tt_int_op(test_broadcast(e.db, "Old?", NULL, OUTBOX_PRIO_ROUTINE, 0,
+	    0, 500, 1), ==, 2);
+	tt_int_op(test_int(e.db, "INSERT INTO polls (broadcast_id, options, "
+	    "opens_at, closes_at) VALUES (1, 'SAFE,HELP', 1000, 2000), "
+	    "(2, 'SAFE,HELP', 500, 900) RETURNING 0"), ==, 0);
+	tt_int_op(poll_clock_step(e.db, 7200, 8700), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT closes_at FROM polls WHERE "
+	    "broadcast_id = 1 AND opens_at = 8200"), ==, 9200);
+	tt_int_op(test_int(e.db, "SELECT closes_at FROM polls WHERE "
+	    "broadcast_id = 2 AND opens_at = 500"), ==, 900);
+end:
+	free(t);
+	test_close(&e);
+}
+
 /* ---- broadcasts ---- */
 
 static void
@@ -1721,12 +1822,15 @@ test_ob_forwards(void)
 	tt_int_op(outbox_forward(e.db, PD, "From " PB ": b", PB, 200), ==, 0);
 	tt_int_op(outbox_enqueue(e.db, PA, "hi", OUTBOX_REPLY,
 	    OUTBOX_PRIO_REPLY, 200, NULL), ==, 0);
-	tt_int_op(outbox_forwards_since(e.db, PA, 100, &n), ==, 0);
+	tt_int_op(outbox_forwards_since(e.db, PA, 100, 3700, &n), ==, 0);
 	tt_int_op(n, ==, 2);
-	tt_int_op(outbox_forwards_since(e.db, PA, 101, &n), ==, 0);
+	tt_int_op(outbox_forwards_since(e.db, PA, 101, 3701, &n), ==, 0);
 	tt_int_op(n, ==, 0);
-	tt_int_op(outbox_forwards_since(e.db, PB, 0, &n), ==, 0);
+	tt_int_op(outbox_forwards_since(e.db, PB, 0, 3600, &n), ==, 0);
 	tt_int_op(n, ==, 1);
+	/* the clock stepped back: queued "after" now, not counted */
+	tt_int_op(outbox_forwards_since(e.db, PB, -3601, -1, &n), ==, 0);
+	tt_int_op(n, ==, 0);
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
 	    "kind = 'forward' AND state = 'queued' AND phone = '" PD "'"), ==, 2);
 end:
@@ -2199,17 +2303,22 @@ test_ob_count_since(void)
 	static const struct {
 		const char	*phone;
 		enum outbox_kind kind;
-		int64_t		 since;
+		int64_t		 since, until;
 		long		 want;
 	} cases[] = {
-		{ PX, OUTBOX_REPLY, 0, 3 },
-		{ PX, OUTBOX_REPLY, 200, 2 },
-		{ PX, OUTBOX_REPLY, 301, 0 },
-		{ PX, OUTBOX_SYSTEM, 0, 1 },
-		{ PX, OUTBOX_FORWARD, 0, 0 },
-		{ PA, OUTBOX_REPLY, 0, 1 },
-		{ PA, OUTBOX_ALERT, 0, 1 },
-		{ PB, OUTBOX_REPLY, 0, 0 },
+		{ PX, OUTBOX_REPLY, 0, 3600, 3 },
+		{ PX, OUTBOX_REPLY, 200, 3800, 2 },
+		{ PX, OUTBOX_REPLY, 301, 3901, 0 },
+		{ PX, OUTBOX_SYSTEM, 0, 3600, 1 },
+		{ PX, OUTBOX_FORWARD, 0, 3600, 0 },
+		{ PA, OUTBOX_REPLY, 0, 3600, 1 },
+		{ PA, OUTBOX_ALERT, 0, 3600, 1 },
+		{ PB, OUTBOX_REPLY, 0, 3600, 0 },
+		/* the clock stepped back to 250: what was queued "after"
+		 * now is not counted (it would hold replies back for the
+		 * length of the step) */
+		{ PX, OUTBOX_REPLY, 250 - 3600, 250, 2 },
+		{ PX, OUTBOX_REPLY, 150 - 3600, 150, 1 },
 	};
 	struct test_env		 e;
 	struct outbox_item	 it = { 0 };
@@ -2235,7 +2344,7 @@ test_ob_count_since(void)
 	for (i = 0; i < TT_NELEM(cases); i++) {
 		n = -1;
 		tt_int_op(outbox_count_since(e.db, cases[i].phone,
-		    cases[i].kind, cases[i].since, &n), ==, 0);
+		    cases[i].kind, cases[i].since, cases[i].until, &n), ==, 0);
 		if (n != cases[i].want)
 			fprintf(stderr, "  case %zu\n", i);
 		tt_int_op(n, ==, cases[i].want);
@@ -2889,6 +2998,45 @@ end:
 }
 
 /* Delivery reports: matched by modem, reference and number. */
+/*
+ * A status report after the clock stepped a day forward still finds its
+ * message (the parts' send times move with the step: they were 3 days
+ * "old" on the new clock, past GW_REPORT_WINDOW).
+ */
+static void
+test_outbox_report_step(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it;
+	struct broadcast	 b;
+	struct broadcast_new	 bn;
+	int			 result, mr = 7;
+	int64_t			 bid, id;
+	long			 n;
+
+	memset(&it, 0, sizeof it);
+	memset(&b, 0, sizeof b);
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(subscriber_join(e.db, PA, NULL, NULL, &test_sms_join, 100,
+	    &result), ==, 0);
+	memset(&bn, 0, sizeof bn);
+	bn.text = "one part";
+	tt_int_op(broadcast_create(e.db, &bn, 200, &bid, &n), ==, 0);
+	tt_int_op(outbox_claim(e.db, "m1", 200, &it), ==, 1);
+	tt_int_op(outbox_sent(e.db, it.id, "m1", &mr, 1, 1, 210), ==, 0);
+	tt_int_op(outbox_clock_step(e.db, 4 * 86400, 4 * 86400 + 215,
+	    3600, &n), ==, 0);
+	tt_int_op(outbox_report(e.db, "m1", 7, PA, 0, 3 * 86400,
+	    4 * 86400 + 220, &id), ==, 1);
+	tt_int_op(id, ==, it.id);
+	tt_int_op(broadcast_get(e.db, bid, &b), ==, 0);
+	tt_int_op(b.delivered, ==, 1);
+end:
+	broadcast_clear(&b);
+	outbox_item_clear(&it);
+	test_close(&e);
+}
+
 static void
 test_outbox_report(void)
 {
@@ -3771,6 +3919,7 @@ static const struct tt_case cases[] = {
 	{ "mark/add_has_del", test_mark },
 	{ "inbox/part-duplicate", test_part_duplicate },
 	{ "outbox/report", test_outbox_report },
+	{ "outbox/report_clock_step", test_outbox_report_step },
 	{ "broadcast/variants", test_broadcast_variants },
 	{ "tx/nested", test_tx_nested },
 	{ "open/create", test_open_create },
@@ -3792,6 +3941,7 @@ static const struct tt_case cases[] = {
 	{ "subscriber/language", test_sub_language },
 	{ "broadcast/create", test_bc_create },
 	{ "broadcast/clock_step", test_bc_clock_step },
+	{ "clock_step/stored", test_clock_step_stored },
 	{ "broadcast/empty_unknown", test_bc_empty_unknown },
 	{ "broadcast/counts", test_bc_counts },
 	{ "broadcast/cancel", test_bc_cancel },

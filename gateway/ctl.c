@@ -425,11 +425,13 @@ static size_t
 ctl_held(const struct gw *gw)
 {
 	const struct gw_modem	*gm;
-	size_t			 i, n = gw->nreports +
+	size_t			 i, n = gw->nreports + gw->nshown +
 				    (gw->held_overflow ? 1 : 0);
 
+	/* a text without a slot counts as a shown one while tried */
 	for (i = 0; i < gw->nheld; i++)
-		if (gw_mono() - gw->held[i].failed_at <= GW_ORDER_WAIT)
+		if (gw->held[i].index >= 0 &&
+		    gw_mono() - gw->held[i].failed_at <= gw->order_wait)
 			n++;
 	TAILQ_FOREACH(gm, &gw->modems, entry)
 		if (gm->ev_pending != NULL &&

@@ -205,11 +205,14 @@ struct gw {
 						 * the last all-clear */
 	int64_t			 held_told_at;	/* the last warning about
 						 * texts not stored */
+	int64_t			 order_wait;	/* GW_ORDER_WAIT, shorter in
+						 * the test suite */
 	struct gw_shown		 shown[GW_SHOWN_MAX];	/* oldest first */
 	size_t			 nshown;
 	size_t			 shown_done;	/* stored since the last
 						 * all-clear */
 	struct event		*ev_shown;	/* try them again */
+	struct event		*ev_held;	/* a hold may have ended */
 	int			 failed;	/* stopping on an error: exit 1 */
 	int			 wipe;		/* stopping for a panic wipe */
 #define GW_WIPE_STOP		1	/* tambuli wipe destroys the files */
@@ -338,6 +341,7 @@ void		 inbound_sms(struct modem *, const struct modem_sms *, void *);
 void		 inbound_report(struct modem *, const struct sms_msg *, void *);
 void		 inbound_reports_free(struct gw *);
 void		 inbound_shown_free(struct gw *);
+void		 inbound_held_free(struct gw *);
 void		 inbound_housekeeping(struct gw *);
 void		 inbound_forgotten(struct gw *);
 void		 inbound_reread_cb(evutil_socket_t, short, void *);

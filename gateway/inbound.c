@@ -558,7 +558,7 @@ inbound_tell_held(struct gw *gw)
 		return;
 	for (i = 0; i < gw->nheld; i++)
 		if (gw->held[i].index >= 0 &&
-		    gw_mono() - gw->held[i].failed_at <= GW_ORDER_WAIT)
+		    gw_mono() - gw->held[i].failed_at <= gw->order_wait)
 			n++;
 	log_warnx("held texts: %zu not stored yet, read again every %d "
 	    "seconds: %s", n, GW_REREAD_SEC, gw->held_err);
@@ -588,7 +588,7 @@ inbound_waits(const struct gw *gw, const struct gw_modem *gm, int index,
 		if (h->index < 0 || (h->gm == gm && h->index == index) ||
 		    h->scts == 0 || h->scts >= scts ||
 		    strcmp(h->phone, phone) != 0 ||
-		    gw_mono() - h->failed_at > GW_ORDER_WAIT)
+		    gw_mono() - h->failed_at > gw->order_wait)
 			continue;
 		return 1;
 	}
@@ -712,11 +712,76 @@ inbound_swept(struct gw_modem *gm)
  * first retry (started here) or the retry is reading the storage, or
  * more senders are held back than we could record.
  */
+/*
+ * A held text its modem, ready and not reading its storage again, has
+ * not read again for the order wait is no longer there (a modem's own
+ * memory emptied by a reboot, another program, another SIM): its sender
+ * is held back no longer, or no message would reach them until a
+ * restart.  A text without a slot is the shown queue's business.
+ */
+static void
+inbound_held_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	sched_kick(arg);	/* the claim looks again */
+}
+
+static void
+inbound_held_gone(struct gw *gw)
+{
+	struct gw_held	*h;
+	struct timeval	 tv = { 0, 0 };
+	int64_t		 now = gw_mono(), next = 0, due;
+	size_t		 i = 0;
+
+	while (i < gw->nheld) {
+		h = &gw->held[i];
+		if (h->index < 0) {
+			i++;
+			continue;
+		}
+		due = h->failed_at + gw->order_wait + 1;
+		if (h->gm->reread == GW_REREAD_NONE &&
+		    modem_info(h->gm->m)->state == MODEM_READY &&
+		    now >= due) {
+			log_warnx("modem=%s slot=%d: the text from %s that "
+			    "was not stored is gone from the modem's "
+			    "storage; messages to the number go out again",
+			    h->gm->name, h->index, log_number(h->phone));
+			gw->held[i] = gw->held[--gw->nheld];
+			continue;
+		}
+		if (next == 0 || due < next)
+			next = due;
+		i++;
+	}
+	/* a message skipped for a held sender wakes nobody: look again
+	 * when the earliest hold may end */
+	if (next == 0)
+		return;
+	if (gw->ev_held == NULL &&
+	    (gw->ev_held = evtimer_new(gw->base, inbound_held_cb, gw)) == NULL)
+		fatalx("out of memory");
+	tv.tv_sec = next > now ? (time_t)(next - now) : GW_REREAD_SEC;
+	evtimer_add(gw->ev_held, &tv);
+}
+
+void
+inbound_held_free(struct gw *gw)
+{
+	if (gw->ev_held != NULL)
+		event_free(gw->ev_held);
+	gw->ev_held = NULL;
+}
+
 int
 inbound_claims_wait(struct gw *gw)
 {
 	struct gw_modem	*gm;
 	int		 wait = gw->held_overflow;
+
+	inbound_held_gone(gw);
 
 	TAILQ_FOREACH(gm, &gw->modems, entry) {
 		if (modem_info(gm->m)->state != MODEM_READY)

@@ -269,6 +269,24 @@ tambulid_health_secs(void)
 	return err == NULL ? (int)n : 0;
 }
 
+/*
+ * How long a held text's sender waits for it to be read again:
+ * GW_ORDER_WAIT.  TAMBULID_ORDER_WAIT_SECONDS (for the test suite only)
+ * may shorten it, never lengthen it.
+ */
+static int64_t
+tambulid_order_wait(void)
+{
+	const char	*v = getenv("TAMBULID_ORDER_WAIT_SECONDS");
+	const char	*err;
+	long long	 n;
+
+	if (v == NULL)
+		return GW_ORDER_WAIT;
+	n = strtonum(v, 1, GW_ORDER_WAIT, &err);
+	return err == NULL ? n : GW_ORDER_WAIT;
+}
+
 static void
 tambulid_modems(struct gw *gw)
 {
@@ -725,6 +743,7 @@ tambulid_free(struct gw *gw)
 	organizer_free(gw);
 	inbound_reports_free(gw);
 	inbound_shown_free(gw);
+	inbound_held_free(gw);
 	sched_free(gw);
 	if (gw->ev_debug != NULL)
 		event_free(gw->ev_debug);
@@ -858,6 +877,7 @@ main(int argc, char **argv)
 		tambulid_usage();
 
 	memset(&gw, 0, sizeof gw);
+	gw.order_wait = tambulid_order_wait();
 	TAILQ_INIT(&gw.modems);
 	gw.conf = xcalloc(1, sizeof *gw.conf);
 	if (conf_file_load(conf_path, named, "tambulid", gw.conf) == -1) {

@@ -296,6 +296,7 @@ void	 sim_sms_ack(struct sim *, int);
 int	 sim_sms_used(struct sim *);
 int	 sim_sms_slot(struct sim *, int);	/* index -> slot, or -1 */
 int	 sim_sms_fill(struct sim *);
+int	 sim_sms_clear(struct sim *);
 void	 sim_sms_storage_json(struct sim *, FILE *);
 void	 sim_sms_read_mark(struct sim *, int);
 

@@ -263,9 +263,17 @@ sim_ctl_storage(struct sim_ctl_client *c, int argc, char **argv,
 	char	*s = NULL;
 	size_t	 len = 0;
 
-	(void)argc;
-	(void)argv;
 	(void)rest;
+	if (argc == 2) {
+		if (strcmp(argv[1], "clear") != 0) {
+			sim_ctl_err(c, "storage: clear, or nothing");
+			return;
+		}
+		evbuffer_add_printf(bufferevent_get_output(c->bev),
+		    "cleared %d\n", sim_sms_clear(c->sim));
+		sim_ctl_ok(c);
+		return;
+	}
 	if ((f = open_memstream(&s, &len)) == NULL)
 		modemsim_fatal("open_memstream failed");
 	sim_sms_storage_json(c->sim, f);
@@ -556,7 +564,8 @@ static const struct sim_ctl_cmd sim_ctl_cmds[] = {
 	{ "sms-flood", 3, SIM_CTL_ARGS, "sms-flood N FROM TEXT...",
 	  sim_ctl_sms_flood },
 	{ "status", 0, 0, "status", sim_ctl_status },
-	{ "storage", 0, 0, "storage", sim_ctl_storage },
+	{ "storage", 0, 1, "storage [clear] (clear: every slot emptied, "
+	  "as another program would)", sim_ctl_storage },
 	{ "unplug", 0, 0, "unplug", sim_ctl_unplug },
 	{ "ussd", 1, SIM_CTL_ARGS, "ussd TEXT (network-initiated)",
 	  sim_ctl_ussd },

@@ -157,6 +157,24 @@ sim_sms_store(struct sim *sim, struct sim_msg *m)
 	return -1;
 }
 
+/*
+ * Empty every slot, as another program deleting them or a SIM swap would,
+ * without a word to the TE; returns how many were used.
+ */
+int
+sim_sms_clear(struct sim *sim)
+{
+	int	i, n = 0;
+
+	for (i = 0; i < sim->nslots; i++)
+		if (sim->slots[i].used) {
+			sim->slots[i].used = 0;
+			n++;
+		}
+	sim_sms_release(sim);	/* the network's retries find room */
+	return n;
+}
+
 /* Fill every free slot with old, read messages: storage is full. */
 int
 sim_sms_fill(struct sim *sim)

@@ -188,6 +188,31 @@ tam x subscribers list --json >"$T/subs.json"
 contains "+CMT STOP on a full disk: opted out" "$T/subs.json" \
     '"phone":"+14155550321","status":"opted-out"'
 
+# a text not stored whose slot is then emptied (another program, a SIM
+# swap) holds its sender back only until the modem has not read it again
+# for the order wait (5 minutes, 10 s here): the member gets alerts again
+# without a restart
+TAMBULID_ORDER_WAIT_SECONDS=10
+export TAMBULID_ORDER_WAIT_SECONDS
+sim_start v1
+cp "$T/r.conf" "$T/v.conf"
+gw_start_shim v v1
+unset TAMBULID_ORDER_WAIT_SECONDS
+sim v1 sms +14155550331 "JOIN" >/dev/null
+sim v1 sms +14155550332 "JOIN" >/dev/null
+sim v1 wait-sent 2 "$WAIT_MAX" >/dev/null || fail "v1: joins"
+touch "$T/full"
+sim v1 sms +14155550331 "See you at the vigil" >/dev/null
+wait_log v "not processed, will be read again"
+sim v1 storage clear >/dev/null
+rm -f "$T/full"
+id=$(tam v send "Vigil moved to 7pm" | head -n 1)
+wait_bc v "$id"
+check "text gone from the SIM: its sender alerted" 1 \
+    "$(sent_to v1 +14155550331 | grep -c '^Vigil moved to 7pm$')"
+contains "text gone from the SIM: said" "$T/v.log" \
+    "is gone from the modem's storage; messages to the number go out again"
+
 # ---- floods, JOIN/STOP cycling, forward loops ------------------------------
 
 sim_start f1 --latency 1

@@ -1016,13 +1016,6 @@ cmd_sub_import_row(struct cmd_sub_import *im, const struct cmd_sub_csv *c)
 		    cmd_sub_show(cell, show, sizeof show), err);
 		return 0;
 	}
-	lang[0] = '\0';
-	if (im->lang >= 0 && *(cell = cmd_sub_csv_field(c, (size_t)im->lang))
-	    != '\0' && cmd_sub_lang(cell, lang, sizeof lang) == -1) {
-		cmd_sub_bad(im, c->start, "unknown language '%s' (known: "
-		    CMD_SUB_LANGS ")", cmd_sub_show(cell, show, sizeof show));
-		return 0;
-	}
 	if (im->status >= 0) {
 		cell = cmd_sub_csv_field(c, (size_t)im->status);
 		if (cmd_sub_optout_word(cell))
@@ -1035,7 +1028,17 @@ cmd_sub_import_row(struct cmd_sub_import *im, const struct cmd_sub_csv *c)
 			return 0;
 		}
 	}
-	if ((nlists = cmd_sub_row_lists(im, c, lists)) == -1)
+	/* an opt-out is recorded whatever else the row says: a language
+	 * or list this gateway does not know must not lose it */
+	lang[0] = '\0';
+	if (!optout && im->lang >= 0 &&
+	    *(cell = cmd_sub_csv_field(c, (size_t)im->lang)) != '\0' &&
+	    cmd_sub_lang(cell, lang, sizeof lang) == -1) {
+		cmd_sub_bad(im, c->start, "unknown language '%s' (known: "
+		    CMD_SUB_LANGS ")", cmd_sub_show(cell, show, sizeof show));
+		return 0;
+	}
+	if (!optout && (nlists = cmd_sub_row_lists(im, c, lists)) == -1)
 		return 0;
 
 	if (optout) {

@@ -188,7 +188,7 @@ run_expect "inbox after reply" 0 tb inbox --json
 check "inbox after reply" "[]" "$(cat "$T/out")"
 
 # other tools' words for it (RapidPro, Twilio, mailing lists) count too
-printf 'phone,status\n+14155550111,Stopped\n+14155550112,unsubscribed\n+14155550113,OPT-OUT\n' \
+printf 'phone,status,language,list\n+14155550111,Stopped,fil,a b\n+14155550112,unsubscribed,,\n+14155550113,OPT-OUT,,\n' \
     >"$T/other.csv"
 run_expect "import other tools' opt-outs" 0 tb subscribers import \
     "$T/other.csv"

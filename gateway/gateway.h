@@ -140,6 +140,7 @@ struct gw_shown {
 	struct sms_msg		*msg;		/* NULL: undecodable */
 	char			*pdu_hex;
 	char			*error;		/* why it is undecodable */
+	char			 phone[PHONE_BUF];	/* its sender, or "" */
 };
 
 struct gw_held {

@@ -893,9 +893,12 @@ fail:
  * bytes) gets the sender; *from points to it, or is NULL for a text with
  * no sender (undecodable).
  */
+static int	inbound_shown_has(const struct gw *, size_t, const char *);
+
 static int
 inbound_text(struct gw *gw, struct gw_modem *gm, const struct modem_sms *s,
-    int again, char *phone, size_t plen, const char **from, int64_t *scts)
+    int again, int queued, char *phone, size_t plen, const char **from,
+    int64_t *scts)
 {
 	const struct sms_msg	*msg = s->msg;
 	char			*text;
@@ -915,6 +918,17 @@ inbound_text(struct gw *gw, struct gw_modem *gm, const struct modem_sms *s,
 	inbound_sender(gw, msg, phone, plen);
 	*from = phone;
 	*scts = pdu_time_epoch(&msg->scts);
+	/* an earlier text from this sender waits in memory: after it
+	 * (a JOIN stored after the STOP that followed it would undo it) */
+	if (!queued && inbound_shown_has(gw, 0, phone)) {
+		if (again)
+			log_debug("%s: from=%s still waits", __func__,
+			    log_number(phone));
+		else
+			log_info("from=%s waits for an earlier text from this "
+			    "number, not stored yet", log_number(phone));
+		return -2;
+	}
 	if (s->index >= 0 && inbound_waits(gw, gm, s->index, phone, *scts)) {
 		if (again)
 			log_debug("%s: from=%s slot=%d still waits",
@@ -967,10 +981,13 @@ inbound_shown_cb(evutil_socket_t fd, short what, void *arg)
 		s.pdu_hex = k->pdu_hex;
 		s.msg = k->msg;
 		s.error = k->error;
-		if (inbound_text(gw, k->gm, &s, 1, phone, sizeof phone,
+		if (inbound_text(gw, k->gm, &s, 1, 1, phone, sizeof phone,
 		    &from, &scts) != 0)
 			break;
-		inbound_release(gw, k->gm, -1, from);
+		/* the sender stays held while a later text of theirs
+		 * waits here too */
+		if (from == NULL || !inbound_shown_has(gw, n + 1, from))
+			inbound_release(gw, k->gm, -1, from);
 		free(k->msg);
 		free(k->pdu_hex);
 		free(k->error);
@@ -993,10 +1010,20 @@ inbound_shown_cb(evutil_socket_t fd, short what, void *arg)
 	gw->shown_done = 0;
 }
 
+/* 1 when a text from phone waits in the shown queue, from entry i on. */
+static int
+inbound_shown_has(const struct gw *gw, size_t i, const char *phone)
+{
+	for (; i < gw->nshown; i++)
+		if (strcmp(gw->shown[i].phone, phone) == 0)
+			return 1;
+	return 0;
+}
+
 /* A text with no slot, not stored: kept here and tried again. */
 static void
 inbound_shown_keep(struct gw *gw, struct gw_modem *gm,
-    const struct modem_sms *s)
+    const struct modem_sms *s, const char *from)
 {
 	struct timeval	 tv = { GW_REREAD_SEC, 0 };
 	struct gw_shown	*k;
@@ -1009,6 +1036,7 @@ inbound_shown_keep(struct gw *gw, struct gw_modem *gm,
 	}
 	k = &gw->shown[gw->nshown++];
 	k->gm = gm;
+	strlcpy(k->phone, from != NULL ? from : "", sizeof k->phone);
 	k->msg = NULL;
 	if (s->msg != NULL) {
 		k->msg = xmalloc(sizeof *k->msg);
@@ -1058,9 +1086,12 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	/* a step of the clock moves what was stored before it first: a
 	 * text stored on the new clock must not move with it */
 	netclock_check(gw);
+	/* the texts waiting in memory first: they came earlier */
+	if (gw->nshown > 0)
+		inbound_shown_cb(-1, 0, gw);
 	/* read again after a failure: said once, not at each re-read */
 	again = inbound_is_held(gw, gm, s->index);
-	rc = inbound_text(gw, gm, s, again, phone, sizeof phone, &from,
+	rc = inbound_text(gw, gm, s, again, 0, phone, sizeof phone, &from,
 	    &scts);
 	if (rc == 0) {
 		inbound_release(gw, gm, s->index, from);
@@ -1076,7 +1107,10 @@ inbound_sms(struct modem *m, const struct modem_sms *s, void *arg)
 	inbound_hold(gw, gm, s->index, from, scts);
 	if (s->index < 0) {
 		/* on no SIM: kept here, tried again */
-		inbound_shown_keep(gw, gm, s);
+		inbound_shown_keep(gw, gm, s, from);
+		/* senders beyond the hold list wait for a sweep */
+		if (gw->held_overflow)
+			inbound_retry_later(gm);
 		return;
 	}
 	if (again)

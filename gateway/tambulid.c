@@ -721,6 +721,10 @@ tambulid_free(struct gw *gw)
 
 	ctl_close(gw->ctl);
 	gw->ctl = NULL;
+	/* while the modems, the organizers and the clock they name or use
+	 * are still there */
+	inbound_shown_free(gw);
+	inbound_held_free(gw);
 	while ((gm = TAILQ_FIRST(&gw->modems)) != NULL) {
 		TAILQ_REMOVE(&gw->modems, gm, entry);
 		modem_free(gm->m);
@@ -742,8 +746,6 @@ tambulid_free(struct gw *gw)
 	netclock_free(gw);
 	organizer_free(gw);
 	inbound_reports_free(gw);
-	inbound_shown_free(gw);
-	inbound_held_free(gw);
 	sched_free(gw);
 	if (gw->ev_debug != NULL)
 		event_free(gw->ev_debug);

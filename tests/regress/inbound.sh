@@ -187,6 +187,19 @@ check "+CMT STOP on a full disk: the other member alerted" 1 \
 tam x subscribers list --json >"$T/subs.json"
 contains "+CMT STOP on a full disk: opted out" "$T/subs.json" \
     '"phone":"+14155550321","status":"opted-out"'
+# a JOIN kept in memory and a STOP sent right after it, once the disk has
+# room: the JOIN is stored first, so the member ends opted out
+touch "$T/full"
+sim x1 sms +14155550323 "JOIN" >/dev/null
+wait_log x "from=+14*******23 not processed, will be read again"
+rm -f "$T/full"
+sim x1 sms +14155550323 "STOP" >/dev/null
+wait_log x "texts shown, not stored, by a modem: 1 held ones stored" 2
+x_done() { sent_to x1 +14155550323 | grep -q "unsubscribed"; }
+wait_until x_done || fail "+CMT JOIN then STOP: no confirmation"
+tam x subscribers list --json >"$T/subs.json"
+contains "+CMT JOIN then STOP: opted out" "$T/subs.json" \
+    '"phone":"+14155550323","status":"opted-out"'
 
 # a text not stored whose slot is then emptied (another program, a SIM
 # swap) holds its sender back only until the modem has not read it again

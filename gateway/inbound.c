@@ -1219,6 +1219,9 @@ inbound_report(struct modem *m, const struct sms_msg *msg, void *arg)
 	struct timeval		 tv = { GW_REREAD_SEC, 0 };
 
 	(void)m;
+	/* a step first: the report's time is on the clock its message's
+	 * parts are on */
+	netclock_check(gw);
 	memset(&r, 0, sizeof r);
 	strlcpy(r.modem, gm->name, sizeof r.modem);
 	inbound_sender(gw, msg, r.phone, sizeof r.phone);

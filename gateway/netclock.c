@@ -112,6 +112,9 @@ netclock_shift_modems(struct gw *gw, int64_t step)
 		if (gm->outcome == SEND_RETRY && gm->outcome_at > 0)
 			gm->outcome_at += step;
 	}
+	/* held delivery reports match parts by time: with them */
+	for (i = 0; i < gw->nreports; i++)
+		gw->reports[i].at += step;
 }
 
 /* The stored deadlines that are durations, in one transaction. */

@@ -382,8 +382,8 @@ debug:
 	$(MAKE) OPT=-O0 DEBUG=-g3
 
 # Cross-build for a Raspberry Pi (Debian 12 / Raspberry Pi OS): the Debian
-# cross compiler, the ARM sqlite3 and libserialport from the multiarch
-# packages, the ARM libevent from a private sysroot (tools/deps.sh), objects
+# cross compiler, the ARM libevent, sqlite3, libserialport and libsodium
+# from a private sysroot (tools/deps.sh), objects
 # and programs apart from the native build.  cross-check runs the unit tests
 # and the end-to-end suite under qemu-user.
 ARCH	?= armhf

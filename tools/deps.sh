@@ -8,12 +8,15 @@
 # usage: tools/deps.sh [build|check|fuzz|man|deb]
 #        tools/deps.sh cross armhf|arm64
 #
-# "cross ARCH" is for "make cross-check": the Debian cross compiler, qemu-user
-# to run the ARM programs, the ARM sqlite3, libserialport and libsodium from Debian's
-# multiarch packages (dpkg --add-architecture ARCH), and the ARM libevent in a
-# private sysroot, build/sysroot-ARCH: Debian 12's libevent-dev cannot be
-# installed for two architectures at once, so its ARM packages are unpacked
-# there (apt-get download + dpkg-deb -x) and the native one is left alone.
+# "cross ARCH" is for "make cross-check": the Debian cross compiler and
+# qemu-user to run the ARM programs are installed; the ARM libraries
+# (libevent, sqlite3, libserialport, libsodium) are unpacked into a private
+# sysroot, build/sysroot-ARCH (apt-get download + dpkg-deb -x, after dpkg
+# --add-architecture ARCH), and nothing native is touched: Debian 12's
+# libevent-dev cannot be installed for two architectures at once, and
+# multiarch -dev packages cannot be installed at all when the machine's own
+# libc6-dev or libssl3 came from a security update the archive does not
+# carry for ARCH (their versions must match across architectures).
 set -u
 cd "$(dirname "$0")/.." || exit 1
 what=${1:-build}
@@ -42,11 +45,10 @@ need make command -v make
 case $what in
 cross)
 	need gcc-$triplet command -v $triplet-gcc
+	# the C library's headers for the cross compiler (a recommends
+	# of gcc-$triplet: not pulled by --no-install-recommends)
+	need libc6-dev-$arch-cross test -f /usr/$triplet/include/stdio.h
 	need qemu-user command -v $qemu
-	need libsqlite3-dev:$arch test -f /usr/lib/$triplet/pkgconfig/sqlite3.pc
-	need libserialport-dev:$arch \
-	    test -f /usr/lib/$triplet/pkgconfig/libserialport.pc
-	need libsodium-dev:$arch test -f /usr/lib/$triplet/pkgconfig/libsodium.pc
 	;;
 *)
 	need gcc command -v cc
@@ -78,9 +80,9 @@ root=""
 [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && root=1
 export DEBIAN_FRONTEND=noninteractive
 
-# the multiarch packages need the architecture known to dpkg
+# the ARM packages are downloaded once the architecture is known to dpkg
 addarch=""
-if [ "$what" = cross ] && [ -n "$missing" ] &&
+if [ "$what" = cross ] &&
     ! dpkg --print-foreign-architectures 2>/dev/null | grep -qx "$arch"; then
 	addarch=1
 fi
@@ -97,10 +99,6 @@ if [ -n "$missing" ]; then
 		exit 1
 	fi
 	echo "deps: installing$missing" >&2
-	if [ -n "$addarch" ]; then
-		dpkg --add-architecture "$arch" || exit 1
-		apt-get update -q >/dev/null 2>&1 || true
-	fi
 	if ! $cmd >/dev/null 2>&1; then
 		apt-get update -q >/dev/null 2>&1 || true
 		if ! $cmd; then
@@ -111,22 +109,31 @@ if [ -n "$missing" ]; then
 fi
 [ "$what" = cross ] || exit 0
 
-# ---- the private ARM libevent: build/sysroot-ARCH ---------------------------
+# ---- the private ARM libraries: build/sysroot-ARCH --------------------------
 sysroot=$(pwd)/build/sysroot-$arch
-pc=$sysroot/usr/lib/$triplet/pkgconfig/libevent_core.pc
-[ -f "$pc" ] && exit 0
-pkgs="libevent-dev:$arch libevent-core-2.1-7:$arch"
-if ! dpkg --print-foreign-architectures 2>/dev/null | grep -qx "$arch"; then
-	echo "deps: the $arch architecture is not known to dpkg; run:" >&2
-	echo "  sudo dpkg --add-architecture $arch && sudo apt-get update" >&2
-	exit 1
+have=1
+for f in libevent_core sqlite3 libserialport libsodium; do
+	[ -f "$sysroot/usr/lib/$triplet/pkgconfig/$f.pc" ] || have=""
+done
+[ -n "$have" ] && exit 0
+pkgs="libevent-dev:$arch libevent-core-2.1-7:$arch libsqlite3-dev:$arch"
+pkgs="$pkgs libsqlite3-0:$arch libserialport-dev:$arch libserialport0:$arch"
+pkgs="$pkgs libsodium-dev:$arch libsodium23:$arch"
+if [ -n "$addarch" ]; then
+	if [ -z "$root" ]; then
+		echo "deps: the $arch architecture is not known to dpkg; run:" >&2
+		echo "  sudo dpkg --add-architecture $arch && sudo apt-get update" >&2
+		exit 1
+	fi
+	dpkg --add-architecture "$arch" || exit 1
+	apt-get update -q >/dev/null 2>&1 || true
 fi
 dl=$(mktemp -d "${TMPDIR:-/tmp}/tambuli-deps.XXXXXX") || exit 1
 trap 'rm -rf "$dl"' EXIT
 # apt drops privileges to _apt for downloads; let it write here
 chmod 755 "$dl"
 [ -n "$root" ] && id _apt >/dev/null 2>&1 && chown _apt "$dl"
-echo "deps: unpacking the $arch libevent into $sysroot" >&2
+echo "deps: unpacking the $arch libraries into $sysroot" >&2
 if ! (cd "$dl" && apt-get download $pkgs >/dev/null 2>&1); then
 	[ -n "$root" ] && apt-get update -q >/dev/null 2>&1
 	if ! (cd "$dl" && apt-get download $pkgs); then

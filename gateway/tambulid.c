@@ -663,11 +663,28 @@ tambulid_wipe_files(struct gw *gw)
 	log_warnx("%s%s", line, r.errors > 0 ? " (not all: see above)" : "");
 }
 
+/*
+ * How often housekeeping runs: every minute.  TAMBULID_HOUSEKEEPING_SECONDS
+ * (for the test suite only) may shorten it, never lengthen it.
+ */
+static int
+tambulid_house_secs(void)
+{
+	const char	*v = getenv("TAMBULID_HOUSEKEEPING_SECONDS");
+	const char	*err;
+	long long	 n;
+
+	if (v == NULL)
+		return GW_HOUSEKEEPING;
+	n = strtonum(v, 1, GW_HOUSEKEEPING, &err);
+	return err == NULL ? (int)n : GW_HOUSEKEEPING;
+}
+
 static void
 tambulid_house_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct gw	*gw = arg;
-	struct timeval	 tv = { GW_HOUSEKEEPING, 0 };
+	struct timeval	 tv = { tambulid_house_secs(), 0 };
 
 	(void)fd;
 	(void)what;
@@ -996,6 +1013,7 @@ main(int argc, char **argv)
 		tambulid_fail(&gw, NULL, "organizer commands: pipe: %s",
 		    strerror(errno));
 	gw.ev_house = evtimer_new(gw.base, tambulid_house_cb, &gw);
+	tv.tv_sec = tambulid_house_secs();
 	evtimer_add(gw.ev_house, &tv);
 	purge_init(&gw);
 	tambulid_modems(&gw);

@@ -22,11 +22,13 @@ shift_clock() {
 	echo "$2" >"$T/$1.shift.new"
 	mv "$T/$1.shift.new" "$T/$1.shift"
 }
-# shifted GW COMMAND...: COMMAND with GW's wall clock
+# shifted GW COMMAND...: COMMAND with GW's wall clock (and housekeeping
+# every 5 s, not every minute)
 shifted() {
 	sg=$1
 	shift
-	LD_PRELOAD=$SHIM TAMBULI_TEST_CLOCK_FILE=$T/$sg.shift \
+	TAMBULID_HOUSEKEEPING_SECONDS=5 \
+	    LD_PRELOAD=$SHIM TAMBULI_TEST_CLOCK_FILE=$T/$sg.shift \
 	    ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0 \
 	    "$@"
 }
@@ -125,8 +127,8 @@ check "forward: none expired" "sent $N;" "$(states h "$id")"
 check "forward: the step logged once" 1 \
     "$(grep -c 'event=clock-step the system clock stepped forward by 90000 s' \
     "$T/h.log")"
-# a wrong PIN from a year ago: the next housekeeping run (every minute)
-# forgets it, and has looked at the parts by then
+# a wrong PIN from a year ago: the next housekeeping run (every minute,
+# 5 s here) forgets it, and has looked at the parts by then
 sql h "INSERT INTO organizer_attempts (number, at) VALUES ('+19995550000', 1)"
 housekept() {
 	[ "$(sql h "SELECT COUNT(*) FROM organizer_attempts")" = 0 ]

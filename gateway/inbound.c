@@ -1149,8 +1149,9 @@ inbound_report_record(struct gw *gw, const struct gw_report *r, int again)
 	    GW_REPORT_WINDOW, r->at, &id);
 	if (rc == -1) {
 		/* said once: a full disk must not fill the journal with a
-		 * line every few seconds */
-		if (again)
+		 * line every few seconds; nor after the daemon has said it
+		 * stops on its database (damaged: the reason is said) */
+		if (again || gw->failed)
 			log_debug("modem=%s status-report mr=%d still not "
 			    "recorded: %s", r->modem, r->mr, db_error(gw->db));
 		else

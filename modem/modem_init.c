@@ -3,7 +3,8 @@
  *
  * The sequence (TS 27.007 / TS 27.005):
  *   ESC (a previous process may have died at a "> " prompt), AT until the
- *   modem answers, ATE0, +CMEE=1, identity (+CGMI +CGMM +CGMR +CGSN),
+ *   modem answers, a resync (answers a predecessor was owed are skipped),
+ *   ATE0, +CMEE=1, identity (+CGMI +CGMM +CGMR +CGSN),
  *   the quirk profile's vendor init, +CPIN? (entering the PIN; SIM busy
  *   and absent retried on timers), +CIMI, +CMGF=0 (PDU mode), +CSCS
  *   (UCS2 when offered, so USSD text decodes exactly; else GSM), +CPMS,
@@ -49,6 +50,16 @@ modem_init_probe_done(struct modem *m, struct modem_cmd *c,
 		/* any final result means something speaks AT here */
 		modem_set_state(m, MODEM_INIT);
 		m->tries = 0;
+		/*
+		 * That final may not be the answer to our AT: one a dead
+		 * predecessor's command had coming (a +CMGS: taking the
+		 * network's time), or one left in the port's buffer.  Taken
+		 * for ours, every answer after would be one behind ("SIM not
+		 * usable: OK").  A resync (AT+CMGF? until its own +CMGF:
+		 * answer) puts the line in step before anything is asked.
+		 */
+		m->resync = 1;
+		(void)modem_sms_resync(m, NULL, NULL);
 		modem_cmd(m, "ATE0", NULL, 0, 0, NULL, NULL);
 		modem_cmd(m, "AT+CMEE=1", NULL, 0, 0, NULL, NULL);
 		for (i = 0; i < 4; i++) {

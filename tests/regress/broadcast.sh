@@ -195,4 +195,31 @@ if [ "$dup" -le 3 ]; then ok; else fail "kill -9: $dup duplicates"; fi
 check "kill -9: opted-out member" 0 "$(sent_to d +14155553007 |
     grep -c 'Crash test')"
 
+# ---- kill -9 while the modem still works on a submission --------------------
+# The modem answers the dead daemon's AT+CMGS only after the new daemon
+# has started probing it.  That late "+CMGS:" and OK are not the answers
+# to the new daemon's commands: taken for them, every answer after was
+# one behind, the SIM check read a bare OK ("SIM not usable: OK") and the
+# modem was given up for 30 s, the alert waiting.
+sim d fault latency 3000 >/dev/null
+id=$(tam h send "Late answer test" | head -n 1)
+sim_busy() {
+	sim d status | grep -q '"state":"busy"'
+}
+wait_until sim_busy || fail "late answer: no submission reached the modem"
+kill -9 "$gw_pid"
+wait "$gw_pid" 2>/dev/null
+sim d fault latency 150 >/dev/null	# the next ones; not the one under way
+lines=$(wc -l <"$T/h.log")
+gw_start h d
+wait_bc h "$id"
+check "late answer: the modem not given up" 0 \
+    "$(tail -n +$((lines + 1)) "$T/h.log" | grep -c 'state=failed')"
+got=0
+for i in 0 1 2 3 4 5 6; do
+	[ "$(sent_to d "+1415555300$i" | grep -c "Late answer test")" -ge 1 ] &&
+	    got=$((got + 1))
+done
+check "late answer: every member got the alert" 7 "$got"
+
 summary

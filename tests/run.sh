@@ -58,13 +58,69 @@ one() { # one NAME COMMAND...: a single pass/fail test
 	else
 		rc=$?
 		failed=$((failed + 1))
-		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-			echo "FAIL $name (stopped after $SCRIPT_MAX s)"
-		else
-			echo "FAIL $name ($(($(date +%s) - t0)) s)"
-		fi
-		sed 's/^/  | /' "$log" | tail -n 60
+		# one write, so that a parallel lane's lines do not cut into it
+		{
+			if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+				echo "FAIL $name (stopped after $SCRIPT_MAX s)"
+			else
+				echo "FAIL $name ($(($(date +%s) - t0)) s)"
+			fi
+			sed 's/^/  | /' "$log" | tail -n 60
+		} >"$log.fail"
+		cat "$log.fail"
+		rm -f "$log.fail"
 	fi
+}
+
+# The regress scripts run REGRESS_JOBS at a time (default 2).  They spend
+# their time waiting on the daemon's timers (retries, health checks, modem
+# timeouts), not computing: two lanes halve the wall time on two cores.
+# Each script has its own directory (mktemp) and its own modem ptys.  The
+# longest scripts are started first so that no lane is left with one at
+# the end; any script not named here follows in file order.
+REGRESS_JOBS=${REGRESS_JOBS:-2}
+LONGEST="inbound modem_faults inflight faults ctl clockstep diskfull logging"
+
+lanes() { # lanes FUNC ITEM...: FUNC ITEM for every distinct ITEM, in lanes
+	func=$1; shift
+	q=$(mktemp -d "${TMPDIR:-/tmp}/tambuli-lanes.XXXXXX") || exit 1
+	i=0
+	while [ "$i" -lt "$REGRESS_JOBS" ]; do
+		(
+			log=$q/log.$i
+			passed=0
+			failed=0
+			for item in "$@"; do
+				# mkdir is atomic: the lane that creates it runs it
+				mkdir "$q/claim.${item##*/}" 2>/dev/null || continue
+				"$func" "$item"
+			done
+			echo "$passed $failed" >"$q/count.$i"
+		) &
+		i=$((i + 1))
+	done
+	wait
+	i=0
+	while [ "$i" -lt "$REGRESS_JOBS" ]; do
+		if [ -f "$q/count.$i" ]; then
+			read -r p f <"$q/count.$i"
+		else
+			p=0; f=1; echo "FAIL regress lane $i ended without a count"
+		fi
+		passed=$((passed + p))
+		failed=$((failed + f))
+		i=$((i + 1))
+	done
+	rm -rf "$q"
+}
+
+scripts() { # the regress scripts, longest first (lanes skips repeats)
+	for n in $LONGEST; do
+		[ -f "tests/regress/$n.sh" ] && echo "tests/regress/$n.sh"
+	done
+	for t in tests/regress/*.sh; do
+		[ -f "$t" ] && echo "$t"
+	done
 }
 
 unit() {
@@ -87,12 +143,16 @@ replay() {
 	done
 }
 
+regress_one() {
+	case $1 in
+	demo)	one "demo" env BIN="$BIN" sh tools/demo.sh ;;
+	*)	one "regress $(basename "$1" .sh)" env BIN="$BIN" sh "$1" ;;
+	esac
+}
+
 regress() {
-	for t in tests/regress/*.sh; do
-		[ -f "$t" ] || continue
-		one "regress $(basename "$t" .sh)" env BIN="$BIN" sh "$t"
-	done
-	one "demo" env BIN="$BIN" sh tools/demo.sh
+	# shellcheck disable=SC2046 # script paths have no spaces
+	lanes regress_one $(scripts) demo
 }
 
 # cross ARCH: wrappers that run the ARCH programs under qemu-user, with the
@@ -140,14 +200,16 @@ WRAP
 # the end-to-end scripts against the AddressSanitizer + UBSan programs:
 # any finding aborts the process, which fails the script; a leak too
 # (LeakSanitizer, at every exit that is not a kill -9: early ones included)
+regress_san_one() {
+	one "asan+ubsan regress $(basename "$1" .sh)" env BIN=bin/san \
+	    ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
+	    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 sh "$1"
+}
+
 regress_san() {
 	[ -x bin/san/tambulid ] || return 0
-	for t in tests/regress/*.sh; do
-		[ -f "$t" ] || continue
-		one "asan+ubsan regress $(basename "$t" .sh)" env BIN=bin/san \
-		    ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
-		    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 sh "$t"
-	done
+	# shellcheck disable=SC2046 # script paths have no spaces
+	lanes regress_san_one $(scripts)
 }
 
 case ${1:-all} in

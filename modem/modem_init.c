@@ -141,6 +141,8 @@ modem_init_start(struct modem *m)
 		return;	/* a retry timer reopens the port */
 	/* the sweep after initialization reads whatever is stored */
 	memset(m->slots, 0, sizeof m->slots);
+	memset(m->kept, 0, sizeof m->kept);
+	m->unannounced = 0;
 	evtimer_del(m->ev_retry);
 	evtimer_del(m->ev_health);
 	m->tries = 0;
@@ -333,7 +335,8 @@ modem_init_cpms_done(struct modem *m, struct modem_cmd *c,
 			    "it", m->info.storage_used,
 			    m->info.storage_total);
 			modem_sms_sweep(m);
-		}
+		} else if (c->arg == 1)
+			modem_sms_count(m);
 	} else if (c->arg == 0)
 		/* the SIM store is refused: keep the modem's own */
 		modem_cmd(m, "AT+CPMS?", "+CPMS:", 0, 0, NULL,

@@ -132,6 +132,10 @@ struct modem {
 	char			*ussd_partial;	/* unterminated +CUSD text */
 	uint8_t			 slots[MODEM_SLOTS / 8]; /* delivered, not
 					 * deleted yet (modem_sms.c) */
+	uint8_t			 kept[MODEM_SLOTS / 8]; /* read and left
+					 * in storage (keep_sms, outgoing) */
+	int			 unannounced;	/* storage count last swept
+					 * for unannounced texts */
 	struct modem_hunt	*hunt;		/* looking for our IMEI */
 	int			 sweeping;
 	int			 sweep_again;	/* more arrived: sweep once more */
@@ -196,6 +200,7 @@ void	modem_init_reg_urc(struct modem *, const struct at_resp *);
 void	modem_sms_urc(struct modem *, const struct at_event *);
 void	modem_sms_sweep(struct modem *);
 void	modem_sms_storage(struct modem *);
+void	modem_sms_count(struct modem *);
 int	modem_sms_resync(struct modem *, struct modem_cmd *,
 	    const char *);
 void	modem_sms_sync_urc(struct modem *, const struct at_event *);

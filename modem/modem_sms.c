@@ -255,6 +255,46 @@ modem_sms_slot_set(struct modem *m, int index, int on)
 		m->slots[index / 8] &= (uint8_t)~(1u << (index % 8));
 }
 
+/* A slot read and left in storage: it counts as known (modem_sms_count). */
+static void
+modem_sms_kept(struct modem *m, int index)
+{
+	if (index >= 0 && index < MODEM_SLOTS)
+		m->kept[index / 8] |= (uint8_t)(1u << (index % 8));
+}
+
+/*
+ * The storage holds more than the texts known to be there (handed over
+ * and not deleted yet, announced and not read yet, read and kept): an
+ * indication was lost (line noise, a modem that stores without a word).
+ * A member's STOP would wait there until the next restart: read the
+ * storage.  Once per count, so that a text that cannot be tracked (an
+ * index out of range) does not bring a sweep at every check.
+ */
+void
+modem_sms_count(struct modem *m)
+{
+	int		 i, known = 0;
+	unsigned	 b;
+
+	if (m->info.state != MODEM_READY || m->sweeping)
+		return;
+	for (i = 0; i < MODEM_SLOTS / 8; i++)
+		for (b = (unsigned)(m->slots[i] | m->kept[i] | m->reading[i]);
+		    b != 0; b &= b - 1)
+			known++;
+	if (m->info.storage_used <= known) {
+		m->unannounced = 0;
+		return;
+	}
+	if (m->info.storage_used == m->unannounced)
+		return;	/* swept for this count already */
+	m->unannounced = m->info.storage_used;
+	log_info("modem=%s event=unannounced stored=%d known=%d: reading "
+	    "its storage", m->name, m->info.storage_used, known);
+	modem_sms_sweep(m);
+}
+
 /*
  * Decode by the header's <length>, which tells whether the PDU starts
  * with SMSC information (TS 27.005 §3.1: it counts the TPDU only; some
@@ -333,6 +373,7 @@ modem_sms_deliver(struct modem *m, int index, const char *hex, size_t len,
 		log_debug("%s: modem=%s slot=%d stored outgoing message",
 		    __func__, m->name, index);
 		modem_sms_slot_set(m, index, 0);
+		modem_sms_kept(m, index);
 	} else {
 		m->info.received++;
 		if (m->cb.sms != NULL)
@@ -602,6 +643,7 @@ modem_sms_done(struct modem *m, int index)
 		return;
 	if (m->cfg.keep_sms) {
 		modem_sms_slot_set(m, index, 0);
+		modem_sms_kept(m, index);
 		return;
 	}
 	snprintf(line, sizeof line, "AT+CMGD=%d", index);

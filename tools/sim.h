@@ -217,6 +217,7 @@ struct sim {
 	int			 ok_no_cmgs;	/* OK, no +CMGS:, nothing sent */
 	int			 ok_prompt;	/* OK before the "> " */
 	int			 garbled_cmgs;	/* sent, "+CMGS:" line garbled */
+	int			 lose_cmti;	/* texts stored unannounced */
 	long			 flood_left;	/* +CMTI URCs still to write */
 	struct event		*ev_flood;
 

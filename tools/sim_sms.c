@@ -268,7 +268,13 @@ sim_sms_release(struct sim *sim)
 		modemsim_log(sim, "stored %s from %s at %d",
 		    m->report ? "status report" : "message", m->from,
 		    slot + sim->index_base);
-		if (route != 0) {
+		if (route != 0 && !m->report && sim->lose_cmti > 0) {
+			/* the lose-cmti fault: the indication is lost (line
+			 * noise, a modem that forgot it) */
+			sim->lose_cmti--;
+			modemsim_log(sim, "+CMTI for %d lost (fault)",
+			    slot + sim->index_base);
+		} else if (route != 0) {
 			xsnprintf(buf, sizeof buf, "%s: \"%s\",%d",
 			    m->report ? "+CDSI" : "+CMTI", sim->mem[2],
 			    slot + sim->index_base);

@@ -132,6 +132,23 @@ tam gr subscribers list --json >"$T/subs.json"
 contains "silent reboot: member opted out" "$T/subs.json" \
     '{"phone":"+141555729","status":"opted-out",'
 
+# ---- a lost +CMTI ------------------------------------------------------------
+# A STOP stored without its indication (line noise, a modem that forgot
+# to say) is found by the periodic check: the storage holds more texts
+# than the daemon knows of, so it reads the storage.
+sim sr fault latency 20 >/dev/null
+sim sr fault lose-cmti 1 >/dev/null
+sim sr sms +141555728 "STOP" >/dev/null
+opted_out() {
+	tam gr subscribers list --json | grep -qF "$1"
+}
+wait_until opted_out '{"phone":"+141555728","status":"opted-out",' ||
+    fail "lost +CMTI: the STOP was never read"
+contains "lost +CMTI: found by the check" "$T/gr.log" \
+    "event=unannounced stored=1 known=0: reading its storage"
+check "lost +CMTI: the storage emptied" 0 "$(sim sr status |
+    sed -n 's/.*"storage":{"used":\([0-9]*\),.*/\1/p')"
+
 # ---- a +CMTI flood during a broadcast ------------------------------------
 # rss PID: resident kilobytes now; hwm PID: the peak
 rss() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }

@@ -38,7 +38,9 @@
  *   KEYWORD_MATCH_WORDS words is never a keyword;
  * - a text that is not a keyword but contains a STOP or FORGET keyword as
  *   whole words anywhere ("please stop texting me", "quiero darme de
- *   baja") is flagged for review, however long it is.
+ *   baja") is flagged for review, however long it is; so is one with a
+ *   word that asks to be let go without being a keyword ("remove me",
+ *   "unsub": keyword_hints) or a stop sign (keyword_signs).
  * Matching makes one pass over the text, with work per word bounded by
  * the table size: linear time, no allocation.  Only keyword_table_new()
  * and keyword_replace() (a scratch copy, for all-or-nothing) allocate.
@@ -90,6 +92,28 @@ struct keyword_scan {
 	size_t		 len;
 	size_t		 pos;
 	size_t		 nwords;
+	uint32_t	 sign;		/* a stop sign met (keyword_sign) */
+};
+
+/*
+ * Words that are no keyword but ask to be let go: a text with one of
+ * them is flagged for review like one containing an opt-out word.
+ * Normalized (lowercase, no accents).  Never keywords themselves: the
+ * families are as PRODUCT.md lists them, configurable.
+ */
+static const char *const keyword_hints[] = {
+	"remove",		/* "remove me", "pls remove" */
+	"unsub",
+	"unsuscribe",		/* a common misspelling */
+	"desuscribir", "desuscribirme", "desuscribanme",	/* es */
+	"itigil", "pakitigil", "tigilan",	/* tl: "stop (it)" */
+};
+
+/* Symbols that mean stop: a text holding one is flagged for review. */
+static const uint32_t keyword_signs[] = {
+	0x1f6d1,	/* OCTAGONAL SIGN */
+	0x26d4,		/* NO ENTRY */
+	0x1f6ab,	/* NO ENTRY SIGN */
 };
 
 /* The defaults, PRODUCT.md "What it must do" 1-3, plus the LANG words. */
@@ -393,6 +417,39 @@ keyword_scan_init(struct keyword_scan *sc, const char *s, size_t len)
 	sc->len = s == NULL ? 0 : len;
 	sc->pos = 0;
 	sc->nwords = 0;
+	sc->sign = 0;
+}
+
+static void
+keyword_sign(struct keyword_scan *sc, uint32_t cp)
+{
+	size_t	i;
+
+	if (sc->sign != 0 || cp < 0x2000)
+		return;
+	for (i = 0; i < sizeof keyword_signs / sizeof keyword_signs[0]; i++)
+		if (cp == keyword_signs[i])
+			sc->sign = cp;
+}
+
+/* The hint a word is, canonical ("REMOVE"), or NULL. */
+static const char *
+keyword_hint(const struct keyword_tok *t, char *canon, size_t len)
+{
+	size_t	i, k;
+
+	if (t->toolong)
+		return NULL;
+	for (i = 0; i < sizeof keyword_hints / sizeof keyword_hints[0]; i++)
+		if (strcmp(t->s, keyword_hints[i]) == 0) {
+			for (k = 0; t->s[k] != '\0' && k + 1 < len; k++)
+				canon[k] = (char)(t->s[k] >= 'a' &&
+				    t->s[k] <= 'z' ? t->s[k] - 'a' + 'A' :
+				    t->s[k]);
+			canon[k] = '\0';
+			return canon;
+		}
+	return NULL;
 }
 
 /* The next word of the text into *t; 0 at the end. */
@@ -415,6 +472,7 @@ keyword_scan_next(struct keyword_scan *sc, struct keyword_tok *t)
 		if (k == KEYWORD_C_SKIP)
 			continue;
 		if (k == KEYWORD_C_SEP) {
+			keyword_sign(sc, cp);
 			if (started) {
 				/* left for the next word's joiner test */
 				sc->pos = save;
@@ -761,6 +819,7 @@ keyword_match(const struct keyword_table *kt, const char *text, size_t len,
 	struct keyword_scan		 sc;
 	size_t				 ntok = 0, nwin = 0;
 	int				 can = 1;
+	char				 hint[KEYWORD_WORD_MAX] = "";
 
 	memset(r, 0, sizeof *r);
 	if (kt == NULL)
@@ -779,6 +838,8 @@ keyword_match(const struct keyword_table *kt, const char *text, size_t len,
 			win[nwin++] = t;
 			review = keyword_review_at(kt, win, nwin);
 		}
+		if (hint[0] == '\0')
+			(void)keyword_hint(&t, hint, sizeof hint);
 		if (can) {
 			if (ntok < KEYWORD_MATCH_WORDS)
 				toks[ntok++] = t;
@@ -790,10 +851,25 @@ keyword_match(const struct keyword_table *kt, const char *text, size_t len,
 	}
 	if (can && ntok > 0)
 		keyword_parse(kt, toks, ntok, r);
-	if (r->action == KEYWORD_NONE && review != NULL) {
+	if (r->action != KEYWORD_NONE)
+		return r->action;
+	if (review != NULL) {
 		r->flag_review = 1;
 		memcpy(r->review_keyword, review->canon,
 		    sizeof r->review_keyword);
+	} else if (hint[0] != '\0') {
+		r->flag_review = 1;
+		memcpy(r->review_keyword, hint, sizeof r->review_keyword);
+	} else {
+		/* the rest of a long text: a stop sign anywhere */
+		while (sc.sign == 0 && keyword_scan_next(&sc, &t))
+			;
+		if (sc.sign != 0 &&
+		    sizeof r->review_keyword > 4) {
+			r->flag_review = 1;
+			r->review_keyword[utf8_encode(sc.sign,
+			    r->review_keyword)] = '\0';
+		}
 	}
 	return r->action;
 }

@@ -52,8 +52,10 @@ struct keyword_result {
 	int			 lang_unknown;	/* LANG with an unknown language */
 	/*
 	 * NONE only: the text contains an opt-out word (a STOP- or
-	 * FORGET-family keyword as a whole word): an organizer must look at it.
-	 * review_keyword is the first such word, canonical.
+	 * FORGET-family keyword as a whole word), else a word that asks to
+	 * be let go ("remove"), else a stop sign: an organizer must look at
+	 * it.  review_keyword is the first such word, canonical ("REMOVE"),
+	 * or the sign (UTF-8).
 	 */
 	int			 flag_review;
 	char			 review_keyword[KEYWORD_WORD_MAX];

@@ -111,10 +111,21 @@ sim m1 sms +14155550103 "Can we stop the march early? My kids are tired" \
     >/dev/null
 long="Buenas tardes. Quiero saber si la asamblea del sabado sigue en pie, porque mi hermana y yo queremos llevar a los vecinos del edificio. Tambien quisiera saber si habra traduccion al mixteco. Gracias por todo lo que hacen."
 sim m1 sms +5215512340002 "$long" >/dev/null
-sim m1 wait-sent $((n + 3)) "$WAIT_MAX" >/dev/null || fail "forwards not sent"
+# no keyword, but asking to be let go: flagged for an organizer
+sim m1 sms +14155550104 "remove me" >/dev/null
+sim m1 sms +14155550106 "$(printf '\360\237\233\221')" >/dev/null	# 🛑
+sim m1 wait-sent $((n + 5)) "$WAIT_MAX" >/dev/null || fail "forwards not sent"
 tam g inbox --json >"$T/inbox.json" 2>&1
 contains "inbox text" "$T/inbox.json" '"text":"Is the rally still on tomorrow?"'
 contains "inbox review flag" "$T/inbox.json" '"flags":["review"]'
+flagged() { # flagged TEXT: its inbox entry carries the review flag
+	tr '{' '\n' <"$T/inbox.json" | grep -F "\"text\":\"$1\"" |
+	    grep -cF '"flags":["review"]'
+}
+check "inbox: remove me flagged" 1 "$(flagged 'remove me')"
+check "inbox: a stop sign flagged" 1 "$(flagged "$(printf '\360\237\233\221')")"
+check "inbox: a plain text not flagged" 0 \
+    "$(flagged 'Is the rally still on tomorrow?')"
 contains "inbox multipart" "$T/inbox.json" "\"text\":\"$long\""
 check "still subscribed after flagged text" "1" \
     "$(grep -c '"phone":"+14155550103","status":"active"' "$T/subs.json")"

@@ -409,6 +409,7 @@ static const struct mcase stop_cases[] = {
 	{ "stop now", S, "STOP", "en", "", 0, "" },
 	{ "stop thanks", S, "STOP", "en", "", 0, "" },
 	{ "stop thank you", S, "STOP", "en", "", 0, "" },
+	{ "STOP \xf0\x9f\x9b\x91", S, "STOP", "en", "", 0, "" },
 	{ "Stop it", S, "STOP", "en", "", 0, "" },
 	{ "stop me", S, "STOP", "en", "", 0, "" },
 	{ "Stop!!", S, "STOP", "en", "", 0, "" },
@@ -566,10 +567,28 @@ static const struct mcase none_cases[] = {
 	{ "Paki hinto na po ang text", N, "", "", "", 0, "HINTO" },
 	{ "hinto muna kayo sa pag-text", N, "", "", "", 0, "HINTO" },
 	/* whole words only */
-	{ "pakitigil na po", N, "", "", "", 0, "" },
 	{ "nag-stop na ako", N, "", "", "", 0, "STOP" },
 	{ "sending", N, "", "", "", 0, "" },
 	{ "weekend plans", N, "", "", "", 0, "" },
+	{ "removed", N, "", "", "", 0, "" },
+	{ "unsubtle", N, "", "", "", 0, "" },
+	/* words that ask to be let go without being keywords */
+	{ "remove me", N, "", "", "", 0, "REMOVE" },
+	{ "REMOVE", N, "", "", "", 0, "REMOVE" },
+	{ "pls remove me from this list", N, "", "", "", 0, "REMOVE" },
+	{ "unsub", N, "", "", "", 0, "UNSUB" },
+	{ "Unsuscribe", N, "", "", "", 0, "UNSUSCRIBE" },
+	{ "desuscribirme por favor", N, "", "", "", 0, "DESUSCRIBIRME" },
+	{ "pakitigil na po", N, "", "", "", 0, "PAKITIGIL" },
+	{ "itigil nyo na", N, "", "", "", 0, "ITIGIL" },
+	/* an opt-out word is named before a hint */
+	{ "remove me, stop texting", N, "", "", "", 0, "STOP" },
+	/* stop signs, alone or anywhere */
+	{ "\xf0\x9f\x9b\x91", N, "", "", "", 0, "\xf0\x9f\x9b\x91" },
+	{ "\xf0\x9f\x9b\x91\xf0\x9f\x9b\x91!", N, "", "", "", 0,
+	  "\xf0\x9f\x9b\x91" },
+	{ "\xe2\x9b\x94", N, "", "", "", 0, "\xe2\x9b\x94" },
+	{ "no more \xf0\x9f\x9a\xab", N, "", "", "", 0, "\xf0\x9f\x9a\xab" },
 };
 
 static void
@@ -941,6 +960,8 @@ test_input_long(void)
 	struct mcase		 unsub = { "", N, "", "", "", 0,
 				    "UNSUBSCRIBE" };
 	struct mcase		 none = { "", N, "", "", "", 0, "" };
+	struct mcase		 sign = { "", N, "", "", "", 0,
+				    "\xf0\x9f\x9b\x91" };
 	size_t			 big = 1 << 20, i, len;
 	char			*buf = malloc(big + 64);
 
@@ -976,11 +997,14 @@ test_input_long(void)
 	for (i = 0; i + 9 <= big; i += 9)
 		memcpy(buf + i, "stopping ", 9);
 	tt_int_op(check_case(kt, buf, i, &none), ==, 0);
-	/* a megabyte of invalid bytes and emoji */
+	/* a megabyte of invalid bytes and emoji (thumbs up) */
 	for (i = 0; i + 4 <= big; i += 4)
-		memcpy(buf + i, i % 8 ? "\xf0\x9f\x9b\x91" : "\xff\xfe\xc0\x80",
+		memcpy(buf + i, i % 8 ? "\xf0\x9f\x91\x8d" : "\xff\xfe\xc0\x80",
 		    4);
 	tt_int_op(check_case(kt, buf, i, &none), ==, 0);
+	/* ... and a stop sign at its end: found */
+	memcpy(buf + i, "\xf0\x9f\x9b\x91", 4);
+	tt_int_op(check_case(kt, buf, i + 4, &sign), ==, 0);
 	/* one huge word */
 	memset(buf, 'x', big);
 	tt_int_op(check_case(kt, buf, big, &none), ==, 0);

@@ -1046,10 +1046,22 @@ outbox_clock_step(struct db *db, int64_t step, int64_t now,
 	if (db_begin(db) == -1)
 		return -1;
 	if (step != 0) {
+		/*
+		 * A row written after a forward step and before it was seen
+		 * (a send from the CLI, whose kick is what makes the daemon
+		 * look) is on the new clock already: its updated_at is past
+		 * now - step, which no row written on the old clock reaches
+		 * (the daemon looks every few seconds, steps are 5 s or
+		 * more).  It stays.  updated_at moves with the others, so
+		 * that it stays on the clock of the row's times.  After a
+		 * step back the two cannot be told apart: all move (a row
+		 * moved twice is only due earlier).
+		 */
 		if ((s = db_stmt(db, DB_ST_OB_STEP,
 		    "UPDATE outbox AS o SET next_attempt_at = next_attempt_at "
-		    "+ ?1, expires_at = expires_at + ?1 WHERE o.state = "
-		    "'queued' AND NOT " OUTBOX_WALL_SCHEDULED(
+		    "+ ?1, expires_at = expires_at + ?1, updated_at = "
+		    "updated_at + ?1 WHERE o.state = 'queued' AND (?1 < 0 OR "
+		    "o.updated_at <= ?2) AND NOT " OUTBOX_WALL_SCHEDULED(
 		    " AND b.scheduled_at > ?2"))) == NULL)
 			goto fail;
 		sqlite3_bind_int64(s, 1, step);
@@ -1060,7 +1072,8 @@ outbox_clock_step(struct db *db, int64_t step, int64_t now,
 		/* what broadcast show says about the expiry */
 		if ((s = db_stmt(db, DB_ST_OB_STEP_BC,
 		    "UPDATE broadcasts SET expires_at = expires_at + ?1 "
-		    "WHERE state IN ('queued', 'sending') AND NOT "
+		    "WHERE state IN ('queued', 'sending') AND (?1 < 0 OR "
+		    "created_at <= ?2) AND NOT "
 		    "(scheduled_at > created_at AND scheduled_at > ?2)")) ==
 		    NULL)
 			goto fail;
@@ -1071,9 +1084,11 @@ outbox_clock_step(struct db *db, int64_t step, int64_t now,
 		/* status reports are matched to parts sent within a
 		 * window, newest first */
 		if ((s = db_stmt(db, DB_ST_OB_STEP_PARTS,
-		    "UPDATE outbox_parts SET sent_at = sent_at + ?1")) == NULL)
+		    "UPDATE outbox_parts SET sent_at = sent_at + ?1 "
+		    "WHERE ?1 < 0 OR sent_at <= ?2")) == NULL)
 			goto fail;
 		sqlite3_bind_int64(s, 1, step);
+		sqlite3_bind_int64(s, 2, now - step);
 		if (db_step_done(db, s, "clock step") == -1)
 			goto fail;
 	}

@@ -1219,6 +1219,23 @@ test_bc_clock_step(void)
 	    "broadcast_id = 1"), ==, 22900);
 	tt_int_op(test_int(e.db, "SELECT next_attempt_at FROM outbox WHERE "
 	    "broadcast_id = 2"), ==, 13000);
+	/* queued at 22950, valid 600 s; the clock steps 20000 s forward
+	 * at 22990, and a broadcast is queued at 43000 (the CLI, on the
+	 * new clock) before the daemon sees the step at 43005: the first
+	 * moves, the second is on the new clock already and stays */
+	tt_int_op(test_broadcast(e.db, "before", NULL, OUTBOX_PRIO_ROUTINE,
+	    0, 23550, 22950, 1), ==, 3);
+	tt_int_op(test_broadcast(e.db, "after", NULL, OUTBOX_PRIO_ROUTINE,
+	    0, 43600, 43000, 1), ==, 4);
+	tt_int_op(outbox_clock_step(e.db, 20000, 43005, 3600, &n), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "broadcast_id = 3 AND next_attempt_at = 42950 AND "
+	    "expires_at = 43550"), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
+	    "broadcast_id = 4 AND next_attempt_at = 43000 AND "
+	    "expires_at = 43600"), ==, 1);
+	tt_int_op(test_int(e.db, "SELECT expires_at FROM broadcasts WHERE "
+	    "id = 4"), ==, 43600);
 end:
 	test_close(&e);
 }

@@ -546,10 +546,15 @@ cmd_send_exec(struct cmd_ctx *ctx)
 	int			 rc = CMD_FAIL;
 
 	if ((v = cmd_get(ctx, "at")) != NULL &&
-	    (cmd_send_at(v, now, &at) == -1 || at < now - 60)) {
-		cmd_error("send: --at %s: %s", v, at != 0 && at < now - 60 ?
-		    "that time is past" : "expected now, +30m, 18:30 or a "
-		    "valid date like 2026-12-18 17:00");
+	    (cmd_send_at(v, now, &at) == -1 || at < now - 60 ||
+	    at > now + CMD_SEND_MAX_SECS)) {
+		cmd_error("send: --at %s: %s", v,
+		    at == -1 ? "beyond the dates this system's clock can "
+		    "count (2038 on a 32-bit one)" :
+		    at > now + CMD_SEND_MAX_SECS ? "more than 10 years ahead" :
+		    at != 0 && at < now - 60 ? "that time is past" :
+		    "expected now, +30m, 18:30 or a valid date like "
+		    "2026-12-18 17:00");
 		return CMD_USAGE;
 	}
 	if ((v = cmd_get(ctx, "expires")) != NULL &&

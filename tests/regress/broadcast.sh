@@ -121,6 +121,13 @@ run_expect "send --text-es: a control character" 1 tam g send \
     --text-es "$(printf 'Hola \302\233 todos')" "Hello"
 contains "send --text-es: a control character" "$T/err" \
     "send: --text-es: control character U+009B at character 6:"
+# a date a 32-bit clock cannot count (armhf: 2038), or ten years ahead
+run_expect "send --at: far ahead" 2 tam g send --at "2099-01-01 00:00" \
+    "Hello"
+if grep -qE -- "--at 2099-01-01 00:00: (more than 10 years ahead|beyond \
+the dates this system's clock can count)" "$T/err"; then ok; else
+	fail "send --at far ahead: $(cat "$T/err")"
+fi
 check "send: nothing queued for them" 0 \
     "$(tam g broadcasts | grep -c 'Rally\|Hello')"
 # one already stored (an older version, an organizer's phone) is shown

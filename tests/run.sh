@@ -41,9 +41,9 @@ count() { # count NAME COMMAND...: run a test program that prints a summary
 	fi
 }
 
-# A regress script gets at most SCRIPT_MAX seconds (default 900; the whole
-# run of 58 scripts took about 14 minutes; each result line shows the
-# seconds taken): a daemon that died early must not
+# A regress script gets at most SCRIPT_MAX seconds (default 900; the
+# longest takes about 100 s under the sanitizers; each result line shows
+# the seconds taken): a daemon that died early must not
 # make a script wait out every one of its conditions and the whole run
 # overstay the CI's limit.  The script's own cleanup (its TERM trap)
 # stops what it started.

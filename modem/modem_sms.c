@@ -269,7 +269,9 @@ modem_sms_kept(struct modem *m, int index)
  * indication was lost (line noise, a modem that stores without a word).
  * A member's STOP would wait there until the next restart: read the
  * storage.  Once per count, so that a text that cannot be tracked (an
- * index out of range) does not bring a sweep at every check.
+ * index out of range) does not bring a sweep at every check; a sweep
+ * that finds a text it did not know clears that (a second text whose
+ * indication was lost may bring the count back to the same number).
  */
 void
 modem_sms_count(struct modem *m)
@@ -473,6 +475,13 @@ modem_sms_list_deliver(struct modem *m)
 	memset(m->inlist, 0, sizeof m->inlist);
 	qsort(l, n, sizeof *l, modem_sms_list_cmp);
 	for (i = 0; i < n; i++) {
+		/* a text found that was not known: the storage count is
+		 * worth comparing again, even at a count swept before
+		 * (modem_sms_count) */
+		if (!modem_sms_slot_busy(m, l[i].index) &&
+		    !(l[i].index >= 0 && l[i].index < MODEM_SLOTS &&
+		    (m->kept[l[i].index / 8] & (1u << (l[i].index % 8)))))
+			m->unannounced = 0;
 		modem_sms_deliver(m, l[i].index, l[i].hex, l[i].len,
 		    l[i].tpdu_len);
 		free(l[i].hex);

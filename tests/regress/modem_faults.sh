@@ -148,6 +148,11 @@ contains "lost +CMTI: found by the check" "$T/gr.log" \
     "event=unannounced stored=1 known=0: reading its storage"
 check "lost +CMTI: the storage emptied" 0 "$(sim sr status |
     sed -n 's/.*"storage":{"used":\([0-9]*\),.*/\1/p')"
+# a second one: the storage count is back at 1, where it was swept before
+sim sr fault lose-cmti 1 >/dev/null
+sim sr sms +141555727 "STOP" >/dev/null
+wait_until opted_out '{"phone":"+141555727","status":"opted-out",' ||
+    fail "lost +CMTI: the second STOP was never read"
 
 # ---- a +CMTI flood during a broadcast ------------------------------------
 # rss PID: resident kilobytes now; hwm PID: the peak

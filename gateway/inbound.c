@@ -355,9 +355,11 @@ inbound_act(struct gw *gw, const char *phone, const char *text,
 	    gw_language(gw);
 	/* an answer to a poll sent to this member wins over every keyword
 	 * but STOP (HELP is INFO otherwise), and only from a member still
-	 * subscribed: one who opted out and texts YES asks to come back */
+	 * subscribed: one who opted out and texts YES asks to come back.
+	 * A text with an opt-out word in it is no answer; one flagged for
+	 * a hint ("remove") may be (a poll KEEP,REMOVE) */
 	if (kr.action != KEYWORD_STOP && kr.action != KEYWORD_FORGET &&
-	    !kr.flag_review &&
+	    (!kr.flag_review || kr.review_hint) &&
 	    sub.status == SUBSCRIBER_ACTIVE &&
 	    (rc = inbound_answer(gw, phone, text, at, modem)) != 0)
 		return rc == -1 ? -1 : 0;

@@ -859,6 +859,7 @@ keyword_match(const struct keyword_table *kt, const char *text, size_t len,
 		    sizeof r->review_keyword);
 	} else if (hint[0] != '\0') {
 		r->flag_review = 1;
+		r->review_hint = 1;
 		memcpy(r->review_keyword, hint, sizeof r->review_keyword);
 	} else {
 		/* the rest of a long text: a stop sign anywhere */
@@ -867,6 +868,7 @@ keyword_match(const struct keyword_table *kt, const char *text, size_t len,
 		if (sc.sign != 0 &&
 		    sizeof r->review_keyword > 4) {
 			r->flag_review = 1;
+			r->review_hint = 1;
 			r->review_keyword[utf8_encode(sc.sign,
 			    r->review_keyword)] = '\0';
 		}

@@ -58,6 +58,8 @@ struct keyword_result {
 	 * or the sign (UTF-8).
 	 */
 	int			 flag_review;
+	int			 review_hint;	/* flagged by a hint or a
+						 * sign, no opt-out word */
 	char			 review_keyword[KEYWORD_WORD_MAX];
 };
 

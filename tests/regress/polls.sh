@@ -193,4 +193,21 @@ fi
 run_expect "answers SAFE human" 0 tam g answers "$id" SAFE
 contains "forgotten: shown anonymous" "$T/out" "(anonymous)"
 
+# an option that is also a word flagged for review ("remove me"): the
+# answer counts; it went to the inbox flagged, uncounted
+run_expect "send --ask KEEP,REMOVE" 0 tam g send --ask KEEP,REMOVE \
+    "Keep the checkpoint on the map or remove it? Reply KEEP or REMOVE"
+kr=$(head -n 1 "$T/out")
+wait_bc g "$kr"
+sim p sms "$M1" "keep" >/dev/null
+sim p sms "$M2" "remove" >/dev/null
+kr_answers() {
+	tam g broadcast show --json "$kr" |
+	    sed -n 's/.*\("answers":{[^}]*}\).*/\1/p'
+}
+kr_both() {
+	[ "$(kr_answers)" = '"answers":{"KEEP":1,"REMOVE":1}' ]
+}
+wait_until kr_both || fail "REMOVE answer: $(kr_answers)"
+
 summary

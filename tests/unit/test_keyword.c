@@ -951,6 +951,31 @@ end:
 	keyword_table_free(kt);
 }
 
+/* A flag for a hint or a sign says so (a poll answer may be one). */
+static void
+test_review_hint(void)
+{
+	struct keyword_table	*kt = keyword_table_new();
+	struct keyword_result	 r;
+
+	tt_assert(kt != NULL);
+	keyword_match(kt, "remove", 6, &r);
+	tt_int_op(r.flag_review, ==, 1);
+	tt_int_op(r.review_hint, ==, 1);
+	keyword_match(kt, "\xe2\x9b\x94", 3, &r);
+	tt_int_op(r.review_hint, ==, 1);
+	keyword_match(kt, "remove me, stop texting", 23, &r);
+	tt_int_op(r.flag_review, ==, 1);
+	tt_int_op(r.review_hint, ==, 0);
+	keyword_match(kt, "please stop texting", 19, &r);
+	tt_int_op(r.review_hint, ==, 0);
+	keyword_match(kt, "STOP", 4, &r);
+	tt_int_op(r.flag_review, ==, 0);
+	tt_int_op(r.review_hint, ==, 0);
+end:
+	keyword_table_free(kt);
+}
+
 static void
 test_input_long(void)
 {
@@ -1280,6 +1305,7 @@ static const struct tt_case cases[] = {
 	{ "config/replace", test_config_replace },
 	{ "input/invalid", test_input_invalid },
 	{ "input/long", test_input_long },
+	{ "review/hint", test_review_hint },
 	{ "input/random", test_input_random },
 	{ "poll/options", test_poll_options },
 	{ "poll/pick", test_poll_pick },

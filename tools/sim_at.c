@@ -1125,6 +1125,11 @@ sim_at_cmgf(struct sim *sim, int form, struct sim_at_args *a)
 
 	switch (form) {
 	case SIM_AT_READ:
+		/* like many modems (a SIM800 before "SMS Ready"), no SMS
+		 * command before the SIM is ready (TS 27.005 +CMS ERROR
+		 * 310-317) */
+		if (sim->sim != SIM_SIM_READY)
+			return sim_at_sms_ready(sim);
 		sim_at_info(sim, "+CMGF: %d", sim->cmgf);
 		return SIM_AT_OK;
 	case SIM_AT_TEST:

@@ -1047,22 +1047,37 @@ outbox_clock_step(struct db *db, int64_t step, int64_t now,
 		return -1;
 	if (step != 0) {
 		/*
-		 * A row written after a forward step and before it was seen
-		 * (a send from the CLI, whose kick is what makes the daemon
-		 * look) is on the new clock already: its updated_at is past
-		 * now - step, which no row written on the old clock reaches
-		 * (the daemon looks every few seconds, steps are 5 s or
-		 * more).  It stays.  updated_at moves with the others, so
-		 * that it stays on the clock of the row's times.  After a
-		 * step back the two cannot be told apart: all move (a row
-		 * moved twice is only due earlier).
+		 * A time written after a forward step and before it was
+		 * seen (a send from the CLI, whose kick is what makes the
+		 * daemon look; a retry's backoff recorded meanwhile) is on
+		 * the new clock already: it is past now - step, which no
+		 * time written on the old clock reaches (the daemon looks
+		 * every few seconds, steps are 5 s or more).  It stays.
+		 * Each deadline goes with the time it was written at:
+		 * next_attempt_at with updated_at (every write of it writes
+		 * updated_at), expires_at with created_at (written once);
+		 * those move too, to stay on the clock of their deadline.
+		 * After a step back the two clocks overlap and cannot be
+		 * told apart: all move (a row queued in those seconds is
+		 * due earlier, and expires earlier by the step).
 		 */
+		if ((s = db_stmt(db, DB_ST_OB_STEP_EXP,
+		    "UPDATE outbox AS o SET expires_at = expires_at + ?1, "
+		    "created_at = created_at + ?1 WHERE o.state = 'queued' AND "
+		    "o.expires_at IS NOT NULL AND (?1 < 0 OR o.created_at <= "
+		    "?2) AND NOT " OUTBOX_WALL_SCHEDULED(
+		    " AND b.scheduled_at > ?2"))) == NULL)
+			goto fail;
+		sqlite3_bind_int64(s, 1, step);
+		sqlite3_bind_int64(s, 2, now - step);
+		if (db_step_done(db, s, "clock step") == -1)
+			goto fail;
+		*n += sqlite3_changes(db->h);
 		if ((s = db_stmt(db, DB_ST_OB_STEP,
 		    "UPDATE outbox AS o SET next_attempt_at = next_attempt_at "
-		    "+ ?1, expires_at = expires_at + ?1, updated_at = "
-		    "updated_at + ?1 WHERE o.state = 'queued' AND (?1 < 0 OR "
-		    "o.updated_at <= ?2) AND NOT " OUTBOX_WALL_SCHEDULED(
-		    " AND b.scheduled_at > ?2"))) == NULL)
+		    "+ ?1, updated_at = updated_at + ?1 WHERE o.state = "
+		    "'queued' AND (?1 < 0 OR o.updated_at <= ?2) AND NOT "
+		    OUTBOX_WALL_SCHEDULED(" AND b.scheduled_at > ?2"))) == NULL)
 			goto fail;
 		sqlite3_bind_int64(s, 1, step);
 		sqlite3_bind_int64(s, 2, now - step);

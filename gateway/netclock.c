@@ -35,9 +35,10 @@
  * (send --at) and not yet started follows the corrected clock.  The
  * daemon's own short waits in memory (a held text's GW_ORDER_WAIT, a
  * panic wipe's GW_WIPE_TELL_SEC) are on the monotonic clock
- * (gw_mono()).  A row queued on the new clock before the daemon saw the
- * step (the CLI's send, whose kick is often what makes it look) is told
- * by its updated_at after a step forward, and stays (outbox_clock_step).
+ * (gw_mono()).  A time written on the new clock before the daemon saw
+ * a step forward (the CLI's send, whose kick is often what makes it
+ * look; a retry recorded meanwhile) is told by the time it was written
+ * at, and stays (outbox_clock_step).
  * A step while the daemon was stopped is not seen: at
  * start, a queued row due more than GW_RETRY_MAX (the longest backoff)
  * ahead is due now.

@@ -1193,7 +1193,7 @@ test_bc_clock_step(void)
 	    13000, 13600, 10000, 1), ==, 2);
 	/* stepped back 7200 s: now 2810 */
 	tt_int_op(outbox_clock_step(e.db, -7200, 2810, 3600, &n), ==, 0);
-	tt_int_op(n, ==, 1);
+	tt_int_op(n, ==, 2);	/* deadlines: its next attempt, its expiry */
 	tt_int_op(test_int(e.db, "SELECT COUNT(*) FROM outbox WHERE "
 	    "broadcast_id = 1 AND next_attempt_at = 2800 AND "
 	    "expires_at = 3400"), ==, 1);
@@ -1248,6 +1248,39 @@ end:
  */
 static int	test_in_expire_cb(const char *, const char *, int64_t,
 		    const char *, void *);
+
+/*
+ * A step forward seen late: a retry recorded meanwhile is on the new
+ * clock and stays; the alert's validity, counted from when it was queued
+ * on the old clock, moves.
+ */
+static void
+test_clock_step_retry(void)
+{
+	struct test_env		 e;
+	struct outbox_item	 it;
+	long			 n = -1;
+
+	tt_int_op(test_open(&e), ==, 0);
+	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_cli, 100,
+	    SUBSCRIBER_JOINED), ==, 0);
+	/* queued at 1000, valid until 4600; claimed at 1010; the clock
+	 * steps 20000 s forward at 1020; the send fails temporarily at
+	 * 21025, retried at 21055; the daemon sees the step at 21030 */
+	tt_int_op(test_broadcast(e.db, "alert", NULL, OUTBOX_PRIO_ROUTINE,
+	    0, 4600, 1000, 1), ==, 1);
+	tt_int_op(outbox_claim(e.db, "m1", 1010, &it), ==, 1);
+	tt_int_op(outbox_retry(e.db, it.id, "+CMS ERROR: 332", 21055,
+	    21025), ==, 0);
+	tt_int_op(outbox_clock_step(e.db, 20000, 21030, 3600, &n), ==, 0);
+	tt_int_op(n, ==, 1);
+	tt_int_op(test_int(e.db, "SELECT next_attempt_at FROM outbox"), ==,
+	    21055);
+	tt_int_op(test_int(e.db, "SELECT expires_at FROM outbox"), ==, 24600);
+	tt_int_op(outbox_claim(e.db, "m1", 21060, &it), ==, 1);
+end:
+	test_close(&e);
+}
 
 static void
 test_clock_step_stored(void)
@@ -3959,6 +3992,7 @@ static const struct tt_case cases[] = {
 	{ "broadcast/create", test_bc_create },
 	{ "broadcast/clock_step", test_bc_clock_step },
 	{ "clock_step/stored", test_clock_step_stored },
+	{ "clock_step/retry", test_clock_step_retry },
 	{ "broadcast/empty_unknown", test_bc_empty_unknown },
 	{ "broadcast/counts", test_bc_counts },
 	{ "broadcast/cancel", test_bc_cancel },

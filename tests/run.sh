@@ -79,6 +79,12 @@ one() { # one NAME COMMAND...: a single pass/fail test
 # longest scripts are started first so that no lane is left with one at
 # the end; any script not named here follows in file order.
 REGRESS_JOBS=${REGRESS_JOBS:-2}
+case $REGRESS_JOBS in
+''|*[!0-9]*|0*)
+	echo "tests/run.sh: REGRESS_JOBS=$REGRESS_JOBS: expected a number of" \
+	    "scripts to run at once, 1 or more" >&2
+	exit 2 ;;
+esac
 LONGEST="inbound modem_faults inflight faults ctl clockstep diskfull logging"
 
 lanes() { # lanes FUNC ITEM...: FUNC ITEM for every distinct ITEM, in lanes

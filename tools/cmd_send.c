@@ -327,7 +327,9 @@ cmd_send_at(const char *s, int64_t now, int64_t *at)
 		return 0;
 	}
 	if (s[0] == '+') {
-		if (cli_duration(s + 1, 1, CMD_SEND_MAX_SECS, &d) == -1)
+		/* a duration past the limit is one: the caller says so */
+		if (cli_duration(s + 1, 1, CMD_SEND_MAX_SECS, &d) == -1 &&
+		    cli_duration(s + 1, 1, 100 * CMD_SEND_MAX_SECS, &d) == -1)
 			return -1;
 		*at = now + d;
 		return 0;

@@ -128,6 +128,9 @@ if grep -qE -- "--at 2099-01-01 00:00: (more than 10 years ahead|beyond \
 the dates this system's clock can count)" "$T/err"; then ok; else
 	fail "send --at far ahead: $(cat "$T/err")"
 fi
+run_expect "send --at: +600w" 2 tam g send --at +600w "Hello"
+contains "send --at +600w: why" "$T/err" \
+    "send: --at +600w: more than 10 years ahead"
 check "send: nothing queued for them" 0 \
     "$(tam g broadcasts | grep -c 'Rally\|Hello')"
 # one already stored (an older version, an organizer's phone) is shown

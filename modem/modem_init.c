@@ -164,6 +164,8 @@ modem_init_start(struct modem *m)
 	/* the sweep after initialization reads whatever is stored */
 	memset(m->slots, 0, sizeof m->slots);
 	memset(m->kept, 0, sizeof m->kept);
+	memset(m->undeleted, 0, sizeof m->undeleted);
+	m->undeleted_told = 0;
 	m->unannounced = 0;
 	evtimer_del(m->ev_retry);
 	evtimer_del(m->ev_health);

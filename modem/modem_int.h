@@ -136,6 +136,10 @@ struct modem {
 					 * in storage (keep_sms, outgoing) */
 	int			 unannounced;	/* storage count last swept
 					 * for unannounced texts */
+	uint8_t			 undeleted[MODEM_SLOTS / 8]; /* handed
+					 * over, its delete refused: tried
+					 * again at each check */
+	int			 undeleted_told;
 	struct modem_hunt	*hunt;		/* looking for our IMEI */
 	int			 sweeping;
 	int			 sweep_again;	/* more arrived: sweep once more */

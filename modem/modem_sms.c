@@ -255,6 +255,8 @@ modem_sms_slot_set(struct modem *m, int index, int on)
 		m->slots[index / 8] &= (uint8_t)~(1u << (index % 8));
 }
 
+static void	modem_sms_delete(struct modem *, int);
+
 /* A slot read and left in storage: it counts as known (modem_sms_count). */
 static void
 modem_sms_kept(struct modem *m, int index)
@@ -281,6 +283,13 @@ modem_sms_count(struct modem *m)
 
 	if (m->info.state != MODEM_READY || m->sweeping)
 		return;
+	/* deletes refused before: again (a few at a time) */
+	for (i = 0, b = 0; i < MODEM_SLOTS && b < 4; i++)
+		if (m->undeleted[i / 8] & (1u << (i % 8))) {
+			m->undeleted[i / 8] &= (uint8_t)~(1u << (i % 8));
+			modem_sms_delete(m, i);
+			b++;
+		}
 	for (i = 0; i < MODEM_SLOTS / 8; i++)
 		for (b = (unsigned)(m->slots[i] | m->kept[i] | m->reading[i]);
 		    b != 0; b &= b - 1)
@@ -637,24 +646,43 @@ static void
 modem_sms_deleted(struct modem *m, struct modem_cmd *c,
     const struct at_event *ev)
 {
-	(void)ev;
+	char	buf[96];
+	int	i = c->arg;
+
+	/*
+	 * Refused (not "no such message", 321): the message is still
+	 * there, and was handed over.  It stays known, so that no sweep
+	 * hands it over again (an old JOIN read again would undo a later
+	 * STOP), and the delete is tried again at each check.  A timeout
+	 * leaves it unknown whether it was deleted: the slot is free for
+	 * a new message (one announced there must be read).
+	 */
+	if (ev != NULL && !modem_final_ok(ev) && i >= 0 && i < MODEM_SLOTS &&
+	    !(ev->resp.final == AT_FINAL_CMS && ev->resp.err == 321)) {
+		if (!m->undeleted_told) {
+			log_warnx("modem=%s slot=%d could not be deleted: %s; "
+			    "it stays (not read again), deleting is tried "
+			    "again at every check", m->name, i,
+			    modem_final_text(ev, buf, sizeof buf));
+			m->undeleted_told = 1;
+		} else
+			log_debug("%s: modem=%s slot=%d not deleted: %s",
+			    __func__, m->name, i,
+			    modem_final_text(ev, buf, sizeof buf));
+		m->undeleted[i / 8] |= (uint8_t)(1u << (i % 8));
+		return;
+	}
 	/* the slot may hold a new message from now on */
-	modem_sms_slot_set(m, c->arg, 0);
+	modem_sms_slot_set(m, i, 0);
 }
 
-void
-modem_sms_done(struct modem *m, int index)
+/* Delete a handed-over message. */
+static void
+modem_sms_delete(struct modem *m, int index)
 {
 	struct modem_cmd	*c;
 	char			 line[32];
 
-	if (index < 0 || m->port == NULL)
-		return;
-	if (m->cfg.keep_sms) {
-		modem_sms_slot_set(m, index, 0);
-		modem_sms_kept(m, index);
-		return;
-	}
 	snprintf(line, sizeof line, "AT+CMGD=%d", index);
 	c = modem_cmd_new(line, NULL, 0, 0, NULL, modem_sms_deleted);
 	c->arg = index;
@@ -662,6 +690,19 @@ modem_sms_done(struct modem *m, int index)
 	/* a text announced meanwhile is read first (another slot: this one
 	 * is not free until deleted) */
 	modem_cmd_read(m, c, 1);
+}
+
+void
+modem_sms_done(struct modem *m, int index)
+{
+	if (index < 0 || m->port == NULL)
+		return;
+	if (m->cfg.keep_sms) {
+		modem_sms_slot_set(m, index, 0);
+		modem_sms_kept(m, index);
+		return;
+	}
+	modem_sms_delete(m, index);
 	if (m->info.storage_used > 0)
 		m->info.storage_used--;
 }

@@ -218,6 +218,7 @@ struct sim {
 	int			 ok_prompt;	/* OK before the "> " */
 	int			 garbled_cmgs;	/* sent, "+CMGS:" line garbled */
 	int			 lose_cmti;	/* texts stored unannounced */
+	int			 cmgd_fail;	/* deletes refused, text kept */
 	long			 flood_left;	/* +CMTI URCs still to write */
 	struct event		*ev_flood;
 

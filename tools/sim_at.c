@@ -1435,6 +1435,11 @@ sim_at_cmgd(struct sim *sim, int form, struct sim_at_args *a)
 		return sim_at_cms(sim, 302);
 	if (flag == 0 && sim_at_index(sim, a, 0, &slot) == -1)
 		return sim_at_cms(sim, 321);
+	if (sim->cmgd_fail > 0) {
+		/* the cmgd-fail fault: refused, the message stays */
+		sim->cmgd_fail--;
+		return sim_at_cms(sim, 500);
+	}
 	for (i = 0; i < sim->nslots; i++) {
 		struct sim_slot	*s = &sim->slots[i];
 

@@ -154,6 +154,32 @@ sim sr sms +141555727 "STOP" >/dev/null
 wait_until opted_out '{"phone":"+141555727","status":"opted-out",' ||
     fail "lost +CMTI: the second STOP was never read"
 
+# ---- a delete refused ----------------------------------------------------
+# A JOIN whose delete the modem refuses stays on the SIM; the member then
+# texts STOP.  The checks try the delete again, and never hand the JOIN
+# over again (it was read again at every check, each time undoing the
+# STOP).
+sim sr fault cmgd-fail 1 >/dev/null
+sim sr sms +141555790 "JOIN" >/dev/null
+joined() {
+	tam gr subscribers list --json | grep -qF \
+	    '{"phone":"+141555790","status":"active",'
+}
+wait_until joined || fail "delete refused: the JOIN was not read"
+sim sr sms +141555790 "STOP" >/dev/null
+wait_until opted_out '{"phone":"+141555790","status":"opted-out",' ||
+    fail "delete refused: the STOP was not read"
+storage_empty() {
+	sim sr status | grep -q '"storage":{"used":0,'
+}
+wait_until storage_empty || fail "delete refused: never deleted"
+check "delete refused: the JOIN acted on once" 1 \
+    "$(grep -c 'from=+14\**90 keyword=JOIN' "$T/gr.log")"
+tam gr subscribers list --json >"$T/subs.json"
+contains "delete refused: still opted out" "$T/subs.json" \
+    '{"phone":"+141555790","status":"opted-out",'
+contains "delete refused: said" "$T/gr.log" "could not be deleted: +CMS ERROR: 500"
+
 # ---- a +CMTI flood during a broadcast ------------------------------------
 # rss PID: resident kilobytes now; hwm PID: the peak
 rss() { sed -n 's/^VmRSS:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$1/status"; }

@@ -1053,7 +1053,8 @@ outbox_clock_step(struct db *db, int64_t step, int64_t now,
 		 * the new clock already: it is past now - step, which no
 		 * time written on the old clock reaches (the daemon looks
 		 * every few seconds, steps are 5 s or more).  It stays.
-		 * Each deadline goes with the time it was written at:
+		 * A row being sent keeps its validity for a retry: it moves
+		 * too.  Each deadline goes with the time it was written at:
 		 * next_attempt_at with updated_at (every write of it writes
 		 * updated_at), expires_at with created_at (written once);
 		 * those move too, to stay on the clock of their deadline.
@@ -1063,7 +1064,8 @@ outbox_clock_step(struct db *db, int64_t step, int64_t now,
 		 */
 		if ((s = db_stmt(db, DB_ST_OB_STEP_EXP,
 		    "UPDATE outbox AS o SET expires_at = expires_at + ?1, "
-		    "created_at = created_at + ?1 WHERE o.state = 'queued' AND "
+		    "created_at = created_at + ?1 WHERE o.state IN ('queued', "
+		    "'sending') AND "
 		    "o.expires_at IS NOT NULL AND (?1 < 0 OR o.created_at <= "
 		    "?2) AND NOT " OUTBOX_WALL_SCHEDULED(
 		    " AND b.scheduled_at > ?2"))) == NULL)

@@ -1278,6 +1278,16 @@ test_clock_step_retry(void)
 	    21055);
 	tt_int_op(test_int(e.db, "SELECT expires_at FROM outbox"), ==, 24600);
 	tt_int_op(outbox_claim(e.db, "m1", 21060, &it), ==, 1);
+	/* seen while the row is being sent: its validity moves too, and a
+	 * retry is claimable */
+	tt_int_op(outbox_retry(e.db, it.id, "+CMS ERROR: 332", 21070,
+	    21065), ==, 0);
+	tt_int_op(outbox_claim(e.db, "m1", 21070, &it), ==, 1);
+	tt_int_op(outbox_clock_step(e.db, 9000, 30080, 3600, &n), ==, 0);
+	tt_int_op(test_int(e.db, "SELECT expires_at FROM outbox"), ==, 33600);
+	tt_int_op(outbox_retry(e.db, it.id, "+CMS ERROR: 332", 30090,
+	    30085), ==, 0);
+	tt_int_op(outbox_claim(e.db, "m1", 30090, &it), ==, 1);
 end:
 	test_close(&e);
 }

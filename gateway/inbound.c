@@ -220,7 +220,7 @@ _Static_assert(POLL_OPTION_MAX == KEYWORD_OPTION_MAX &&
 
 static int
 inbound_answer(struct gw *gw, const char *phone, const char *text,
-    int64_t at, const char *modem)
+    int64_t at, const char *modem, int review)
 {
 	struct poll	 v[GW_POLLS_OPEN], *p = NULL;
 	const char	*opt;
@@ -244,8 +244,11 @@ inbound_answer(struct gw *gw, const char *phone, const char *text,
 	alert = (p->alert >> k) & 1;
 	if (alert && (fw = inbound_may_forward(gw, phone)) == -1)
 		return -1;
-	snprintf(fl, sizeof fl, "%s%s", alert ? INBOX_FLAG_ALERT : "",
-	    fw == 2 ? "," INBOX_FLAG_UNFORWARDED : "");
+	/* an answer that also asks to be let go ("NO 🛑") is counted, and
+	 * shown to an organizer flagged */
+	snprintf(fl, sizeof fl, "%s%s%s%s%s", alert ? INBOX_FLAG_ALERT : "",
+	    alert && review ? "," : "", review ? INBOX_FLAG_REVIEW : "",
+	    fw == 2 ? "," : "", fw == 2 ? INBOX_FLAG_UNFORWARDED : "");
 	if ((rc = inbox_add(gw->db, phone, text, at, modem, opt,
 	    fl[0] ? fl : NULL, NULL)) == -1)
 		return -1;
@@ -361,7 +364,8 @@ inbound_act(struct gw *gw, const char *phone, const char *text,
 	if (kr.action != KEYWORD_STOP && kr.action != KEYWORD_FORGET &&
 	    (!kr.flag_review || kr.review_hint) &&
 	    sub.status == SUBSCRIBER_ACTIVE &&
-	    (rc = inbound_answer(gw, phone, text, at, modem)) != 0)
+	    (rc = inbound_answer(gw, phone, text, at, modem,
+	    kr.flag_review)) != 0)
 		return rc == -1 ? -1 : 0;
 
 	switch (kr.action) {

@@ -209,5 +209,13 @@ kr_both() {
 	[ "$(kr_answers)" = '"answers":{"KEEP":1,"REMOVE":1}' ]
 }
 wait_until kr_both || fail "REMOVE answer: $(kr_answers)"
+# an answer with a stop sign: counted, and shown to an organizer flagged
+sim p sms "$M4" "keep $(printf '\360\237\233\221')" >/dev/null
+kr_sign() {
+	[ "$(kr_answers)" = '"answers":{"KEEP":2,"REMOVE":1}' ]
+}
+wait_until kr_sign || fail "stop-sign answer: $(kr_answers)"
+tam g inbox --json | tr '{' '\n' | grep -F "\"text\":\"keep " >"$T/kr.in"
+contains "stop-sign answer: flagged" "$T/kr.in" '"flags":["review"]'
 
 summary

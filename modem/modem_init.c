@@ -4,7 +4,7 @@
  * The sequence (TS 27.007 / TS 27.005):
  *   ESC (a previous process may have died at a "> " prompt), AT until the
  *   modem answers, a resync (AT+CMEE? until its own answer: answers a
- *   predecessor was owed are skipped),
+ *   predecessor was owed are skipped, modem_sms_resync),
  *   ATE0, +CMEE=1, identity (+CGMI +CGMM +CGMR +CGSN),
  *   the quirk profile's vendor init, +CPIN? (entering the PIN; SIM busy
  *   and absent retried on timers), +CIMI, +CMGF=0 (PDU mode), +CSCS
@@ -37,16 +37,6 @@ static void	modem_init_setup(struct modem *);
 static void	modem_init_ident_done(struct modem *, struct modem_cmd *,
 		    const struct at_event *);
 
-/* The probe's resync is over: with its own answer, the line is in step. */
-static void
-modem_init_synced(struct modem *m, struct modem_cmd *c,
-    const struct at_event *ev)
-{
-	m->syncing = 0;
-	if (ev != NULL && c->first[0] != '\0')
-		m->resync = 0;
-}
-
 static void
 modem_init_probe_done(struct modem *m, struct modem_cmd *c,
     const struct at_event *ev)
@@ -66,22 +56,11 @@ modem_init_probe_done(struct modem *m, struct modem_cmd *c,
 		 * predecessor's command had coming (a +CMGS: taking the
 		 * network's time), or one left in the port's buffer.  Taken
 		 * for ours, every answer after would be one behind ("SIM not
-		 * usable: OK").  A resync puts the line in step before
-		 * anything is asked: AT+CMEE? until its own "+CMEE:" line
-		 * (finals before it are skipped, modem.c).  Not AT+CMGF?, as
-		 * later resyncs use: many modems refuse SMS commands until
-		 * the SIM is ready, and every ERROR would be skipped until
-		 * a timeout; +CMEE? is answered in any SIM state, and the
-		 * driver never sends it otherwise, so no answer owed to a
-		 * predecessor can pass for it.
+		 * usable: OK").  A resync (modem_sms_resync) puts the line
+		 * in step before anything is asked.
 		 */
-		k = modem_cmd_new("AT+CMEE?", "+CMEE:", 0, 0, NULL,
-		    modem_init_synced);
-		k->sync = 1;
-		k->late_mr = -1;
 		m->resync = 1;
-		m->syncing = 1;
-		modem_cmd_first(m, k);
+		(void)modem_sms_resync(m, NULL, NULL);
 		modem_cmd(m, "ATE0", NULL, 0, 0, NULL, NULL);
 		modem_cmd(m, "AT+CMEE=1", NULL, 0, 0, NULL, NULL);
 		for (i = 0; i < 4; i++) {

@@ -7,7 +7,7 @@
  * and Ctrl-Z, wait for +CMGS: <mr>.  A lost prompt is cancelled with ESC.
  * Sent means "+CMGS: <mr>" and then OK; any other OK (before the prompt,
  * without +CMGS:, after a garbled one) or no answer after the PDU means
- * the line may be out of step: resync (ESC, AT+CMGF? until its own
+ * the line may be out of step: resync (ESC, AT+CMEE? until its own
  * answer) and decide then, a late +CMGS: <mr> and OK counting as sent.
  * Failures are classified by their +CMS code (at_error.c) into temporary
  * and permanent.  A send is queued after at most one waiting command:
@@ -104,8 +104,13 @@ modem_sms_synced(struct modem *m, struct modem_cmd *c,
 
 /*
  * Bring the line back in step: ESC (a "> " may be pending), then
- * AT+CMGF? until its own "+CMGF:" answer arrives; finals before it
- * belong to earlier commands and are skipped (modem.c).  With a
+ * AT+CMEE? until its own "+CMEE:" answer arrives; finals before it
+ * belong to earlier commands and are skipped (modem.c).  +CMEE? because
+ * it is answered in any SIM state (many modems refuse SMS commands such
+ * as AT+CMGF? until the SIM is ready, and every such ERROR would be
+ * skipped until a timeout), and the driver sends it for nothing else, so
+ * no answer owed to an earlier command, or to a killed predecessor, can
+ * pass for it.  With a
  * submission (c), its verdict waits for the resync: a late "+CMGS:"
  * answer still counts.
  */
@@ -117,7 +122,7 @@ modem_sms_resync(struct modem *m, struct modem_cmd *sub, const char *why)
 	if (m->port == NULL || m->dead)
 		return -1;
 	/* after a written message, its answer may take the network's time */
-	c = modem_cmd_new("AT+CMGF?", "+CMGF:", 0,
+	c = modem_cmd_new("AT+CMEE?", "+CMEE:", 0,
 	    sub != NULL && sub->prompted ? MODEM_T_SUBMIT : 0, NULL,
 	    modem_sms_synced);
 	c->sync = 1;

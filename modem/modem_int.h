@@ -78,6 +78,8 @@ struct modem_cmd {
 	int			 in_step;	/* a storage command: a late answer
 						 * to an earlier one would be taken
 						 * for its own (resync first) */
+	int			 seen;		/* a recheck's read: 1 the same
+						 * message, 2 another, 0 none */
 };
 TAILQ_HEAD(modem_cmds, modem_cmd);
 
@@ -137,9 +139,11 @@ struct modem {
 	int			 unannounced;	/* storage count last swept
 					 * for unannounced texts */
 	uint8_t			 undeleted[MODEM_SLOTS / 8]; /* handed
-					 * over, its delete refused: tried
-					 * again at each check */
+					 * over, its delete refused: read and
+					 * deleted again at each check */
 	int			 undeleted_told;
+	uint32_t		 pdu_hash[MODEM_SLOTS];	/* of the message
+					 * handed over from each slot */
 	struct modem_hunt	*hunt;		/* looking for our IMEI */
 	int			 sweeping;
 	int			 sweep_again;	/* more arrived: sweep once more */

@@ -261,6 +261,32 @@ modem_sms_slot_set(struct modem *m, int index, int on)
 }
 
 static void	modem_sms_delete(struct modem *, int);
+static void	modem_sms_recheck(struct modem *, int);
+
+/* "No message there": +CMS ERROR: 321, +CME ERROR: 21 or 22. */
+static int
+modem_sms_no_message(const struct at_event *ev)
+{
+	return (ev->resp.final == AT_FINAL_CMS && ev->resp.err == 321) ||
+	    (ev->resp.final == AT_FINAL_CME && (ev->resp.err == 21 ||
+	    ev->resp.err == 22));
+}
+
+/* FNV-1a of a PDU as the modem printed it: is a slot's message the same? */
+static uint32_t
+modem_sms_hash(const char *hex, size_t len)
+{
+	uint32_t	h = 2166136261u;
+	size_t		i;
+
+	for (i = 0; i < len; i++) {
+		/* hex digits, in whichever case the modem prints them */
+		h ^= (uint8_t)(hex[i] >= 'a' && hex[i] <= 'f' ?
+		    hex[i] - 'a' + 'A' : hex[i]);
+		h *= 16777619u;
+	}
+	return h;
+}
 
 /* A slot read and left in storage: it counts as known (modem_sms_count). */
 static void
@@ -292,7 +318,7 @@ modem_sms_count(struct modem *m)
 	for (i = 0, b = 0; i < MODEM_SLOTS && b < 4; i++)
 		if (m->undeleted[i / 8] & (1u << (i % 8))) {
 			m->undeleted[i / 8] &= (uint8_t)~(1u << (i % 8));
-			modem_sms_delete(m, i);
+			modem_sms_recheck(m, i);
 			b++;
 		}
 	for (i = 0; i < MODEM_SLOTS / 8; i++)
@@ -363,6 +389,8 @@ modem_sms_deliver(struct modem *m, int index, const char *hex, size_t len,
 	if (modem_sms_slot_busy(m, index))
 		return;	/* already handed over, its deletion pending */
 	modem_sms_slot_set(m, index, 1);
+	if (index >= 0 && index < MODEM_SLOTS)
+		m->pdu_hash[index] = modem_sms_hash(hex, len);
 	msg = xmalloc(sizeof *msg);
 	h = xstrndup(hex, len);
 	memset(&s, 0, sizeof s);
@@ -611,6 +639,13 @@ modem_sms_announced(struct modem *m, int index, int report)
 		modem_sms_sweep(m);
 		return;
 	}
+	if (m->undeleted[index / 8] & (1u << (index % 8))) {
+		/* the slot whose delete was refused is announced: the old
+		 * message may be gone and a new one there; look now */
+		m->undeleted[index / 8] &= (uint8_t)~(1u << (index % 8));
+		modem_sms_recheck(m, index);
+		return;
+	}
 	if (modem_sms_slot_busy(m, index) || modem_sms_reading(m, index))
 		return;
 	if (m->info.storage_used >= 0 && (m->info.storage_total < 0 ||
@@ -655,15 +690,17 @@ modem_sms_deleted(struct modem *m, struct modem_cmd *c,
 	int	i = c->arg;
 
 	/*
-	 * Refused (not "no such message", 321): the message is still
-	 * there, and was handed over.  It stays known, so that no sweep
-	 * hands it over again (an old JOIN read again would undo a later
-	 * STOP), and the delete is tried again at each check.  A timeout
-	 * leaves it unknown whether it was deleted: the slot is free for
-	 * a new message (one announced there must be read).
+	 * Refused (not "no such message"): the message may still be there,
+	 * and was handed over.  It stays known, so that no sweep hands it
+	 * over again (an old JOIN read again would undo a later STOP); the
+	 * next check, or a new message announced in that slot (the delete
+	 * worked after all), reads the slot and deletes it only if it
+	 * still holds that message (modem_sms_recheck).  A timeout leaves
+	 * it unknown whether it was deleted: the slot is free for a new
+	 * message (one announced there must be read).
 	 */
 	if (ev != NULL && !modem_final_ok(ev) && i >= 0 && i < MODEM_SLOTS &&
-	    !(ev->resp.final == AT_FINAL_CMS && ev->resp.err == 321)) {
+	    !modem_sms_no_message(ev)) {
 		if (!m->undeleted_told) {
 			log_warnx("modem=%s slot=%d could not be deleted: %s; "
 			    "it stays (not read again), deleting is tried "
@@ -695,6 +732,55 @@ modem_sms_delete(struct modem *m, int index)
 	/* a text announced meanwhile is read first (another slot: this one
 	 * is not free until deleted) */
 	modem_cmd_read(m, c, 1);
+}
+
+/* A recheck's +CMGR: answer: the message handed over, or another? */
+static void
+modem_sms_recheck_line(struct modem *m, struct modem_cmd *c,
+    const struct at_event *ev)
+{
+	if (ev->pdu == NULL || c->arg < 0 || c->arg >= MODEM_SLOTS)
+		return;
+	c->seen = modem_sms_hash(ev->pdu, ev->pdulen) ==
+	    m->pdu_hash[c->arg] ? 1 : 2;
+}
+
+static void
+modem_sms_recheck_done(struct modem *m, struct modem_cmd *c,
+    const struct at_event *ev)
+{
+	int	i = c->arg;
+
+	if (ev == NULL || m->port == NULL || m->dead ||
+	    (!modem_final_ok(ev) && !modem_sms_no_message(ev))) {
+		/* no answer, or refused (not "empty", 321): the next check
+		 * tries again */
+		if (m->port != NULL && !m->dead)
+			m->undeleted[i / 8] |= (uint8_t)(1u << (i % 8));
+		return;
+	}
+	if (c->seen == 1) {
+		modem_sms_delete(m, i);	/* still ours: delete it now */
+		return;
+	}
+	/* gone (someone else deleted it), or another message took the
+	 * slot: free, and a message there is new and is read */
+	modem_sms_slot_set(m, i, 0);
+	if (c->seen == 2)
+		modem_sms_announced(m, i, 0);
+}
+
+/*
+ * A slot whose delete was refused: read it first, and delete it only if
+ * it still holds the message handed over.  A blind delete could remove a
+ * new message (a STOP) that took the slot after another program freed
+ * it.
+ */
+static void
+modem_sms_recheck(struct modem *m, int index)
+{
+	modem_cmd_read(m, modem_sms_read_cmd(index, modem_sms_recheck_line,
+	    modem_sms_recheck_done), 1);
 }
 
 void

@@ -219,6 +219,7 @@ struct sim {
 	int			 garbled_cmgs;	/* sent, "+CMGS:" line garbled */
 	int			 lose_cmti;	/* texts stored unannounced */
 	int			 cmgd_fail;	/* deletes refused, text kept */
+	int			 cmgd_lie;	/* deleted, but +CMS ERROR: 500 */
 	long			 flood_left;	/* +CMTI URCs still to write */
 	struct event		*ev_flood;
 

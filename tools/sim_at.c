@@ -1465,6 +1465,11 @@ sim_at_cmgd(struct sim *sim, int form, struct sim_at_args *a)
 		if (del)
 			s->used = 0;
 	}
+	if (sim->cmgd_lie > 0) {
+		/* the cmgd-lie fault: deleted, and an error said */
+		sim->cmgd_lie--;
+		return sim_at_cms(sim, 500);
+	}
 	return SIM_AT_OK;	/* held messages follow the OK */
 }
 

@@ -179,6 +179,33 @@ tam gr subscribers list --json >"$T/subs.json"
 contains "delete refused: still opted out" "$T/subs.json" \
     '{"phone":"+141555790","status":"opted-out",'
 contains "delete refused: said" "$T/gr.log" "could not be deleted: +CMS ERROR: 500"
+# refused again, then another program empties the storage and the
+# member's STOP takes the same slot: it is read (a blind retry of the
+# delete removed it unread)
+sim sr fault cmgd-fail 1000 >/dev/null
+sim sr sms +141555791 "JOIN" >/dev/null
+joined91() {
+	tam gr subscribers list --json | grep -qF \
+	    '{"phone":"+141555791","status":"active",'
+}
+wait_until joined91 || fail "slot reused: the JOIN was not read"
+sim sr storage clear >/dev/null
+sim sr fault clear >/dev/null
+sim sr sms +141555791 "STOP" >/dev/null
+wait_until opted_out '{"phone":"+141555791","status":"opted-out",' ||
+    fail "slot reused: the STOP in the freed slot was not read"
+# a delete that worked but answered an error: the next text takes the
+# slot, and is read (it was deleted unread at the next check)
+sim sr fault cmgd-lie 1 >/dev/null
+sim sr sms +141555792 "JOIN" >/dev/null
+joined92() {
+	tam gr subscribers list --json | grep -qF \
+	    '{"phone":"+141555792","status":"active",'
+}
+wait_until joined92 || fail "delete lied: the JOIN was not read"
+sim sr sms +141555792 "STOP" >/dev/null
+wait_until opted_out '{"phone":"+141555792","status":"opted-out",' ||
+    fail "delete lied: the STOP was not read"
 
 # ---- a +CMTI flood during a broadcast ------------------------------------
 # rss PID: resident kilobytes now; hwm PID: the peak

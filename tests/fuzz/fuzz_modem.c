@@ -29,8 +29,9 @@
  * 3 a SIM PIN, 4 texts acknowledged from within the sms callback, 5 the
  * bytes delivered line by line (else in the chunks the actions make).
  *
- * FUZZ_MODEM_VERBOSE=1 in the environment logs the conversation (debug
- * and the AT trace) to stderr, to read a seed or a finding.
+ * The driver logs at debug level with the AT trace, into /dev/null:
+ * FUZZ_MODEM_VERBOSE=1 in the environment shows the conversation on
+ * stderr, to read a seed or a finding.
  */
 /* posix_openpt(), grantpt(), unlockpt(), ptsname() are XSI */
 #define _XOPEN_SOURCE 700
@@ -344,6 +345,7 @@ fuzz_modem_pty(char *path, size_t len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static FILE		*devnull;
 	static int		 logged;
 	struct fuzz_modem	 f;
 	struct modem_config	 cfg;
@@ -353,12 +355,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int			 by_line, pass;
 
 	if (!logged) {
+		/* every line is formatted, debug and the AT trace too (they
+		 * quote the modem's bytes), and dropped unless asked for */
 		fuzz_modem_verbose = getenv("FUZZ_MODEM_VERBOSE") != NULL;
-		log_init("fuzz_modem", fuzz_modem_verbose, LOG_TO_STDERR);
-		if (fuzz_modem_verbose)
-			log_set_traces(TRACE_AT);
-		else
-			log_set_quiet(1);
+		log_init("fuzz_modem", 1, LOG_TO_STDERR);
+		log_set_traces(TRACE_AT);
+		if (!fuzz_modem_verbose) {
+			if ((devnull = fopen("/dev/null", "w")) == NULL)
+				abort();
+			log_set_stream(devnull);
+		}
 		logged = 1;
 	}
 	if (size < 1)

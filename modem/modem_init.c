@@ -354,7 +354,8 @@ modem_sms_storage(struct modem *m)
 static int
 modem_init_ranges(const char *s, unsigned *mask, int nmask)
 {
-	int	field = 0, lo, hi, v;
+	int	field = 0;
+	long	lo, hi, v;
 
 	memset(mask, 0, sizeof *mask * (size_t)nmask);
 	while (*s != '\0' && field < nmask) {
@@ -365,14 +366,21 @@ modem_init_ranges(const char *s, unsigned *mask, int nmask)
 					s++;
 					continue;
 				}
-				lo = hi = (int)strtol(s, (char **)&s, 10);
+				lo = hi = strtol(s, (char **)&s, 10);
 				if (*s == '-') {
 					s++;
-					hi = (int)strtol(s, (char **)&s, 10);
+					hi = strtol(s, (char **)&s, 10);
 				}
-				for (v = lo; v <= hi && v < 16; v++)
-					if (v >= 0)
-						mask[field] |= 1u << v;
+				/* only 0..15 are kept: a garbled bound
+				 * ("(2147483648-15)", once an int of -2^31)
+				 * must not count through billions of values
+				 * with the loop stopped; lo > hi is empty */
+				if (lo < 0)
+					lo = 0;
+				if (hi > 15)
+					hi = 15;
+				for (v = lo; v <= hi; v++)
+					mask[field] |= 1u << v;
 			}
 			field++;
 		}
@@ -427,6 +435,16 @@ modem_init_cnmi_test_done(struct modem *m, struct modem_cmd *c,
 	int		mode, mt, ds;
 
 	if (!modem_final_ok(ev) || modem_init_ranges(c->first, f, 5) < 2) {
+		modem_init_cnmi_try(m, modem_init_cnmi_fallbacks[0], 1);
+		return;
+	}
+	/* no <mode> that forwards indications, or no <mt> that announces
+	 * texts (a garbled range, "(2147483648-15)"): the settings below
+	 * would keep every text unannounced; try the usual ones */
+	if ((f[0] & 0xe) == 0 || (f[1] & 0x6) == 0) {
+		log_warnx("modem=%s AT+CNMI=? answer \"%s\" offers no way to "
+		    "announce texts: trying the usual settings", m->name,
+		    c->first);
 		modem_init_cnmi_try(m, modem_init_cnmi_fallbacks[0], 1);
 		return;
 	}

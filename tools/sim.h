@@ -218,6 +218,7 @@ struct sim {
 	int			 ok_prompt;	/* OK before the "> " */
 	int			 garbled_cmgs;	/* sent, "+CMGS:" line garbled */
 	int			 lose_cmti;	/* texts stored unannounced */
+	char			*cnmi_test;	/* AT+CNMI=? answer, or NULL */
 	long			 flood_left;	/* +CMTI URCs still to write */
 	struct event		*ev_flood;
 

@@ -1195,9 +1195,12 @@ sim_at_cnmi(struct sim *sim, int form, struct sim_at_args *a)
 	case SIM_AT_TEST:
 		/* --cnmi-direct: texts are shown (+CMT), never stored
 		 * and announced */
-		sim_at_info(sim, "%s", sim->o.cnmi_direct ?
-		    "+CNMI: (0-2),(0,2,3),(0,2),(0-2),(0,1)" :
-		    sim->pers->cnmi_test);
+		if (sim->cnmi_test != NULL)	/* fault cnmi-test */
+			sim_at_info(sim, "+CNMI: %s", sim->cnmi_test);
+		else
+			sim_at_info(sim, "%s", sim->o.cnmi_direct ?
+			    "+CNMI: (0-2),(0,2,3),(0,2),(0-2),(0,1)" :
+			    sim->pers->cnmi_test);
 		return SIM_AT_OK;
 	case SIM_AT_SET:
 		if (a->n > 5)

@@ -380,6 +380,9 @@ sim_ctl_fault(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 		if (argc == 3 && sim_ctl_num(c, argv[2], 1, 1000000, &v) == -1)
 			return;
 		sim->lose_cmti = v;
+	} else if (strcmp(k, "cnmi-test") == 0 && argc == 3) {
+		free(sim->cnmi_test);
+		sim->cnmi_test = xstrdup(argv[2]);
 	} else if (strcmp(k, "cmti-flood") == 0 && argc == 3) {
 		if (sim_ctl_num(c, argv[2], 1, 100000000, &v) == -1)
 			return;
@@ -438,6 +441,8 @@ sim_ctl_fault(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 		sim->stray_ok = sim->ok_no_cmgs = sim->ok_prompt = 0;
 		sim->garbled_cmgs = 0;
 		sim->lose_cmti = 0;
+		free(sim->cnmi_test);
+		sim->cnmi_test = NULL;
 		sim->flood_left = 0;
 		if (sim->reg_hold >= 0) {
 			sim->reg_hold = -1;
@@ -552,7 +557,7 @@ static const struct sim_ctl_cmd sim_ctl_cmds[] = {
 	{ "fault", 1, SIM_CTL_ARGS, "fault KIND [ARGS] (kinds: latency MS, "
 	  "fail-next CODE..., fail-rate temp|perm PCT, storage-full, hang, "
 	  "hang-cmgl, slow-cmgr MS, garbage [N], cmti-race, cmti-flood N, "
-	  "lose-cmti [N], stray-ok [N], "
+	  "lose-cmti [N], cnmi-test RANGES, stray-ok [N], "
 	  "ok-no-cmgs [N], ok-before-prompt [N], garbled-cmgs [N], "
 	  "report STATUS [COUNT], "
 	  "signal N, register STATE, sim-busy S, no-credit [on|off], clear)",

@@ -295,6 +295,9 @@ modem_close(struct modem *m)
 	m->sweeping = 0;
 	modem_sms_forget(m);
 	evtimer_del(m->ev_ussd);
+	/* a half answer from before would swallow lines of the next one */
+	free(m->ussd_partial);
+	m->ussd_partial = NULL;
 	if (m->ussd_active) {
 		m->ussd_active = 0;
 		if (m->cb.ussd != NULL)
@@ -685,6 +688,9 @@ modem_restart(struct modem *m)
 	modem_flush_cmds(m);
 	m->sending = 0;
 	modem_sms_forget(m);
+	/* a USSD session is gone with it: said now, not 30 s later as
+	 * "no answer from the network" */
+	modem_ussd_abort(m, "the modem restarted");
 	if (m->port != NULL && !m->dead)
 		modem_init_start(m);
 }
@@ -702,6 +708,7 @@ modem_reset(struct modem *m, const char *why)
 	if (m->port == NULL || m->dead)
 		return;	/* a callback gave the modem up meanwhile */
 	modem_sms_forget(m);
+	modem_ussd_abort(m, "the modem is being reset");
 	m->stalls = 0;
 	m->sending = 0;
 	evtimer_del(m->ev_health);

@@ -209,6 +209,7 @@ void	modem_sms_forget(struct modem *);
 /* modem_ussd.c */
 void	modem_ussd_urc(struct modem *, const struct at_event *);
 void	modem_ussd_timeout_cb(evutil_socket_t, short, void *);
+void	modem_ussd_abort(struct modem *, const char *);
 
 /* modem_clock.c */
 void	modem_clock_init(struct modem *);

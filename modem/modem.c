@@ -578,6 +578,22 @@ modem_finish(struct modem *m, const struct at_event *ev)
 		modem_next(m);
 }
 
+/*
+ * 1 when a command's callback runs because the queue is dropped (the
+ * port is going away, the modem restarts or is reset), not because the
+ * command timed out: whoever dropped it decides what follows.  An
+ * initialization step must not act on it: it took the drop for a
+ * timeout and changed the state or armed the retry timer in the middle
+ * of a reset (a reset left in "sim-wait" with no timer armed: the modem
+ * was never initialized again), or failed the modem with a wrong reason
+ * ("the modem refuses PDU mode").
+ */
+int
+modem_cmd_dropped(const struct modem *m, const struct at_event *ev)
+{
+	return ev == NULL && m->flushing;
+}
+
 int
 modem_final_ok(const struct at_event *ev)
 {

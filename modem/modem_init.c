@@ -46,6 +46,8 @@ modem_init_probe_done(struct modem *m, struct modem_cmd *c,
 	size_t			 i;
 
 	(void)c;
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (ev != NULL && ev->type == AT_EV_FINAL) {
 		/* any final result means something speaks AT here */
 		modem_set_state(m, MODEM_INIT);
@@ -167,6 +169,8 @@ modem_init_pin_done(struct modem *m, struct modem_cmd *c,
 	char	buf[96];
 
 	(void)c;
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (!modem_final_ok(ev)) {
 		modem_fail(m, "SIM PIN rejected: %s (check the PIN: three "
 		    "wrong tries lock the SIM)", modem_final_text(ev, buf,
@@ -195,6 +199,8 @@ modem_init_cpin_done(struct modem *m, struct modem_cmd *c,
 	const char	*v = c->first;
 	int		 err = -1;
 
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (ev != NULL && (ev->resp.final == AT_FINAL_CME ||
 	    ev->resp.final == AT_FINAL_CMS))
 		err = ev->resp.err;
@@ -267,6 +273,8 @@ modem_init_cmgf_done(struct modem *m, struct modem_cmd *c,
 	char	buf[96];
 
 	(void)c;
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (!modem_final_ok(ev))
 		modem_fail(m, "the modem refuses PDU mode (AT+CMGF=0): %s",
 		    modem_final_text(ev, buf, sizeof buf));
@@ -409,6 +417,8 @@ static void
 modem_init_cnmi_done(struct modem *m, struct modem_cmd *c,
     const struct at_event *ev)
 {
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (modem_final_ok(ev)) {
 		m->cnmi_ok = 1;
 		/* "AT+CNMI=2,1,0,2,0" -> "2,1,0,2,0", to check it later */
@@ -434,6 +444,8 @@ modem_init_cnmi_test_done(struct modem *m, struct modem_cmd *c,
 	char		line[64];
 	int		mode, mt, ds;
 
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (!modem_final_ok(ev) || modem_init_ranges(c->first, f, 5) < 2) {
 		modem_init_cnmi_try(m, modem_init_cnmi_fallbacks[0], 1);
 		return;
@@ -632,6 +644,8 @@ modem_init_up(struct modem *m, struct modem_cmd *c,
 {
 	struct timeval	tv = { m->cfg.health_sec, 0 };
 
+	if (modem_cmd_dropped(m, ev))
+		return;
 	modem_init_csq_done(m, c, ev);
 	evtimer_add(m->ev_health, &tv);
 	modem_set_state(m, MODEM_READY);
@@ -656,7 +670,8 @@ modem_init_reg_done(struct modem *m, struct modem_cmd *c,
 {
 	int	stat;
 
-	(void)ev;
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (c->arg == 0)
 		return;	/* wait for the +CEREG? answer too */
 	stat = modem_init_registered(m->reg_cs) ? m->reg_cs : m->reg_eps;

@@ -186,6 +186,7 @@ void	modem_retry_in(struct modem *, int);
 void	modem_reset(struct modem *, const char *);
 void	modem_restart(struct modem *);
 int	modem_final_ok(const struct at_event *);
+int	modem_cmd_dropped(const struct modem *, const struct at_event *);
 const char *modem_final_text(const struct at_event *, char *, size_t);
 char	*modem_unquote(const char *, size_t, char *, size_t);
 

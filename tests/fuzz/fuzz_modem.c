@@ -32,6 +32,10 @@
  * The driver logs at debug level with the AT trace, into /dev/null:
  * FUZZ_MODEM_VERBOSE=1 in the environment shows the conversation on
  * stderr, to read a seed or a finding.
+ *
+ * Besides the sanitizers, the callbacks check what the owner is handed
+ * (a failure says why, texts are terminated), and after every step the
+ * driver must not be stuck (fuzz_modem_check()).
  */
 /* posix_openpt(), grantpt(), unlockpt(), ptsname() are XSI */
 #define _XOPEN_SOURCE 700
@@ -181,6 +185,42 @@ fuzz_modem_unread(const struct fuzz_modem *f)
 	return n;
 }
 
+/*
+ * The driver is never left waiting for nothing: a command in flight has
+ * its deadline, nothing is queued while the port is closed, and a modem
+ * with nothing queued has a timer armed to act again (the retry, or the
+ * health check when ready), unless the CLI gave up (once) or it was
+ * never started.  A modem that breaks this would sit there until the
+ * daemon is restarted.
+ */
+static void
+fuzz_modem_check(const struct fuzz_modem *f)
+{
+	const struct modem	*m = f->m;
+	enum modem_state	 s = m->info.state;
+	const char		*why = NULL;
+
+	if (m->dead)
+		return;
+	if (!TAILQ_EMPTY(&m->cmds)) {
+		if (m->port == NULL)
+			why = "commands queued with the port closed";
+		else if (!m->busy || !evtimer_pending(m->ev_timeout, NULL))
+			why = "a command waits with no deadline";
+	} else if (evtimer_pending(m->ev_retry, NULL))
+		;
+	else if (s == MODEM_READY) {
+		if (!evtimer_pending(m->ev_health, NULL))
+			why = "ready with no health check armed";
+	} else if (!(s == MODEM_FAILED && m->cfg.once) && s != MODEM_CLOSED)
+		why = "nothing queued and no timer armed";
+	if (why != NULL) {
+		fprintf(stderr, "fuzz_modem: stuck in state %s: %s\n",
+		    modem_state_name(s), why);
+		abort();
+	}
+}
+
 /* Run the loop until the driver has read everything and is idle. */
 static void
 fuzz_modem_pump(struct fuzz_modem *f)
@@ -197,6 +237,7 @@ fuzz_modem_pump(struct fuzz_modem *f)
 	if (f->master != -1)
 		while (read(f->master, sink, sizeof sink) > 0)
 			;
+	fuzz_modem_check(f);
 }
 
 /*

@@ -219,6 +219,7 @@ struct sim {
 	int			 garbled_cmgs;	/* sent, "+CMGS:" line garbled */
 	int			 lose_cmti;	/* texts stored unannounced */
 	char			*cnmi_test;	/* AT+CNMI=? answer, or NULL */
+	char			*hang_at;	/* hang when this command comes */
 	long			 flood_left;	/* +CMTI URCs still to write */
 	struct event		*ev_flood;
 

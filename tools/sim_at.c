@@ -1767,6 +1767,14 @@ sim_at_line(struct sim *sim)
 	}
 	if (p == NULL)
 		return;
+	if (sim->hang_at != NULL && strcasecmp(p, sim->hang_at) == 0) {
+		/* fault hang-at: a modem that stops answering at one
+		 * point of a conversation (this command unanswered) */
+		free(sim->hang_at);
+		sim->hang_at = NULL;
+		sim_at_hang(sim);
+		return;
+	}
 	if (sim->state == SIM_ST_HUNG) {
 		if (strcasecmp(p, "+CFUN=1,1") == 0) {
 			sim_at_ok(sim);

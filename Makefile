@@ -174,7 +174,7 @@ UNIT_TESTS = amount at_error at_lexer at_resp conf ctl_proto db gsm7 keyword \
 	     phone plan serial_list translit ussd utf8
 FUZZ_TARGETS = at_lexer conf ctl_proto keyword nettime orgcmd orgmask \
 	       pdu_decode plan \
-	       ussd
+	       ussd modem
 
 # objects in $(B), programs in $(BIN_OUT) (cross-check uses build/ARCH, bin/ARCH)
 B	= build
@@ -364,6 +364,12 @@ $(BIN_OUT)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CODEC_SRCS) $(GATEWAY_CORE_SRCS) \
     gateway/compat.c gateway/xmalloc.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
+
+# the driver's harness needs the driver, libevent and the serial port
+$(BIN_OUT)/fuzz/fuzz_modem: tests/fuzz/fuzz_modem.c $(CODEC_SRCS) \
+    $(SUPPORT_SRCS) $(MODEM_SRCS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 fuzz:
 	@tools/deps.sh fuzz

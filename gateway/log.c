@@ -28,7 +28,8 @@ static struct {
 	int		 traces;
 	int		 quiet;
 	int		 debug_numbers;	/* full numbers even to the journal */
-} log_state = { "tambuli", 0, LOG_TO_STDERR, 0, 0, 0 };
+	FILE		*fp;		/* instead of stderr, or NULL */
+} log_state = { "tambuli", 0, LOG_TO_STDERR, 0, 0, 0, NULL };
 
 /* Is stderr the stream $JOURNAL_STREAM ("DEV:INODE") names? */
 static int
@@ -44,6 +45,12 @@ log_stderr_is_journal(void)
 		return 0;
 	return (unsigned long long)st.st_dev == dev &&
 	    (unsigned long long)st.st_ino == ino;
+}
+
+void
+log_set_stream(FILE *fp)
+{
+	log_state.fp = fp;
 }
 
 void
@@ -176,30 +183,33 @@ log_emit(int pri, const char *prefix, const char *msg, const char *errmsg)
 	time_t		now;
 	struct tm	tm;
 	const char	*sep = errmsg != NULL ? ": " : "";
+	FILE		*fp = stderr;
 
 	if (errmsg == NULL)
 		errmsg = "";
+	if (log_state.fp != NULL)
+		fp = log_state.fp;
 	switch (log_state.to) {
 	case LOG_TO_SYSLOG:
 		syslog(pri, "%s%s%s%s", prefix, msg, sep, errmsg);
 		return;
 	case LOG_TO_JOURNAL:
-		fprintf(stderr, "<%d>%s%s%s%s\n", pri, prefix, msg, sep, errmsg);
+		fprintf(fp, "<%d>%s%s%s%s\n", pri, prefix, msg, sep, errmsg);
 		break;
 	case LOG_TO_DAEMON:
 		now = time(NULL);
 		if (localtime_r(&now, &tm) == NULL ||
 		    strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm) == 0)
 			stamp[0] = '\0';
-		fprintf(stderr, "%s %s: %s%s%s%s\n", stamp, log_state.name,
+		fprintf(fp, "%s %s: %s%s%s%s\n", stamp, log_state.name,
 		    prefix, msg, sep, errmsg);
 		break;
 	case LOG_TO_STDERR:
-		fprintf(stderr, "%s: %s%s%s%s\n", log_state.name, prefix, msg,
+		fprintf(fp, "%s: %s%s%s%s\n", log_state.name, prefix, msg,
 		    sep, errmsg);
 		break;
 	}
-	fflush(stderr);
+	fflush(fp);
 }
 
 /*

@@ -14,6 +14,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Named traces, enabled with -T at,db or at run time. */
 #define TRACE_AT	0x01	/* every byte to and from the modems */
@@ -37,6 +38,12 @@ enum log_to log_get_to(void);
  */
 const char *log_prefix(int);
 void	log_set_debug(int);
+/*
+ * Lines go to this stream instead of stderr (NULL: stderr again).  The
+ * fuzz harness of the driver formats every line, modem bytes in them,
+ * and writes it to /dev/null.
+ */
+void	log_set_stream(FILE *);
 /* quiet: only fatal errors (a CLI reports failures itself) */
 void	log_set_quiet(int);
 int	log_get_debug(void);

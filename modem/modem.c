@@ -295,6 +295,9 @@ modem_close(struct modem *m)
 	m->sweeping = 0;
 	modem_sms_forget(m);
 	evtimer_del(m->ev_ussd);
+	/* a half answer from before would swallow lines of the next one */
+	free(m->ussd_partial);
+	m->ussd_partial = NULL;
 	if (m->ussd_active) {
 		m->ussd_active = 0;
 		if (m->cb.ussd != NULL)
@@ -575,6 +578,22 @@ modem_finish(struct modem *m, const struct at_event *ev)
 		modem_next(m);
 }
 
+/*
+ * 1 when a command's callback runs because the queue is dropped (the
+ * port is going away, the modem restarts or is reset), not because the
+ * command timed out: whoever dropped it decides what follows.  An
+ * initialization step must not act on it: it took the drop for a
+ * timeout and changed the state or armed the retry timer in the middle
+ * of a reset (a reset left in "sim-wait" with no timer armed: the modem
+ * was never initialized again), or failed the modem with a wrong reason
+ * ("the modem refuses PDU mode").
+ */
+int
+modem_cmd_dropped(const struct modem *m, const struct at_event *ev)
+{
+	return ev == NULL && m->flushing;
+}
+
 int
 modem_final_ok(const struct at_event *ev)
 {
@@ -685,6 +704,9 @@ modem_restart(struct modem *m)
 	modem_flush_cmds(m);
 	m->sending = 0;
 	modem_sms_forget(m);
+	/* a USSD session is gone with it: said now, not 30 s later as
+	 * "no answer from the network" */
+	modem_ussd_abort(m, "the modem restarted");
 	if (m->port != NULL && !m->dead)
 		modem_init_start(m);
 }
@@ -702,6 +724,7 @@ modem_reset(struct modem *m, const char *why)
 	if (m->port == NULL || m->dead)
 		return;	/* a callback gave the modem up meanwhile */
 	modem_sms_forget(m);
+	modem_ussd_abort(m, "the modem is being reset");
 	m->stalls = 0;
 	m->sending = 0;
 	evtimer_del(m->ev_health);

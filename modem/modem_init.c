@@ -47,6 +47,8 @@ modem_init_probe_done(struct modem *m, struct modem_cmd *c,
 	size_t			 i;
 
 	(void)c;
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (ev != NULL && ev->type == AT_EV_FINAL) {
 		/* any final result means something speaks AT here */
 		modem_set_state(m, MODEM_INIT);
@@ -170,6 +172,8 @@ modem_init_pin_done(struct modem *m, struct modem_cmd *c,
 	char	buf[96];
 
 	(void)c;
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (!modem_final_ok(ev)) {
 		modem_fail(m, "SIM PIN rejected: %s (check the PIN: three "
 		    "wrong tries lock the SIM)", modem_final_text(ev, buf,
@@ -198,6 +202,8 @@ modem_init_cpin_done(struct modem *m, struct modem_cmd *c,
 	const char	*v = c->first;
 	int		 err = -1;
 
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (ev != NULL && (ev->resp.final == AT_FINAL_CME ||
 	    ev->resp.final == AT_FINAL_CMS))
 		err = ev->resp.err;
@@ -270,6 +276,8 @@ modem_init_cmgf_done(struct modem *m, struct modem_cmd *c,
 	char	buf[96];
 
 	(void)c;
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (!modem_final_ok(ev))
 		modem_fail(m, "the modem refuses PDU mode (AT+CMGF=0): %s",
 		    modem_final_text(ev, buf, sizeof buf));
@@ -357,7 +365,8 @@ modem_sms_storage(struct modem *m)
 static int
 modem_init_ranges(const char *s, unsigned *mask, int nmask)
 {
-	int	field = 0, lo, hi, v;
+	int	field = 0;
+	long	lo, hi, v;
 
 	memset(mask, 0, sizeof *mask * (size_t)nmask);
 	while (*s != '\0' && field < nmask) {
@@ -368,14 +377,21 @@ modem_init_ranges(const char *s, unsigned *mask, int nmask)
 					s++;
 					continue;
 				}
-				lo = hi = (int)strtol(s, (char **)&s, 10);
+				lo = hi = strtol(s, (char **)&s, 10);
 				if (*s == '-') {
 					s++;
-					hi = (int)strtol(s, (char **)&s, 10);
+					hi = strtol(s, (char **)&s, 10);
 				}
-				for (v = lo; v <= hi && v < 16; v++)
-					if (v >= 0)
-						mask[field] |= 1u << v;
+				/* only 0..15 are kept: a garbled bound
+				 * ("(2147483648-15)", once an int of -2^31)
+				 * must not count through billions of values
+				 * with the loop stopped; lo > hi is empty */
+				if (lo < 0)
+					lo = 0;
+				if (hi > 15)
+					hi = 15;
+				for (v = lo; v <= hi; v++)
+					mask[field] |= 1u << v;
 			}
 			field++;
 		}
@@ -404,6 +420,8 @@ static void
 modem_init_cnmi_done(struct modem *m, struct modem_cmd *c,
     const struct at_event *ev)
 {
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (modem_final_ok(ev)) {
 		m->cnmi_ok = 1;
 		/* "AT+CNMI=2,1,0,2,0" -> "2,1,0,2,0", to check it later */
@@ -429,7 +447,19 @@ modem_init_cnmi_test_done(struct modem *m, struct modem_cmd *c,
 	char		line[64];
 	int		mode, mt, ds;
 
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (!modem_final_ok(ev) || modem_init_ranges(c->first, f, 5) < 2) {
+		modem_init_cnmi_try(m, modem_init_cnmi_fallbacks[0], 1);
+		return;
+	}
+	/* no <mode> that forwards indications, or no <mt> that announces
+	 * texts (a garbled range, "(2147483648-15)"): the settings below
+	 * would keep every text unannounced; try the usual ones */
+	if ((f[0] & 0xe) == 0 || (f[1] & 0x6) == 0) {
+		log_warnx("modem=%s AT+CNMI=? answer \"%s\" offers no way to "
+		    "announce texts: trying the usual settings", m->name,
+		    c->first);
 		modem_init_cnmi_try(m, modem_init_cnmi_fallbacks[0], 1);
 		return;
 	}
@@ -617,6 +647,8 @@ modem_init_up(struct modem *m, struct modem_cmd *c,
 {
 	struct timeval	tv = { m->cfg.health_sec, 0 };
 
+	if (modem_cmd_dropped(m, ev))
+		return;
 	modem_init_csq_done(m, c, ev);
 	evtimer_add(m->ev_health, &tv);
 	modem_set_state(m, MODEM_READY);
@@ -641,7 +673,8 @@ modem_init_reg_done(struct modem *m, struct modem_cmd *c,
 {
 	int	stat;
 
-	(void)ev;
+	if (modem_cmd_dropped(m, ev))
+		return;
 	if (c->arg == 0)
 		return;	/* wait for the +CEREG? answer too */
 	stat = modem_init_registered(m->reg_cs) ? m->reg_cs : m->reg_eps;

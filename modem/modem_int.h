@@ -194,6 +194,7 @@ void	modem_retry_in(struct modem *, int);
 void	modem_reset(struct modem *, const char *);
 void	modem_restart(struct modem *);
 int	modem_final_ok(const struct at_event *);
+int	modem_cmd_dropped(const struct modem *, const struct at_event *);
 const char *modem_final_text(const struct at_event *, char *, size_t);
 char	*modem_unquote(const char *, size_t, char *, size_t);
 
@@ -217,6 +218,7 @@ void	modem_sms_forget(struct modem *);
 /* modem_ussd.c */
 void	modem_ussd_urc(struct modem *, const struct at_event *);
 void	modem_ussd_timeout_cb(evutil_socket_t, short, void *);
+void	modem_ussd_abort(struct modem *, const char *);
 
 /* modem_clock.c */
 void	modem_clock_init(struct modem *);

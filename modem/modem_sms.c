@@ -162,6 +162,16 @@ modem_sms_sent(struct modem *m, struct modem_cmd *c,
 	const char		*why;
 	int			 mr = -1, cms = -1;
 
+	/* dropped, not timed out: the port is going away or the modem is
+	 * reset or restarts (a resync could not be answered now) */
+	if (modem_cmd_dropped(m, ev)) {
+		modem_sms_report(m, c->job, MODEM_TEMPFAIL, -1, -1,
+		    c->prompted ? "modem lost or reset after the message was "
+		    "written (it may have gone out)" : "modem lost or reset "
+		    "before the message was written");
+		return;
+	}
+
 	/*
 	 * Sent only on "+CMGS: <mr>" then OK, after the prompt.  Any other
 	 * OK (before the prompt, without +CMGS:, after a garbled one) is a

@@ -37,6 +37,23 @@ modem_ussd_arm(struct modem *m)
 	evtimer_add(m->ev_ussd, &tv);
 }
 
+/*
+ * The session is over before its answer (the modem restarted or is
+ * reset, which ends it on the network's side too): tell the owner why
+ * now, rather than "no answer from the network" when the timer fires.
+ */
+void
+modem_ussd_abort(struct modem *m, const char *why)
+{
+	free(m->ussd_partial);
+	m->ussd_partial = NULL;
+	if (!m->ussd_active)
+		return;
+	modem_ussd_end(m);
+	if (m->cb.ussd != NULL)
+		m->cb.ussd(m, -1, why, m->arg);
+}
+
 void
 modem_ussd_timeout_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -239,8 +256,16 @@ modem_ussd_more(struct modem *m, const char *line, size_t len)
 		return 0;
 	old = strlen(m->ussd_partial);
 	if (old + len + 2 > MODEM_USSD_MAX) {
+		/* its closing quote lost, or more than any menu: the
+		 * session is over, said now rather than by the timeout */
 		free(m->ussd_partial);
 		m->ussd_partial = NULL;
+		log_warnx("modem=%s +CUSD answer longer than %d bytes or "
+		    "unterminated: dropped", m->name, MODEM_USSD_MAX);
+		if (m->ussd_active)
+			modem_cmd(m, "AT+CUSD=2", NULL, 0, 0, NULL, NULL);
+		modem_ussd_abort(m, "USSD answer too long or cut (no closing "
+		    "quote)");
 		return 1;
 	}
 	s = xmalloc(old + len + 2);

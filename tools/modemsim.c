@@ -496,6 +496,8 @@ main(int argc, char **argv)
 	sim_pty_free(sim);
 	sim_ussd_free(sim);
 	free(sim->balance);
+	free(sim->cnmi_test);
+	free(sim->hang_at);
 	sim_sms_free(sim);
 	sim_at_free(sim);
 	evbuffer_free(sim->in);

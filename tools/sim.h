@@ -220,6 +220,8 @@ struct sim {
 	int			 lose_cmti;	/* texts stored unannounced */
 	int			 cmgd_fail;	/* deletes refused, text kept */
 	int			 cmgd_lie;	/* deleted, but +CMS ERROR: 500 */
+	char			*cnmi_test;	/* AT+CNMI=? answer, or NULL */
+	char			*hang_at;	/* hang when this command comes */
 	long			 flood_left;	/* +CMTI URCs still to write */
 	struct event		*ev_flood;
 

@@ -1200,9 +1200,12 @@ sim_at_cnmi(struct sim *sim, int form, struct sim_at_args *a)
 	case SIM_AT_TEST:
 		/* --cnmi-direct: texts are shown (+CMT), never stored
 		 * and announced */
-		sim_at_info(sim, "%s", sim->o.cnmi_direct ?
-		    "+CNMI: (0-2),(0,2,3),(0,2),(0-2),(0,1)" :
-		    sim->pers->cnmi_test);
+		if (sim->cnmi_test != NULL)	/* fault cnmi-test */
+			sim_at_info(sim, "+CNMI: %s", sim->cnmi_test);
+		else
+			sim_at_info(sim, "%s", sim->o.cnmi_direct ?
+			    "+CNMI: (0-2),(0,2,3),(0,2),(0-2),(0,1)" :
+			    sim->pers->cnmi_test);
 		return SIM_AT_OK;
 	case SIM_AT_SET:
 		if (a->n > 5)
@@ -1779,6 +1782,14 @@ sim_at_line(struct sim *sim)
 	}
 	if (p == NULL)
 		return;
+	if (sim->hang_at != NULL && strcasecmp(p, sim->hang_at) == 0) {
+		/* fault hang-at: a modem that stops answering at one
+		 * point of a conversation (this command unanswered) */
+		free(sim->hang_at);
+		sim->hang_at = NULL;
+		sim_at_hang(sim);
+		return;
+	}
 	if (sim->state == SIM_ST_HUNG) {
 		if (strcasecmp(p, "+CFUN=1,1") == 0) {
 			sim_at_ok(sim);

@@ -390,6 +390,12 @@ sim_ctl_fault(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 		if (argc == 3 && sim_ctl_num(c, argv[2], 1, 1000000, &v) == -1)
 			return;
 		sim->cmgd_lie = v;
+	} else if (strcmp(k, "hang-at") == 0 && argc == 3) {
+		free(sim->hang_at);
+		sim->hang_at = xstrdup(argv[2]);
+	} else if (strcmp(k, "cnmi-test") == 0 && argc == 3) {
+		free(sim->cnmi_test);
+		sim->cnmi_test = xstrdup(argv[2]);
 	} else if (strcmp(k, "cmti-flood") == 0 && argc == 3) {
 		if (sim_ctl_num(c, argv[2], 1, 100000000, &v) == -1)
 			return;
@@ -449,6 +455,10 @@ sim_ctl_fault(struct sim_ctl_client *c, int argc, char **argv, char **rest)
 		sim->garbled_cmgs = 0;
 		sim->lose_cmti = 0;
 		sim->cmgd_fail = sim->cmgd_lie = 0;
+		free(sim->cnmi_test);
+		sim->cnmi_test = NULL;
+		free(sim->hang_at);
+		sim->hang_at = NULL;
 		sim->flood_left = 0;
 		if (sim->reg_hold >= 0) {
 			sim->reg_hold = -1;
@@ -562,8 +572,9 @@ static const struct sim_ctl_cmd sim_ctl_cmds[] = {
 	  ")", sim_ctl_balance },
 	{ "fault", 1, SIM_CTL_ARGS, "fault KIND [ARGS] (kinds: latency MS, "
 	  "fail-next CODE..., fail-rate temp|perm PCT, storage-full, hang, "
-	  "hang-cmgl, slow-cmgr MS, garbage [N], cmti-race, cmti-flood N, "
-	  "lose-cmti [N], cmgd-fail [N], cmgd-lie [N], stray-ok [N], "
+	  "hang-cmgl, hang-at CMD, slow-cmgr MS, garbage [N], cmti-race, "
+	  "cmti-flood N, lose-cmti [N], cmgd-fail [N], cmgd-lie [N], "
+	  "cnmi-test RANGES, stray-ok [N], "
 	  "ok-no-cmgs [N], ok-before-prompt [N], garbled-cmgs [N], "
 	  "report STATUS [COUNT], "
 	  "signal N, register STATE, sim-busy S, no-credit [on|off], clear)",

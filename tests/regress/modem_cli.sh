@@ -145,4 +145,23 @@ fi
 
 run_expect "modem list" 0 "$BIN"/tambuli modem list
 
+# a modem that restarts while the network's answer is awaited: the
+# session is gone with it, said at once (it was "no answer from the
+# network (timeout)" 30 s later)
+sim_start ur -p simcom --ussd-delay 3000
+start=$(date +%s)
+"$BIN"/tambuli modem ussd "$T/ur.tty" '*100#' >"$T/out" 2>"$T/err" &
+upid=$!
+sleep 1
+sim ur reboot >/dev/null
+if wait "$upid"; then rc=0; else rc=$?; fi
+check "ussd, modem restarts: fails" 1 "$rc"
+contains "ussd, modem restarts: says why" "$T/err" "the modem restarted"
+took=$(($(date +%s) - start))
+if [ "$took" -lt 20 ]; then
+	ok
+else
+	fail "ussd, modem restarts: took $took s"
+fi
+
 summary

@@ -309,6 +309,31 @@ modem_init_cscs_done(struct modem *m, struct modem_cmd *c,
 		    modem_init_cscs_set)->arg = 0;
 }
 
+/*
+ * A decimal number from a modem's answer, spaces before it skipped,
+ * moving *s past it: 0 to
+ * 999999, or -1 (no digits, or more than that: a garbled answer, never an
+ * overflow).
+ */
+static int
+modem_init_num(const char **s)
+{
+	const char	*p = *s;
+	long		 v = 0;
+
+	while (*p == ' ')
+		p++;
+	if (*p < '0' || *p > '9')
+		return -1;
+	while (*p >= '0' && *p <= '9') {
+		if (v <= 999999)
+			v = v * 10 + (*p - '0');
+		p++;
+	}
+	*s = p;
+	return v > 999999 ? -1 : (int)v;
+}
+
 /* +CPMS: <used1>,<total1>,... (set form) or "SM",used,total,... (query) */
 static void
 modem_init_cpms_parse(struct modem *m, const char *v)
@@ -323,8 +348,8 @@ modem_init_cpms_parse(struct modem *m, const char *v)
 			return;
 		v += 2;
 	}
-	if (sscanf(v, "%d,%d", &used, &total) == 2 && used >= 0 &&
-	    total > 0) {
+	if ((used = modem_init_num(&v)) >= 0 && *v++ == ',' &&
+	    (total = modem_init_num(&v)) > 0) {
 		m->info.storage_used = used;
 		m->info.storage_total = total;
 	}
@@ -627,12 +652,15 @@ static void
 modem_init_csq_done(struct modem *m, struct modem_cmd *c,
     const struct at_event *ev)
 {
-	int	rssi, ber;
-	const char *v = strchr(c->first, ':');
+	int		 rssi;
+	const char	*v = strchr(c->first, ':');
 
-	if (!modem_final_ok(ev) || v == NULL ||
-	    sscanf(v + 1, "%d,%d", &rssi, &ber) < 1)
+	if (!modem_final_ok(ev) || v == NULL)
 		return;
+	v++;
+	while (*v == ' ')
+		v++;
+	rssi = modem_init_num(&v);
 	/* TS 27.007 §8.5: 0 is -113 dBm or less, 31 is -51 or more */
 	if (rssi >= 0 && rssi <= 31)
 		m->info.signal_dbm = -113 + 2 * rssi;

@@ -1261,6 +1261,8 @@ test_clock_step_retry(void)
 	struct outbox_item	 it;
 	long			 n = -1;
 
+	memset(&it, 0, sizeof it);
+
 	tt_int_op(test_open(&e), ==, 0);
 	tt_int_op(test_join(e.db, PA, NULL, NULL, &test_cli, 100,
 	    SUBSCRIBER_JOINED), ==, 0);
@@ -1270,6 +1272,7 @@ test_clock_step_retry(void)
 	tt_int_op(test_broadcast(e.db, "alert", NULL, OUTBOX_PRIO_ROUTINE,
 	    0, 4600, 1000, 1), ==, 1);
 	tt_int_op(outbox_claim(e.db, "m1", 1010, &it), ==, 1);
+	outbox_item_clear(&it);
 	tt_int_op(outbox_retry(e.db, it.id, "+CMS ERROR: 332", 21055,
 	    21025), ==, 0);
 	tt_int_op(outbox_clock_step(e.db, 20000, 21030, 3600, &n), ==, 0);
@@ -1278,17 +1281,20 @@ test_clock_step_retry(void)
 	    21055);
 	tt_int_op(test_int(e.db, "SELECT expires_at FROM outbox"), ==, 24600);
 	tt_int_op(outbox_claim(e.db, "m1", 21060, &it), ==, 1);
+	outbox_item_clear(&it);
 	/* seen while the row is being sent: its validity moves too, and a
 	 * retry is claimable */
 	tt_int_op(outbox_retry(e.db, it.id, "+CMS ERROR: 332", 21070,
 	    21065), ==, 0);
 	tt_int_op(outbox_claim(e.db, "m1", 21070, &it), ==, 1);
+	outbox_item_clear(&it);
 	tt_int_op(outbox_clock_step(e.db, 9000, 30080, 3600, &n), ==, 0);
 	tt_int_op(test_int(e.db, "SELECT expires_at FROM outbox"), ==, 33600);
 	tt_int_op(outbox_retry(e.db, it.id, "+CMS ERROR: 332", 30090,
 	    30085), ==, 0);
 	tt_int_op(outbox_claim(e.db, "m1", 30090, &it), ==, 1);
 end:
+	outbox_item_clear(&it);
 	test_close(&e);
 }
 

@@ -427,26 +427,34 @@ keyword_sign(struct keyword_scan *sc, uint32_t cp)
 
 	if (sc->sign != 0 || cp < 0x2000)
 		return;
-	for (i = 0; i < sizeof keyword_signs / sizeof keyword_signs[0]; i++)
+	for (i = 0; i < KEYWORD_NELEM(keyword_signs); i++)
 		if (cp == keyword_signs[i])
 			sc->sign = cp;
+}
+
+/* A normalized word in canonical form: "opt out" -> "OPT OUT". */
+static void
+keyword_upper(const char *norm, char *canon, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; norm[i] != '\0' && i + 1 < len; i++)
+		canon[i] = (char)(norm[i] >= 'a' && norm[i] <= 'z' ?
+		    norm[i] - 'a' + 'A' : norm[i]);
+	canon[i] = '\0';
 }
 
 /* The hint a word is, canonical ("REMOVE"), or NULL. */
 static const char *
 keyword_hint(const struct keyword_tok *t, char *canon, size_t len)
 {
-	size_t	i, k;
+	size_t	i;
 
 	if (t->toolong)
 		return NULL;
-	for (i = 0; i < sizeof keyword_hints / sizeof keyword_hints[0]; i++)
+	for (i = 0; i < KEYWORD_NELEM(keyword_hints); i++)
 		if (strcmp(t->s, keyword_hints[i]) == 0) {
-			for (k = 0; t->s[k] != '\0' && k + 1 < len; k++)
-				canon[k] = (char)(t->s[k] >= 'a' &&
-				    t->s[k] <= 'z' ? t->s[k] - 'a' + 'A' :
-				    t->s[k]);
-			canon[k] = '\0';
+			keyword_upper(t->s, canon, len);
 			return canon;
 		}
 	return NULL;
@@ -933,11 +941,7 @@ keyword_entry_make(enum keyword_action fam, const char *word,
 	}
 	e->family = fam;
 	e->nwords = n;
-	for (i = 0; i < len; i++) {
-		e->canon[i] = e->norm[i];
-		if (e->norm[i] >= 'a' && e->norm[i] <= 'z')
-			e->canon[i] = (char)(e->norm[i] - 'a' + 'A');
-	}
+	keyword_upper(e->norm, e->canon, sizeof e->canon);
 	return 0;
 }
 

@@ -311,9 +311,8 @@ modem_init_cscs_done(struct modem *m, struct modem_cmd *c,
 
 /*
  * A decimal number from a modem's answer, spaces before it skipped,
- * moving *s past it: 0 to
- * 999999, or -1 (no digits, or more than that: a garbled answer, never an
- * overflow).
+ * moving *s past it: 0 to 999999, or -1 (no digits, or more than that:
+ * a garbled answer, never an overflow).
  */
 static int
 modem_init_num(const char **s)
@@ -658,8 +657,6 @@ modem_init_csq_done(struct modem *m, struct modem_cmd *c,
 	if (!modem_final_ok(ev) || v == NULL)
 		return;
 	v++;
-	while (*v == ' ')
-		v++;
 	rssi = modem_init_num(&v);
 	/* TS 27.007 §8.5: 0 is -113 dBm or less, 31 is -51 or more */
 	if (rssi >= 0 && rssi <= 31)

@@ -246,6 +246,26 @@ modem_send(struct modem *m, uint64_t job, const char *hex, size_t tpdu_len)
 	return 0;
 }
 
+/* Bit index of a slot bitmap (slots, kept, reading, ...); 0 out of range. */
+static int
+modem_sms_bit(const uint8_t *map, int index)
+{
+	return index >= 0 && index < MODEM_SLOTS &&
+	    (map[index / 8] & (1u << (index % 8))) != 0;
+}
+
+/* Set or clear it; an index out of range is ignored. */
+static void
+modem_sms_bit_set(uint8_t *map, int index, int on)
+{
+	if (index < 0 || index >= MODEM_SLOTS)
+		return;
+	if (on)
+		map[index / 8] |= (uint8_t)(1u << (index % 8));
+	else
+		map[index / 8] &= (uint8_t)~(1u << (index % 8));
+}
+
 /*
  * Slots delivered to the owner whose deletion is not done yet: a slot
  * listed by AT+CMGL and announced by +CMTI at once is handed over once,
@@ -255,19 +275,13 @@ modem_send(struct modem *m, uint64_t job, const char *hex, size_t tpdu_len)
 static int
 modem_sms_slot_busy(const struct modem *m, int index)
 {
-	return index >= 0 && index < MODEM_SLOTS &&
-	    (m->slots[index / 8] & (1u << (index % 8))) != 0;
+	return modem_sms_bit(m->slots, index);
 }
 
 static void
 modem_sms_slot_set(struct modem *m, int index, int on)
 {
-	if (index < 0 || index >= MODEM_SLOTS)
-		return;
-	if (on)
-		m->slots[index / 8] |= (uint8_t)(1u << (index % 8));
-	else
-		m->slots[index / 8] &= (uint8_t)~(1u << (index % 8));
+	modem_sms_bit_set(m->slots, index, on);
 }
 
 static void	modem_sms_delete(struct modem *, int);
@@ -302,8 +316,7 @@ modem_sms_hash(const char *hex, size_t len)
 static void
 modem_sms_kept(struct modem *m, int index)
 {
-	if (index >= 0 && index < MODEM_SLOTS)
-		m->kept[index / 8] |= (uint8_t)(1u << (index % 8));
+	modem_sms_bit_set(m->kept, index, 1);
 }
 
 /*
@@ -326,8 +339,8 @@ modem_sms_count(struct modem *m)
 		return;
 	/* deletes refused before: again (a few at a time) */
 	for (i = 0, b = 0; i < MODEM_SLOTS && b < 4; i++)
-		if (m->undeleted[i / 8] & (1u << (i % 8))) {
-			m->undeleted[i / 8] &= (uint8_t)~(1u << (i % 8));
+		if (modem_sms_bit(m->undeleted, i)) {
+			modem_sms_bit_set(m->undeleted, i, 0);
 			modem_sms_recheck(m, i);
 			b++;
 		}
@@ -469,11 +482,11 @@ modem_sms_list(struct modem *m, int index, const char *hex, size_t len,
 	long			 n;
 
 	if (index < 0 || index >= MODEM_SLOTS || modem_sms_slot_busy(m, index) ||
-	    (m->inlist[index / 8] & (1u << (index % 8))) != 0)
+	    modem_sms_bit(m->inlist, index))
 		return;
 	if (m->listed == NULL)
 		m->listed = xcalloc(MODEM_SLOTS, sizeof *m->listed);
-	m->inlist[index / 8] |= (uint8_t)(1u << (index % 8));
+	modem_sms_bit_set(m->inlist, index, 1);
 	l = &m->listed[m->nlisted++];
 	l->index = index;
 	l->tpdu_len = tpdu_len;
@@ -531,8 +544,7 @@ modem_sms_list_deliver(struct modem *m)
 		 * worth comparing again, even at a count swept before
 		 * (modem_sms_count) */
 		if (!modem_sms_slot_busy(m, l[i].index) &&
-		    !(l[i].index >= 0 && l[i].index < MODEM_SLOTS &&
-		    (m->kept[l[i].index / 8] & (1u << (l[i].index % 8)))))
+		    !modem_sms_bit(m->kept, l[i].index))
 			m->unannounced = 0;
 		modem_sms_deliver(m, l[i].index, l[i].hex, l[i].len,
 		    l[i].tpdu_len);
@@ -554,7 +566,7 @@ modem_sms_sweep_line(struct modem *m, struct modem_cmd *c,
 static int
 modem_sms_reading(const struct modem *m, int index)
 {
-	return (m->reading[index / 8] & (1u << (index % 8))) != 0;
+	return modem_sms_bit(m->reading, index);
 }
 
 static void	modem_sms_pump(struct modem *);
@@ -564,7 +576,7 @@ static void
 modem_sms_read_done(struct modem *m, struct modem_cmd *c,
     const struct at_event *ev)
 {
-	m->reading[c->arg / 8] &= (uint8_t)~(1u << (c->arg % 8));
+	modem_sms_bit_set(m->reading, c->arg, 0);
 	if (c->passable && m->nrreads > 0)
 		m->nrreads--;
 	else if (!c->passable && m->nreads > 0)
@@ -649,10 +661,10 @@ modem_sms_announced(struct modem *m, int index, int report)
 		modem_sms_sweep(m);
 		return;
 	}
-	if (m->undeleted[index / 8] & (1u << (index % 8))) {
+	if (modem_sms_bit(m->undeleted, index)) {
 		/* the slot whose delete was refused is announced: the old
 		 * message may be gone and a new one there; look now */
-		m->undeleted[index / 8] &= (uint8_t)~(1u << (index % 8));
+		modem_sms_bit_set(m->undeleted, index, 0);
 		modem_sms_recheck(m, index);
 		return;
 	}
@@ -661,7 +673,7 @@ modem_sms_announced(struct modem *m, int index, int report)
 	if (m->info.storage_used >= 0 && (m->info.storage_total < 0 ||
 	    m->info.storage_used < m->info.storage_total))
 		m->info.storage_used++;
-	m->reading[index / 8] |= (uint8_t)(1u << (index % 8));
+	modem_sms_bit_set(m->reading, index, 1);
 	/* one entry per slot marked reading: never more than MODEM_SLOTS */
 	q->idx[(q->head + q->len) % MODEM_SLOTS] = (uint16_t)index;
 	q->len++;
@@ -721,7 +733,7 @@ modem_sms_deleted(struct modem *m, struct modem_cmd *c,
 			log_debug("%s: modem=%s slot=%d not deleted: %s",
 			    __func__, m->name, i,
 			    modem_final_text(ev, buf, sizeof buf));
-		m->undeleted[i / 8] |= (uint8_t)(1u << (i % 8));
+		modem_sms_bit_set(m->undeleted, i, 1);
 		return;
 	}
 	/* the slot may hold a new message from now on */
@@ -766,7 +778,7 @@ modem_sms_recheck_done(struct modem *m, struct modem_cmd *c,
 		/* no answer, or refused (not "empty", 321): the next check
 		 * tries again */
 		if (m->port != NULL && !m->dead)
-			m->undeleted[i / 8] |= (uint8_t)(1u << (i % 8));
+			modem_sms_bit_set(m->undeleted, i, 1);
 		return;
 	}
 	if (c->seen == 1) {

@@ -140,10 +140,11 @@ contains "silent reboot: member opted out" "$T/subs.json" \
 sim sr fault latency 20 >/dev/null
 sim sr fault lose-cmti 1 >/dev/null
 sim sr sms +141555728 "STOP" >/dev/null
-opted_out() {
+# subs_has TEXT: the subscriber list (JSON) holds TEXT
+subs_has() {
 	tam gr subscribers list --json | grep -qF "$1"
 }
-wait_until opted_out '{"phone":"+141555728","status":"opted-out",' ||
+wait_until subs_has '{"phone":"+141555728","status":"opted-out",' ||
     fail "lost +CMTI: the STOP was never read"
 contains "lost +CMTI: found by the check" "$T/gr.log" \
     "event=unannounced stored=1 known=0: reading its storage"
@@ -152,7 +153,7 @@ check "lost +CMTI: the storage emptied" 0 "$(sim sr status |
 # a second one: the storage count is back at 1, where it was swept before
 sim sr fault lose-cmti 1 >/dev/null
 sim sr sms +141555727 "STOP" >/dev/null
-wait_until opted_out '{"phone":"+141555727","status":"opted-out",' ||
+wait_until subs_has '{"phone":"+141555727","status":"opted-out",' ||
     fail "lost +CMTI: the second STOP was never read"
 
 # ---- a delete refused ----------------------------------------------------
@@ -162,13 +163,10 @@ wait_until opted_out '{"phone":"+141555727","status":"opted-out",' ||
 # STOP).
 sim sr fault cmgd-fail 1 >/dev/null
 sim sr sms +141555790 "JOIN" >/dev/null
-joined() {
-	tam gr subscribers list --json | grep -qF \
-	    '{"phone":"+141555790","status":"active",'
-}
-wait_until joined || fail "delete refused: the JOIN was not read"
+wait_until subs_has '{"phone":"+141555790","status":"active",' ||
+    fail "delete refused: the JOIN was not read"
 sim sr sms +141555790 "STOP" >/dev/null
-wait_until opted_out '{"phone":"+141555790","status":"opted-out",' ||
+wait_until subs_has '{"phone":"+141555790","status":"opted-out",' ||
     fail "delete refused: the STOP was not read"
 storage_empty() {
 	sim sr status | grep -q '"storage":{"used":0,'
@@ -185,27 +183,21 @@ contains "delete refused: said" "$T/gr.log" "could not be deleted: +CMS ERROR: 5
 # delete removed it unread)
 sim sr fault cmgd-fail 1000 >/dev/null
 sim sr sms +141555791 "JOIN" >/dev/null
-joined91() {
-	tam gr subscribers list --json | grep -qF \
-	    '{"phone":"+141555791","status":"active",'
-}
-wait_until joined91 || fail "slot reused: the JOIN was not read"
+wait_until subs_has '{"phone":"+141555791","status":"active",' ||
+    fail "slot reused: the JOIN was not read"
 sim sr storage clear >/dev/null
 sim sr fault clear >/dev/null
 sim sr sms +141555791 "STOP" >/dev/null
-wait_until opted_out '{"phone":"+141555791","status":"opted-out",' ||
+wait_until subs_has '{"phone":"+141555791","status":"opted-out",' ||
     fail "slot reused: the STOP in the freed slot was not read"
 # a delete that worked but answered an error: the next text takes the
 # slot, and is read (it was deleted unread at the next check)
 sim sr fault cmgd-lie 1 >/dev/null
 sim sr sms +141555792 "JOIN" >/dev/null
-joined92() {
-	tam gr subscribers list --json | grep -qF \
-	    '{"phone":"+141555792","status":"active",'
-}
-wait_until joined92 || fail "delete lied: the JOIN was not read"
+wait_until subs_has '{"phone":"+141555792","status":"active",' ||
+    fail "delete lied: the JOIN was not read"
 sim sr sms +141555792 "STOP" >/dev/null
-wait_until opted_out '{"phone":"+141555792","status":"opted-out",' ||
+wait_until subs_has '{"phone":"+141555792","status":"opted-out",' ||
     fail "delete lied: the STOP was not read"
 
 # ---- a +CMTI flood during a broadcast ------------------------------------
